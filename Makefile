@@ -1,0 +1,36 @@
+# One command each on a fresh clone: `make run`, `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# make run keeps its data in the checkout unless the user says otherwise.
+export FRUGALKIT_HOME ?= $(CURDIR)/.frugalkit
+
+.PHONY: run test lint bench serve clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/frugalkit demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/mypy src
+
+test: lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python benchmarks/measure_overhead.py
+
+serve: $(STAMP)
+	$(BIN)/frugalkit serve
+
+clean:
+	rm -rf $(VENV) .frugalkit .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,7 @@
+"""`python -m frugalkit` is the `frugalkit` command."""
+
+import sys
+
+from frugalkit.cli import main
+
+sys.exit(main())

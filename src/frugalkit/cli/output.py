@@ -1,0 +1,54 @@
+"""Where results and errors go: results to stdout (JSON with --json), the rest to stderr."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from frugalkit.settings import Settings
+
+
+@dataclass
+class CliState:
+    json: bool = False
+    debug: bool = False
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = Settings.from_env()
+        return self._settings
+
+
+def state(ctx: typer.Context) -> CliState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, CliState):
+        root.obj = CliState()
+    return root.obj
+
+
+def stdout() -> Console:
+    return Console(soft_wrap=False)
+
+
+def stderr() -> Console:
+    return Console(stderr=True, soft_wrap=True)
+
+
+def emit(ctx: typer.Context, data: Any, render: Callable[[Console], None]) -> None:
+    """Print `data` as JSON with --json, else let `render` draw it for a person."""
+    if state(ctx).json:
+        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+    else:
+        render(stdout())
+
+
+def error_line(message: str) -> None:
+    stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)

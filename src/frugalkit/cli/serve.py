@@ -1,0 +1,20 @@
+"""`frugalkit serve`: the web app."""
+
+import typer
+
+from frugalkit.cli.output import state, stderr
+
+
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+) -> None:
+    """Serve the web app and its JSON API (OpenAPI at /docs)."""
+    import uvicorn
+
+    from frugalkit.web import create_app
+
+    web_app = create_app(state(ctx).settings)
+    stderr().print(f"frugalkit web app on http://{host}:{port}/ (API docs at /docs)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

@@ -1,0 +1,70 @@
+"""The command line: version, help, JSON output and one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+GROUPS = ["measure", "reports", "bench", "db", "config"]
+
+
+def test_version(cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip().startswith("frugalkit 0.")
+
+
+@pytest.mark.parametrize("group", [None, *GROUPS, "serve"])
+def test_help_on_every_group(cli, group: str | None) -> None:
+    result = cli(*([group] if group else []), "--help")
+    assert result.exit_code == 0
+    assert "Usage" in result.stdout
+
+
+def test_config_show_json_names_sources(cli, home: Path) -> None:
+    result = cli("--json", "config", "show")
+    data = json.loads(result.stdout)
+    assert data["home"] == str(home)
+    assert data["database_url"] == f"sqlite:///{home / 'frugalkit.db'}"
+    assert "default" in data["database_url_source"]
+
+
+def test_config_show_hides_password(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FRUGALKIT_DATABASE_URL", "postgresql://me:secret@db.example/fk")
+    result = cli("--json", "config", "show")
+    assert "secret" not in result.stdout
+    assert json.loads(result.stdout)["database_url_source"] == "FRUGALKIT_DATABASE_URL"
+
+
+def test_demo_summarises_an_empty_store(cli) -> None:
+    result = cli("--json", "demo")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["reports"] == 0
+    assert "frugalkit serve" in data["web"]
+
+
+def test_unknown_command_is_a_usage_error_without_traceback(cli) -> None:
+    result = cli("no-such-command")
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_logs_and_errors_go_to_stderr_not_stdout(tmp_path: Path) -> None:
+    """A real process: stdout stays clean so that `--json` output pipes."""
+    env = {"FRUGALKIT_HOME": str(tmp_path / "h"), "FRUGALKIT_DATABASE_URL": "nope://x", "PATH": ""}
+    proc = subprocess.run(
+        [sys.executable, "-m", "frugalkit", "--json", "db", "status"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.count("\n") == 1
+    assert "Traceback" not in proc.stderr

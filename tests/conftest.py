@@ -1,0 +1,104 @@
+"""Shared fixtures: an isolated FRUGALKIT_HOME per test and a database on each backend.
+
+PostgreSQL: set FRUGALKIT_TEST_DATABASE_URL to a role that may create databases; each test
+gets a database of its own. Without it the PostgreSQL tests are skipped, except in CI
+(CI=true), where a missing server is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from frugalkit.cli import main
+from frugalkit.settings import Settings
+
+PG_ENV = "FRUGALKIT_TEST_DATABASE_URL"
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data directory and the default (SQLite) database."""
+    home = tmp_path / "home"
+    monkeypatch.setenv("FRUGALKIT_HOME", str(home))
+    monkeypatch.delenv("FRUGALKIT_DATABASE_URL", raising=False)
+    return home
+
+
+def _postgres_admin_url() -> str:
+    url = os.environ.get(PG_ENV, "")
+    in_ci = os.environ.get("CI", "").lower() == "true"
+    if not url:
+        if in_ci:
+            pytest.fail(f"CI=true but {PG_ENV} is not set: .ci/run must start PostgreSQL")
+        pytest.skip(f"PostgreSQL tests need {PG_ENV} (set by .ci/run)")
+    try:
+        with create_engine(url).connect():
+            pass
+    except Exception as exc:
+        if in_ci:
+            pytest.fail(f"PostgreSQL at {PG_ENV} is unreachable in CI: {exc}")
+        pytest.skip(f"PostgreSQL at {PG_ENV} is unreachable: {exc}")
+    return url
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    admin_url = _postgres_admin_url()
+    name = f"fk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(
+    request: pytest.FixtureRequest, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> str:
+    """The test's database URL on each backend, exported as FRUGALKIT_DATABASE_URL."""
+    if request.param == "sqlite":
+        home.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{home / 'test.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("FRUGALKIT_DATABASE_URL", url)
+    return url
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return Settings.from_env()
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process: cli("db", "status") -> CliResult."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return CliResult(code, out, err)
+
+    return run
