@@ -1,0 +1,152 @@
+"""ImpactReport: the one record every frugalkit module produces or consumes.
+
+Versioned by `schema_version`; `frugalkit reports schema` prints its JSON schema.
+Energies in kWh, greenhouse gases in g CO2e, water in L, ADPe in kg Sb eq, PE in MJ.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Phase = Literal["training", "inference", "evaluation", "service", "other"]
+Status = Literal["completed", "failed", "interrupted"]
+Scope = Literal["process", "machine"]
+NonNegative = Field(ge=0)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Gpu(_Strict):
+    index: int
+    name: str
+
+
+class Host(_Strict):
+    hostname: str
+    os: str
+    python: str
+    cpu_model: str
+    logical_cpus: int = Field(ge=1)
+    ram_total_gb: float = NonNegative
+    gpus: list[Gpu]
+    zone: str = Field(description="ISO 3166 alpha-3 code of the grid zone, WOR for world")
+
+
+class ComponentMethod(_Strict):
+    component: Literal["cpu", "gpu", "ram"]
+    kind: Literal["counter", "estimate"]
+    meter: str = Field(description="rapl, nvml or estimate")
+    sampling: str = Field(description="how readings were taken, e.g. 'counters at window edges'")
+    share: float | None = Field(
+        default=None, description="fraction of the device apportioned to the run, if any"
+    )
+    note: str = ""
+
+
+class Energy(_Strict):
+    cpu_kwh: float = NonNegative
+    gpu_kwh: float = NonNegative
+    ram_kwh: float = NonNegative
+    it_kwh: float = NonNegative
+    facility_kwh: float = Field(ge=0, description="IT energy x PUE")
+    low_kwh: float = Field(ge=0, description="facility energy, low end of the band")
+    high_kwh: float = Field(ge=0, description="facility energy, high end of the band")
+    pue: float = Field(ge=1.0)
+
+
+class Ghg(_Strict):
+    location_based_g: float = NonNegative
+    low_g: float = NonNegative
+    high_g: float = NonNegative
+    intensity_g_per_kwh: float = NonNegative
+    zone: str
+    zone_name: str
+    source: str
+    year: int
+
+
+class Water(_Strict):
+    onsite_l: float = NonNegative
+    offsite_l: float = NonNegative
+    total_l: float = NonNegative
+    wue_l_per_kwh: float = NonNegative
+    offsite_l_per_kwh: float = NonNegative
+    method: str
+    source: str
+
+
+class Resources(_Strict):
+    usage_adpe_kgsbeq: float = NonNegative
+    usage_pe_mj: float = NonNegative
+    source: str
+
+
+class EmbodiedItem(_Strict):
+    profile: str
+    count: int = Field(ge=1)
+    share: float = Field(ge=0, le=1)
+    lifetime_years: float = Field(gt=0)
+    gwp_g: float = NonNegative
+    adpe_kgsbeq: float = NonNegative
+    pe_mj: float = NonNegative
+    source: str
+
+
+class Embodied(_Strict):
+    gwp_g: float = NonNegative
+    adpe_kgsbeq: float = NonNegative
+    pe_mj: float = NonNegative
+    method: str
+    items: list[EmbodiedItem]
+
+
+class PerUnit(_Strict):
+    functional_unit: str
+    energy_kwh: float = NonNegative
+    ghg_g: float = NonNegative
+    water_l: float = NonNegative
+    embodied_gwp_g: float = NonNegative
+
+
+class Window(_Strict):
+    name: str
+    offset_s: float = Field(ge=0, description="start, seconds after the run started")
+    duration_s: float = NonNegative
+    cpu_kwh: float = NonNegative
+    gpu_kwh: float = NonNegative
+    ram_kwh: float = NonNegative
+    it_kwh: float = NonNegative
+
+
+class ImpactReport(_Strict):
+    """What ran, where, how it was measured, and its impacts."""
+
+    schema_version: Literal[1] = 1
+    id: str = Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")
+    name: str = Field(min_length=1, max_length=200)
+    phase: Phase
+    functional_unit: str = Field(min_length=1, max_length=100)
+    units: float = Field(gt=0)
+    started_at: datetime
+    ended_at: datetime
+    duration_s: float = NonNegative
+    status: Status
+    exit_code: int | None = None
+    error: str | None = None
+    scope: Scope
+    command: list[str] | None = None
+    host: Host
+    methods: list[ComponentMethod]
+    energy: Energy
+    ghg: Ghg
+    water: Water
+    resources: Resources
+    embodied: Embodied
+    per_unit: PerUnit
+    windows: list[Window]
+    frugalkit_version: str

@@ -1,0 +1,85 @@
+"""Grid zones: a country's carbon intensity and its electricity's water and resource use."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from frugalkit.errors import InputError
+from frugalkit.impact.data import field
+
+WORLD = "WOR"
+
+
+@dataclass(frozen=True)
+class Zone:
+    """Where the electricity comes from. Intensities are per kWh drawn from the grid."""
+
+    code: str  # ISO 3166 alpha-3, or WOR for the world average
+    name: str
+    intensity_g_per_kwh: float
+    intensity_source: str
+    intensity_year: int
+    water_l_per_kwh: float  # off-site: water consumed to generate the electricity
+    adpe_kgsbeq_per_kwh: float
+    pe_mj_per_kwh: float
+    mix_source: str
+
+
+def _mix(code: str) -> dict[str, float]:
+    zones = field("electricity_mix", "zones")
+    return dict(zones.get(code) or zones[WORLD])
+
+
+def resolve_zone(code: str | None, intensity_g_per_kwh: float | None = None) -> Zone:
+    """The zone for an ISO 3166 alpha-2 or alpha-3 code (None: world average).
+
+    `intensity_g_per_kwh` overrides the grid intensity (for a supplier's own figure).
+
+    >>> resolve_zone("FR").intensity_g_per_kwh
+    56.039
+    """
+    countries: dict[str, dict[str, object]] = field("grid_intensity", "countries")
+    source = str(field("grid_intensity", "source"))
+    mix_source = str(field("electricity_mix", "source"))
+    if code is None or code.strip().upper() in ("", WORLD, "WORLD"):
+        world = field("grid_intensity", "world_default")
+        alpha3, name = WORLD, "World"
+        intensity = float(world["intensity_g_per_kwh"])
+        source, year = str(world["source"]), int(world["year"])
+    else:
+        alpha3 = _alpha3(code.strip().upper(), countries)
+        row = countries[alpha3]
+        name, year = str(row["name"]), int(str(row["year"]))
+        intensity = float(str(row["intensity_g_per_kwh"]))
+    if intensity_g_per_kwh is not None:
+        if intensity_g_per_kwh < 0:
+            raise InputError(f"intensity_g_per_kwh must be >= 0 (got {intensity_g_per_kwh})")
+        intensity, source = float(intensity_g_per_kwh), "given by the user"
+    mix = _mix(alpha3)
+    return Zone(
+        code=alpha3,
+        name=name,
+        intensity_g_per_kwh=intensity,
+        intensity_source=source,
+        intensity_year=year,
+        water_l_per_kwh=float(mix["water_l_per_kwh"]),
+        adpe_kgsbeq_per_kwh=float(mix["adpe_kgsbeq_per_kwh"]),
+        pe_mj_per_kwh=float(mix["pe_mj_per_kwh"]),
+        mix_source=mix_source,
+    )
+
+
+def _alpha3(code: str, countries: dict[str, dict[str, object]]) -> str:
+    if code in countries:
+        return code
+    for alpha3, row in countries.items():
+        if row.get("alpha2") == code:
+            return alpha3
+    names = {str(row["name"]).upper(): alpha3 for alpha3, row in countries.items()}
+    if code in names:
+        return names[code]
+    candidates = list(countries) + [str(r["alpha2"]) for r in countries.values() if r["alpha2"]]
+    close = difflib.get_close_matches(code, candidates + list(names), n=4, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    raise InputError(f"unknown country code {code!r} (expected ISO 3166 alpha-2 or alpha-3){hint}")

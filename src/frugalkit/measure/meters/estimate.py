@@ -1,0 +1,142 @@
+"""The estimate meter, for machines without readable energy counters.
+
+CPU: CPU time of the measured processes x the active power of one hardware thread,
+taken as the CPU model's TDP / its thread count (packaged table, sourced).
+RAM: resident memory (GiB) integrated over time x a W/GiB factor (sourced).
+Always labelled as an estimate, with its uncertainty band.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+
+from frugalkit.impact.data import field
+from frugalkit.measure import proctree
+from frugalkit.measure.meters.base import Poller
+
+GIB = 1024**3
+_NOISE = re.compile(r"\(R\)|\(TM\)|\bCPU\b|@.*$|\d+-Core Processor|\bProcessor\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class CpuPower:
+    w_per_thread: float
+    model: str
+    matched: str | None  # table entry used, None when the default applies
+    source: str
+
+
+def _normalise(model: str) -> str:
+    return " ".join(_NOISE.sub(" ", model).split())
+
+
+@cache
+def cpu_power(model: str, virtualised: bool) -> CpuPower:
+    """Active power of one busy hardware thread of `model`, in W.
+
+    >>> cpu_power("AMD EPYC 7763 64-Core Processor", True).w_per_thread
+    2.1875
+    """
+    table: dict[str, dict[str, float | None]] = field("cpu_tdp", "models")
+    default_w = float(field("cpu_tdp", "default_w_per_thread"))
+    default_source = str(field("cpu_tdp", "default_source"))
+    wanted = _normalise(model)
+    matched = wanted if wanted in table else None
+    if matched is None:
+        # The longest table name contained in the model string, on word boundaries.
+        padded = f" {wanted} "
+        candidates = [name for name in table if f" {name} " in padded]
+        matched = max(candidates, key=len) if candidates else None
+    if matched is None:
+        return CpuPower(default_w, model, None, f"unknown CPU model: {default_source}")
+    row = table[matched]
+    tdp_w, threads = float(row["tdp_w"] or 0), row.get("threads")
+    source = str(field("cpu_tdp", "source"))
+    if threads:
+        return CpuPower(
+            tdp_w / float(threads),
+            model,
+            matched,
+            f"TDP {tdp_w:g} W / {threads:g} threads; {source}",
+        )
+    logical = os.cpu_count() or 1
+    if not virtualised:
+        return CpuPower(
+            tdp_w / logical, model, matched, f"TDP {tdp_w:g} W / {logical} logical CPUs; {source}"
+        )
+    return CpuPower(
+        default_w, model, matched, f"TDP known but not the thread count, in a VM: {default_source}"
+    )
+
+
+class EstimateMeter:
+    name = "estimate"
+    kind = "estimate"
+
+    def __init__(
+        self, scope: str, cpu_model: str, virtualised: bool, root_pid: int | None = None
+    ) -> None:
+        self.scope = scope
+        self.root_pid = os.getpid() if root_pid is None else root_pid
+        self.cpu = cpu_power(cpu_model, virtualised)
+        self.ram_w_per_gib = float(field("power", "ram_w_per_gb", "value"))
+        self._lock = threading.Lock()
+        self._cpu_base_s = self._cpu_s()
+        self._ram_gib_s = 0.0
+        self._last_t = time.monotonic()
+        self._last_gib = self._ram_gib()
+        self.poll_interval_s = float(field("power", "ram_poll_interval_s"))
+        self._poller = Poller("ram-estimate", self.poll_interval_s, self._sample)
+
+    def _cpu_s(self) -> float:
+        if self.scope == "machine":
+            return proctree.machine_busy_cpu_s()
+        return proctree.tree_cpu_s(self.root_pid)
+
+    def _ram_gib(self) -> float:
+        if self.scope == "machine":
+            return proctree.machine_used_ram_bytes() / GIB
+        return proctree.tree_rss_bytes(self.root_pid) / GIB
+
+    def _sample(self) -> None:
+        with self._lock:
+            now, gib = time.monotonic(), self._ram_gib()
+            self._ram_gib_s += (gib + self._last_gib) / 2 * (now - self._last_t)
+            self._last_t, self._last_gib = now, gib
+
+    def read(self) -> dict[str, float]:
+        self._sample()
+        cpu_s = max(self._cpu_s() - self._cpu_base_s, 0.0)
+        return {"cpu": cpu_s * self.cpu.w_per_thread, "ram": self._ram_gib_s * self.ram_w_per_gib}
+
+    def component_of(self, domain: str) -> str | None:
+        return domain if domain in ("cpu", "ram") else None
+
+    def sampling(self, component: str) -> str:
+        if component == "cpu":
+            what = "the process tree's" if self.scope == "process" else "the machine's busy"
+            return f"{what} CPU time at window edges x {self.cpu.w_per_thread:.3g} W per thread"
+        what = "resident memory of the process tree" if self.scope == "process" else "used memory"
+        return f"{what} sampled every {self.poll_interval_s:g} s x {self.ram_w_per_gib:g} W/GiB"
+
+    def band(self, component: str) -> tuple[float, float]:
+        key = "cpu_tdp_share" if component == "cpu" else "ram_w_per_gb"
+        factor = field("power", key)
+        value = float(factor["value"])
+        return float(factor["low"]) / value, float(factor["high"]) / value
+
+    def note(self, component: str) -> str:
+        if component == "cpu":
+            return self.cpu.source
+        return str(field("power", "ram_w_per_gb", "source"))
+
+    def acquire(self) -> None:
+        self._poller.acquire()
+
+    def release(self) -> None:
+        self._poller.release()

@@ -1,0 +1,136 @@
+"""NVIDIA GPUs through NVML (nvidia-ml-py): cumulative energy, or power polling on GPUs
+older than Volta that have no energy counter."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from frugalkit.impact.data import field
+from frugalkit.measure.meters.base import MeterUnavailable, Poller
+
+
+@dataclass
+class Device:
+    index: int
+    name: str
+    handle: Any
+    has_counter: bool
+    base_mj: int = 0
+
+
+def _visible(nvml: Any, count: int, cuda_visible: str | None) -> list[int]:
+    """Indices named by CUDA_VISIBLE_DEVICES (indices or UUIDs), in CUDA's order.
+
+    As CUDA does, enumeration stops at the first entry that names no device.
+    """
+    if cuda_visible is None:
+        return list(range(count))
+    uuids = {}
+    for index in range(count):
+        uuid = nvml.nvmlDeviceGetUUID(nvml.nvmlDeviceGetHandleByIndex(index))
+        uuids[uuid.decode() if isinstance(uuid, bytes) else str(uuid)] = index
+    chosen: list[int] = []
+    for entry in (e.strip() for e in cuda_visible.split(",")):
+        if entry.isdigit() and int(entry) < count:
+            chosen.append(int(entry))
+            continue
+        matches = [i for u, i in uuids.items() if entry and u.startswith(entry)]
+        if len(matches) != 1:
+            break
+        chosen.append(matches[0])
+    return list(dict.fromkeys(chosen))
+
+
+class NvmlMeter:
+    name = "nvml"
+    kind = "counter"
+
+    def __init__(self, nvml: Any = None, cuda_visible: str | None = None) -> None:
+        if nvml is None:
+            try:
+                import pynvml
+
+                nvml = pynvml
+            except ImportError:
+                raise MeterUnavailable(
+                    "nvidia-ml-py is not installed: pip install 'frugalkit[gpu]'"
+                ) from None
+        self._nvml = nvml
+        try:
+            nvml.nvmlInit()
+            count = int(nvml.nvmlDeviceGetCount())
+        except Exception as exc:  # NVMLError subclasses: no driver, no library
+            raise MeterUnavailable(f"no NVIDIA driver reachable through NVML ({exc})") from None
+        env = os.environ.get("CUDA_VISIBLE_DEVICES") if cuda_visible is None else cuda_visible
+        self.devices = [self._device(i) for i in _visible(nvml, count, env)]
+        if not self.devices:
+            raise MeterUnavailable("no NVIDIA GPU visible (CUDA_VISIBLE_DEVICES hides them all)")
+        self._lock = threading.Lock()
+        self._polled_j = {d.index: 0.0 for d in self.devices if not d.has_counter}
+        self._last_poll = time.monotonic()
+        self._last_power_w = {i: self._power_w(i) for i in self._polled_j}
+        interval_s = float(field("power", "gpu_power_poll_interval_s"))
+        self.poll_interval_s = interval_s
+        self._poller = Poller("nvml-power", interval_s, self._poll) if self._polled_j else None
+
+    def _device(self, index: int) -> Device:
+        nvml = self._nvml
+        handle = nvml.nvmlDeviceGetHandleByIndex(index)
+        name = nvml.nvmlDeviceGetName(handle)
+        name = name.decode() if isinstance(name, bytes) else str(name)
+        try:
+            base_mj = int(nvml.nvmlDeviceGetTotalEnergyConsumption(handle))
+            return Device(index, name, handle, has_counter=True, base_mj=base_mj)
+        except Exception:  # NVMLError_NotSupported on GPUs before Volta
+            return Device(index, name, handle, has_counter=False)
+
+    def _power_w(self, index: int) -> float:
+        device = next(d for d in self.devices if d.index == index)
+        return float(self._nvml.nvmlDeviceGetPowerUsage(device.handle)) / 1000.0
+
+    def _poll(self) -> None:
+        """Integrate power over time (trapezoids) for GPUs without an energy counter."""
+        with self._lock:
+            now = time.monotonic()
+            dt_s, self._last_poll = now - self._last_poll, now
+            for index in self._polled_j:
+                power_w = self._power_w(index)
+                self._polled_j[index] += (power_w + self._last_power_w[index]) / 2 * dt_s
+                self._last_power_w[index] = power_w
+
+    def read(self) -> dict[str, float]:
+        if self._polled_j:
+            self._poll()
+        readings = {}
+        for device in self.devices:
+            key = f"gpu-{device.index}"
+            if device.has_counter:
+                total_mj = int(self._nvml.nvmlDeviceGetTotalEnergyConsumption(device.handle))
+                readings[key] = (total_mj - device.base_mj) / 1000.0
+            else:
+                readings[key] = self._polled_j[device.index]
+        return readings
+
+    def component_of(self, domain: str) -> str | None:
+        return "gpu" if domain.startswith("gpu-") else None
+
+    def sampling(self, component: str) -> str:
+        if all(d.has_counter for d in self.devices):
+            return "NVML total-energy counters read at window edges"
+        return f"NVML power polled every {self.poll_interval_s:g} s where no energy counter exists"
+
+    def band(self, component: str) -> tuple[float, float]:
+        band = field("power", "counter_band", "nvml")
+        return float(band["low"]), float(band["high"])
+
+    def acquire(self) -> None:
+        if self._poller:
+            self._poller.acquire()
+
+    def release(self) -> None:
+        if self._poller:
+            self._poller.release()

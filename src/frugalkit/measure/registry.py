@@ -1,0 +1,59 @@
+"""Process-wide meters, created on first use and shared by every run of a scope."""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from frugalkit.measure import host
+from frugalkit.measure.meters.base import Meter, MeterUnavailable
+
+log = logging.getLogger("frugalkit.measure")
+_lock = threading.Lock()
+_meters: dict[str, list[Meter]] = {}
+_gpus: list[dict[str, object]] = []
+
+
+def _counters() -> list[Meter]:
+    from frugalkit.measure.meters.nvml import NvmlMeter
+    from frugalkit.measure.meters.rapl import RaplMeter
+
+    found: list[Meter] = []
+    try:
+        found.append(RaplMeter())
+    except MeterUnavailable as exc:
+        log.warning("CPU and RAM energy will be estimated: %s", exc)
+    try:
+        nvml = NvmlMeter()
+        found.append(nvml)
+        _gpus.extend({"index": d.index, "name": d.name} for d in nvml.devices)
+    except MeterUnavailable as exc:
+        log.debug("no GPU energy: %s", exc)
+    return found
+
+
+def meters(scope: str) -> list[Meter]:
+    """Counters first (RAPL, NVML), then the estimate that fills what they do not cover."""
+    from frugalkit.measure.meters.estimate import EstimateMeter
+
+    with _lock:
+        if "counters" not in _meters:
+            _meters["counters"] = _counters()
+        if scope not in _meters:
+            _meters[scope] = [
+                *_meters["counters"],
+                EstimateMeter(scope, host.cpu_model(), host.virtualised()),
+            ]
+        return list(_meters[scope])
+
+
+def gpus() -> list[dict[str, object]]:
+    """The GPUs the NVML meter found (after `meters` ran)."""
+    return list(_gpus)
+
+
+def reset() -> None:
+    """Forget every meter (tests swap in fake hardware)."""
+    with _lock:
+        _meters.clear()
+        _gpus.clear()

@@ -1,0 +1,243 @@
+"""Runs: measurement windows over this process tree or the whole machine.
+
+>>> with track("fit", phase="training", units=4872) as run:   # doctest: +SKIP
+...     with run.window("preprocess"):
+...         X = vectorise(texts)
+...     model.fit(X, y)
+>>> run.report["energy"]["facility_kwh"]                       # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import logging
+import os
+import signal
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from types import FrameType, TracebackType
+from typing import Any, TypeVar
+
+from frugalkit.errors import InputError
+from frugalkit.impact import build_report, check_parameters, resolve_zone
+from frugalkit.measure import host, registry, spool
+from frugalkit.measure.attribution import J_PER_KWH, Snapshot, attribute, snapshot
+from frugalkit.settings import Settings
+
+log = logging.getLogger("frugalkit.measure")
+PHASES = ("training", "inference", "evaluation", "service", "other")
+SCOPES = ("process", "machine")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Run:
+    """One measured run. Use as a context manager, a decorator, or start()/stop().
+
+    Energies are in kWh. After stop(), `report` holds the ImpactReport as a dict, and
+    the report is appended to the spool (ingested into the store by the CLI or web app).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        phase: str = "other",
+        units: float = 1,
+        functional_unit: str = "run",
+        country: str | None = None,
+        intensity_g_per_kwh: float | None = None,
+        pue: float = 1.0,
+        wue_l_per_kwh: float = 0.0,
+        scope: str = "process",
+        host_profile: str | None = None,
+        command: list[str] | None = None,
+        persist: bool = True,
+    ) -> None:
+        if not name.strip():
+            raise InputError("name must not be empty")
+        if phase not in PHASES:
+            raise InputError(f"phase must be one of {', '.join(PHASES)} (got {phase!r})")
+        if scope not in SCOPES:
+            raise InputError(f"scope must be one of {', '.join(SCOPES)} (got {scope!r})")
+        check_parameters(pue=pue, wue_l_per_kwh=wue_l_per_kwh, units=units)
+        self._params: dict[str, Any] = {
+            "phase": phase,
+            "units": units,
+            "functional_unit": functional_unit,
+            "country": country,
+            "intensity_g_per_kwh": intensity_g_per_kwh,
+            "pue": pue,
+            "wue_l_per_kwh": wue_l_per_kwh,
+            "scope": scope,
+            "host_profile": host_profile,
+            "command": command,
+            "persist": persist,
+        }
+        self.name = name
+        self.zone = resolve_zone(
+            country or os.environ.get("FRUGALKIT_COUNTRY"), intensity_g_per_kwh
+        )
+        self.report: dict[str, Any] | None = None
+        self.spool_path: os.PathLike[str] | None = None
+        self._start: Snapshot | None = None
+        self._windows: list[dict[str, Any]] = []
+        self._meters: list[Any] = []
+        self._previous_sigterm: Any = None
+
+    # -- lifecycle -------------------------------------------------------------------
+    def start(self) -> Run:
+        if self._start is not None or self.report is not None:
+            raise InputError(f"run {self.name!r} was already started; a Run measures once")
+        self._meters = registry.meters(self._params["scope"])
+        for meter in self._meters:
+            meter.acquire()
+        self._install_sigterm()
+        atexit.register(self._at_exit)
+        self._start = snapshot(self._meters, os.getpid())
+        return self
+
+    def stop(
+        self, status: str = "completed", exit_code: int | None = None, error: str | None = None
+    ) -> dict[str, Any]:
+        """End the run, build its report, persist it; returns the report."""
+        if self._start is None:
+            raise InputError(f"run {self.name!r} was not started")
+        end = snapshot(self._meters, os.getpid())
+        start, self._start = self._start, None
+        for meter in self._meters:
+            meter.release()
+        atexit.unregister(self._at_exit)
+        self._restore_sigterm()
+        p = self._params
+        self.report = build_report(
+            report_id=uuid.uuid4().hex,
+            name=self.name,
+            phase=p["phase"],
+            functional_unit=p["functional_unit"],
+            units=p["units"],
+            started_at=start.wall,
+            ended_at=end.wall,
+            duration_s=end.monotonic_s - start.monotonic_s,
+            status=status,
+            exit_code=exit_code,
+            error=error,
+            scope=p["scope"],
+            command=p["command"],
+            host=host.describe(registry.gpus()),
+            components=attribute(self._meters, start, end, p["scope"]),
+            windows=self._windows,
+            zone=self.zone,
+            pue=p["pue"],
+            wue_l_per_kwh=p["wue_l_per_kwh"],
+            host_profile=p["host_profile"],
+        )
+        if p["persist"]:
+            self._persist(self.report)
+        return self.report
+
+    def _persist(self, report: dict[str, Any]) -> None:
+        try:
+            self.spool_path = spool.append(Settings.from_env(), report)
+        except OSError as exc:
+            # Never lose a measurement: fall back to a file in the working directory.
+            fallback = os.path.abspath(f"frugalkit-report-{report['id']}.json")
+            with open(fallback, "w", encoding="utf-8") as f:
+                import json
+
+                json.dump(report, f)
+            log.error("could not write the spool (%s); report saved to %s", exc, fallback)
+
+    @contextmanager
+    def window(self, name: str) -> Iterator[None]:
+        """A named part of the run (preprocess, inference...), measured on its own."""
+        if self._start is None:
+            raise InputError(f"run {self.name!r} is not running: open windows inside it")
+        start = snapshot(self._meters, os.getpid())
+        try:
+            yield
+        finally:
+            end = snapshot(self._meters, os.getpid())
+            parts = {
+                c["component"]: c["energy_kwh"]
+                for c in attribute(self._meters, start, end, self._params["scope"])
+            }
+            self._windows.append(
+                {
+                    "name": name,
+                    "offset_s": start.monotonic_s - self._start.monotonic_s,
+                    "duration_s": end.monotonic_s - start.monotonic_s,
+                    **{f"{c}_kwh": parts.get(c, 0.0) for c in ("cpu", "gpu", "ram")},
+                    "it_kwh": sum(parts.values()),
+                }
+            )
+
+    # -- context manager and decorator -------------------------------------------------
+    def __enter__(self) -> Run:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        _tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.stop("completed")
+        elif issubclass(exc_type, KeyboardInterrupt | SystemExit):
+            code = exc.code if isinstance(exc, SystemExit) else None
+            if isinstance(exc, SystemExit) and code in (0, None):
+                self.stop("completed", exit_code=0)
+            else:
+                self.stop(
+                    "interrupted",
+                    exit_code=code if isinstance(code, int) else None,
+                    error=exc_type.__name__,
+                )
+        else:
+            self.stop("failed", error=f"{exc_type.__name__}: {exc}")
+
+    def __call__(self, func: F) -> F:
+        """Decorate a function: each call is measured as a fresh run."""
+
+        @functools.wraps(func)
+        def measured(*args: Any, **kwargs: Any) -> Any:
+            with Run(self.name, **self._params):
+                return func(*args, **kwargs)
+
+        return measured  # type: ignore[return-value]
+
+    # -- interruptions -------------------------------------------------------------------
+    def _install_sigterm(self) -> None:
+        """Turn SIGTERM into SystemExit so that the run is stopped and stored."""
+        if threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getsignal(signal.SIGTERM) is signal.SIG_DFL:
+            self._previous_sigterm = signal.SIG_DFL
+            signal.signal(signal.SIGTERM, _raise_system_exit)
+
+    def _restore_sigterm(self) -> None:
+        if (
+            self._previous_sigterm is not None
+            and threading.current_thread() is threading.main_thread()
+        ):
+            signal.signal(signal.SIGTERM, self._previous_sigterm)
+            self._previous_sigterm = None
+
+    def _at_exit(self) -> None:
+        if self._start is not None:
+            self.stop("interrupted", error="the process exited before the run was stopped")
+
+
+def _raise_system_exit(signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)
+
+
+def track(name: str, **options: Any) -> Run:
+    """Measure a block, a function or a start()/stop() pair. Options are Run's."""
+    return Run(name, **options)
+
+
+__all__ = ["J_PER_KWH", "Run", "track"]

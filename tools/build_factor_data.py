@@ -1,0 +1,140 @@
+"""Rebuild frugalkit's packaged factor files from the packages that publish the figures.
+
+Run by hand when a source publishes new figures (needs `pip install codecarbon ecologits
+boaviztapi pycountry` in a scratch environment; frugalkit never imports them):
+
+    python tools/build_factor_data.py SITE_PACKAGES_DIR
+
+Writes src/frugalkit/impact/data/{grid_intensity,electricity_mix,cpu_tdp}.json. The other
+data files (embodied, power, equivalents) are short and edited by hand, each naming its
+sources.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import statistics
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "frugalkit" / "impact" / "data"
+
+
+def _write(name: str, document: dict[str, object]) -> None:
+    path = OUT / name
+    indent = None if name == "cpu_tdp.json" else 1  # the long table stays compact
+    path.write_text(json.dumps(document, indent=indent, ensure_ascii=False) + "\n")
+    print(f"wrote {path}")
+
+
+def grid(site: Path) -> None:
+    import pycountry
+
+    mix = json.loads((site / "codecarbon/data/private_infra/global_energy_mix.json").read_text())
+    world = json.loads(
+        (site / "codecarbon/data/private_infra/carbon_intensity_per_source.json").read_text()
+    )
+    countries = {}
+    for alpha3, row in sorted(mix.items()):
+        country = pycountry.countries.get(alpha_3=alpha3)
+        countries[alpha3] = {
+            "alpha2": country.alpha_2 if country else None,
+            "name": row["country_name"],
+            "intensity_g_per_kwh": round(float(row["carbon_intensity"]), 3),
+            "year": int(row["year"]),
+        }
+    _write(
+        "grid_intensity.json",
+        {
+            "what": "Life-cycle carbon intensity of electricity generation per country",
+            "unit": "gCO2e/kWh",
+            "source": "Our World in Data, 'Carbon intensity of electricity generation' "
+            "(from Ember and the Energy Institute), as shipped in codecarbon 3.3.2 "
+            "data/private_infra/global_energy_mix.json",
+            "url": "https://ourworldindata.org/grapher/carbon-intensity-electricity",
+            "licence": "CC BY 4.0 (Our World in Data)",
+            "world_default": {
+                "intensity_g_per_kwh": float(world["world_average"]),
+                "source": "IEA Global Energy & CO2 Status Report 2019, as codecarbon's "
+                "world fallback",
+                "year": 2019,
+            },
+            "countries": countries,
+        },
+    )
+
+
+def electricity_mix(site: Path) -> None:
+    data = json.loads((site / "ecologits/data/electricity_mixes.json").read_text())
+    zones = {}
+    for row in data["electricity_mixes"]:
+        zones[row["name"]] = {
+            "water_l_per_kwh": row["wue"],
+            "adpe_kgsbeq_per_kwh": row["adpe"],
+            "pe_mj_per_kwh": row["pe"],
+            "world_fallback": sorted(w.split("-")[-2] for w in (row["warnings"] or [])),
+        }
+    _write(
+        "electricity_mix.json",
+        {
+            "what": "Off-site water (consumption for generation), abiotic depletion and "
+            "primary energy per kWh of electricity, per country (WOR = world)",
+            "unit": {"water": "L/kWh", "adpe": "kgSbeq/kWh", "pe": "MJ/kWh"},
+            "source": "EcoLogits 0.11.3 data/electricity_mixes.json (ADEME Base Empreinte "
+            "for ADPe and PE; water from Li et al., 'Making AI less thirsty', "
+            "arXiv:2304.03271, after Macknick et al. 2012)",
+            "url": "https://github.com/genai-impact/ecologits",
+            "licence": "MPL-2.0 (EcoLogits)",
+            "year": 2025,
+            "zones": zones,
+        },
+    )
+
+
+def _norm(name: str) -> str:
+    return " ".join(name.split())
+
+
+def cpu_tdp(site: Path) -> None:
+    models: dict[str, dict[str, object]] = {}
+    with (site / "codecarbon/data/hardware/cpu_power.csv").open() as f:
+        for row in csv.DictReader(f):
+            try:
+                tdp = float(row["TDP"])
+            except ValueError:  # a few rows are malformed upstream ("27.29.5"): skip them
+                continue
+            models[_norm(row["Name"])] = {"tdp_w": tdp, "threads": None}
+    per_thread = []
+    with (site / "boaviztapi/data/crowdsourcing/cpu_specs.csv").open() as f:
+        for row in csv.DictReader(f):
+            if not row["tdp"] or not row["threads"]:
+                continue
+            tdp, threads = float(row["tdp"]), int(float(row["threads"]))
+            models[_norm(row["name"])] = {"tdp_w": tdp, "threads": threads}
+            if "EPYC" in row["name"] or "Xeon" in row["name"]:
+                per_thread.append(tdp / threads)
+    default = round(statistics.median(per_thread), 2)
+    _write(
+        "cpu_tdp.json",
+        {
+            "what": "Thermal design power (TDP) of CPU models and their hardware threads",
+            "unit": {"tdp_w": "W"},
+            "source": "codecarbon 3.3.2 data/hardware/cpu_power.csv (TDP only; MIT) and "
+            "Boavizta API 2.5.0 data/crowdsourcing/cpu_specs.csv (TDP and threads, from "
+            "TechPowerUp; AGPL-3.0 data, figures are facts); Boavizta wins where both list "
+            "a model",
+            "year": 2025,
+            "default_w_per_thread": default,
+            "default_source": f"median TDP per thread over the {len(per_thread)} AMD EPYC "
+            "and Intel Xeon models of Boavizta's cpu_specs.csv",
+            "models": dict(sorted(models.items())),
+        },
+    )
+
+
+if __name__ == "__main__":
+    site_packages = Path(sys.argv[1])
+    grid(site_packages)
+    electricity_mix(site_packages)
+    cpu_tdp(site_packages)
