@@ -92,13 +92,14 @@ class CliResult:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """Run the CLI in-process: cli("db", "status") -> CliResult."""
+def cli(capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process: cli("db", "status") -> CliResult (a wide terminal)."""
+    monkeypatch.setenv("COLUMNS", "200")
 
     def run(*args: str) -> CliResult:
-        capsys.readouterr()
+        capfd.readouterr()
         code = main(list(args))
-        out, err = capsys.readouterr()
+        out, err = capfd.readouterr()
         return CliResult(code, out, err)
 
     return run

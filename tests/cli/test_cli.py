@@ -40,12 +40,16 @@ def test_config_show_hides_password(cli, monkeypatch: pytest.MonkeyPatch) -> Non
     assert json.loads(result.stdout)["database_url_source"] == "FRUGALKIT_DATABASE_URL"
 
 
-def test_demo_summarises_an_empty_store(cli) -> None:
+def test_demo_measures_a_training_job_and_stores_it(cli) -> None:
     result = cli("--json", "demo")
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert data["reports"] == 0
+    assert data["accuracy"] > 0.8
+    assert data["report"]["status"] == "completed"
+    assert [w["name"] for w in data["report"]["windows"]] == ["prepare", "train", "inference"]
+    assert data["store"]["reports"] == 1
     assert "frugalkit serve" in data["web"]
+    assert json.loads(cli("--json", "demo").stdout)["store"]["reports"] == 2
 
 
 def test_unknown_command_is_a_usage_error_without_traceback(cli) -> None:

@@ -43,3 +43,13 @@ def test_static_assets_come_from_the_package(client: TestClient) -> None:
 
 def test_unknown_page_is_a_404(client: TestClient) -> None:
     assert client.get("/no-such-page").status_code == 404
+
+
+def test_a_tracked_run_appears_on_the_pages(client: TestClient) -> None:
+    from frugalkit.measure import track
+
+    with track("web-visible-run", phase="inference"):
+        sum(range(10_000))
+    reports = client.get("/reports").text
+    assert "web-visible-run" in reports and "inference" in reports
+    assert 'id="total-reports">1<' in client.get("/").text

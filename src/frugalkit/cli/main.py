@@ -19,11 +19,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(measure.app, name="measure")
 app.add_typer(reports.app, name="reports")
 app.add_typer(bench.app, name="bench")
 app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")
+app.command("measure", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    measure.measure
+)
 app.command("serve")(serve.serve)
 app.command("demo")(demo.demo)
 

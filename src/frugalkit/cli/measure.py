@@ -1,5 +1,101 @@
-"""`frugalkit measure`: run a command and measure it (not built yet)."""
+"""`frugalkit measure -- COMMAND`: run a command and measure its process tree."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import typer
 
-app = typer.Typer(help="Measure the energy, carbon, water and embodied impacts of a run.")
+from frugalkit.cli.output import emit, error_line, opened_store, state
+from frugalkit.cli.render import summary
+from frugalkit.errors import InputError
+
+COMMAND_NOT_FOUND = 127
+CANNOT_EXECUTE = 126
+STDERR_FD = 2
+
+
+def measure(
+    ctx: typer.Context,
+    command: list[str] = typer.Argument(None, help="The command to run, after --."),
+    name: str = typer.Option(None, help="Run name (default: the command's name)."),
+    phase: str = typer.Option("other", help="training, inference, evaluation, service or other."),
+    units: float = typer.Option(1.0, help="Count of functional units (samples, tokens...)."),
+    functional_unit: str = typer.Option("run", "--unit", help="What one unit is, e.g. sample."),
+    country: str = typer.Option(None, help="Grid zone: ISO 3166 alpha-2 or alpha-3 code."),
+    intensity: float = typer.Option(None, help="Grid intensity in gCO2e/kWh (overrides country)."),
+    pue: float = typer.Option(1.0, help="Power usage effectiveness of the facility (>= 1)."),
+    wue: float = typer.Option(0.0, help="On-site water usage effectiveness, L/kWh of IT energy."),
+    scope: str = typer.Option("process", help="process (this command's tree) or machine."),
+) -> None:
+    """Run COMMAND, measure its energy, carbon, water and embodied impacts, store the
+    report and exit with the command's own exit code.
+
+    Example: frugalkit measure --phase training --country FR -- python train.py
+    """
+    from frugalkit.measure import Run
+
+    if not command:
+        raise InputError(
+            "give the command to measure after --, e.g. frugalkit measure -- python train.py"
+        )
+    if shutil.which(command[0]) is None:
+        error_line(f"command not found: {command[0]}")
+        raise typer.Exit(COMMAND_NOT_FOUND)
+    run = Run(
+        name or Path(command[0]).name,
+        phase=phase,
+        units=units,
+        functional_unit=functional_unit,
+        country=country,
+        intensity_g_per_kwh=intensity,
+        pue=pue,
+        wue_l_per_kwh=wue,
+        scope=scope,
+        command=list(command),
+    )
+    as_json = state(ctx).json
+    with opened_store(ctx):
+        pass  # fail on a bad store before the command runs, not after
+    try:
+        return_code, interrupted = _run_measured(run, command, quiet_stdout=as_json)
+    except OSError as exc:  # found on PATH but not executable, for example
+        run.stop("failed", exit_code=CANNOT_EXECUTE, error=str(exc))
+        with opened_store(ctx):
+            pass
+        error_line(f"cannot run {command[0]}: {exc.strerror or exc}")
+        raise typer.Exit(CANNOT_EXECUTE) from None
+    status = "interrupted" if interrupted else "completed" if return_code == 0 else "failed"
+    report = run.stop(status, exit_code=return_code)
+    with opened_store(ctx):
+        pass  # ingest the spooled report
+    emit(ctx, report, lambda console: summary(console, report))
+    raise typer.Exit(return_code if return_code >= 0 else 128 - return_code)
+
+
+def _run_measured(run: Any, command: list[str], quiet_stdout: bool) -> tuple[int, bool]:
+    """Run the command inside the measured window; forward SIGINT and SIGTERM to it."""
+    interrupted = False
+    child: subprocess.Popen[bytes] | None = None
+
+    def forward(signum: int, _frame: FrameType | None) -> None:
+        nonlocal interrupted
+        interrupted = True
+        if child is not None and child.poll() is None:
+            child.send_signal(signum)
+
+    previous = {s: signal.signal(s, forward) for s in (signal.SIGINT, signal.SIGTERM)}
+    run.start()
+    try:
+        # With --json, stdout carries the report only: the command's output goes to stderr.
+        child = subprocess.Popen(command, stdout=STDERR_FD if quiet_stdout else None)
+        return_code = child.wait()
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return return_code, interrupted or return_code in (-signal.SIGINT, -signal.SIGTERM)

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.console import Console
 
 from frugalkit.settings import Settings
+
+if TYPE_CHECKING:
+    from frugalkit.store import Store
 
 
 @dataclass
@@ -52,3 +56,15 @@ def emit(ctx: typer.Context, data: Any, render: Callable[[Console], None]) -> No
 
 def error_line(message: str) -> None:
     stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+
+
+@contextlib.contextmanager
+def opened_store(ctx: typer.Context) -> Iterator[Store]:
+    """The store, with every spooled report ingested first."""
+    from frugalkit.measure.spool import ingest
+    from frugalkit.store import open_store
+
+    settings = state(ctx).settings
+    with open_store(settings) as store:
+        ingest(store, settings)
+        yield store

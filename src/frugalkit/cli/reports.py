@@ -1,10 +1,132 @@
-"""`frugalkit reports`: stored impact reports."""
+"""`frugalkit reports`: list, show, export, import, delete; and the JSON schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
 
 import typer
 
+from frugalkit.cli.output import emit, opened_store, stdout
+from frugalkit.cli.render import report_table, summary
+from frugalkit.errors import InputError
+
 app = typer.Typer(help="List, show, export and delete impact reports.", no_args_is_help=True)
+FORMATS = ("json", "codecarbon", "model-card")
 
 
 @app.command("list")
-def list_(ctx: typer.Context) -> None:
+def list_(
+    ctx: typer.Context,
+    limit: int = typer.Option(50, min=1, help="How many, newest first."),
+    name: str = typer.Option(None, help="Only runs with this name."),
+) -> None:
     """List stored reports, newest first."""
+    from frugalkit.store import list_reports
+
+    with opened_store(ctx) as store:
+        reports = list_reports(store, limit=limit, name=name)
+    emit(ctx, reports, lambda c: c.print(report_table(reports) if reports else "no report yet"))
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, report_id: str = typer.Argument(..., help="Id or unique prefix.")
+) -> None:
+    """Show one report: every indicator with its method and sources."""
+    from frugalkit.store import get_report
+
+    with opened_store(ctx) as store:
+        report = get_report(store, report_id)
+    emit(ctx, report, lambda console: summary(console, report))
+
+
+@app.command("export")
+def export(
+    ctx: typer.Context,
+    report_id: str = typer.Argument(..., help="Id or unique prefix."),
+    format_: str = typer.Option("json", "--format", help="json, codecarbon or model-card."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write to this file, not stdout."),
+    training_type: str = typer.Option(None, help="model-card: pre-training or fine-tuning."),
+) -> None:
+    """Export a report as JSON, a CodeCarbon emissions.csv row or a model-card block."""
+    from frugalkit.impact.exports import to_codecarbon_csv, to_json, to_model_card
+    from frugalkit.store import get_report
+
+    if format_ not in FORMATS:
+        raise InputError(f"format must be one of {', '.join(FORMATS)} (got {format_!r})")
+    with opened_store(ctx) as store:
+        report = get_report(store, report_id)
+    if format_ == "json":
+        text = to_json(report)
+    elif format_ == "codecarbon":
+        text = to_codecarbon_csv([report], header=not (output and output.exists()))
+    else:
+        text = to_model_card(report, training_type)
+    if output is None:
+        stdout().out(text, end="", highlight=False)
+        return
+    # An emissions.csv grows by one row per export, as CodeCarbon's does.
+    with output.open("a" if format_ == "codecarbon" else "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context, path: Path = typer.Argument(..., help="A report as JSON, or JSON lines.")
+) -> None:
+    """Validate reports against the schema and store them (an id already stored is kept)."""
+    from frugalkit.measure.spool import to_row, validate
+    from frugalkit.store import save_reports
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
+    payloads = _parse_reports(text, path)
+    rows = [to_row(validate(p)) for p in payloads]  # all or nothing: validate first
+    with opened_store(ctx) as store:
+        stored = save_reports(store, rows)
+    data = {"read": len(rows), "stored": stored, "already_stored": len(rows) - stored}
+    emit(ctx, data, lambda c: c.print(f"{stored} stored, {len(rows) - stored} already there"))
+
+
+def _parse_reports(text: str, path: Path) -> list[Any]:
+    try:
+        document = json.loads(text)
+        return document if isinstance(document, list) else [document]
+    except json.JSONDecodeError:
+        pass
+    payloads = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                payloads.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number} is not JSON: {exc.msg}") from None
+    if not payloads:
+        raise InputError(f"{path} holds no report")
+    return payloads
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    report_id: str = typer.Argument(..., help="Id or unique prefix."),
+) -> None:
+    """Delete one report."""
+    from frugalkit.store import delete_report
+
+    with opened_store(ctx) as store:
+        deleted = delete_report(store, report_id)
+    emit(ctx, {"deleted": deleted}, lambda c: c.print(f"deleted {deleted}"))
+
+
+@app.command("schema")
+def schema(ctx: typer.Context) -> None:
+    """Print the ImpactReport JSON schema."""
+    from frugalkit.impact.report import ImpactReport
+
+    document = ImpactReport.model_json_schema()
+    stdout().out(json.dumps(document, indent=2), highlight=False)

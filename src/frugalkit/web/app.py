@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from frugalkit._version import __version__
+from frugalkit.measure.spool import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, list_reports, open_store, report_totals
 
@@ -59,6 +60,11 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     def page(request: Request, template: str, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, template, context)
 
+    def fresh_store() -> Store:
+        """The store with reports spooled by trackers since the last request."""
+        ingest(store, settings)
+        return store
+
     @app.get("/healthz", tags=["meta"])
     def healthz() -> dict[str, str]:
         """Liveness and store check."""
@@ -70,7 +76,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         return page(
             request,
             "home.html",
-            totals=report_totals(store),
+            totals=report_totals(fresh_store()),
             latest=list_reports(store, limit=10),
             active="/",
         )
@@ -78,7 +84,10 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
     def reports_page(request: Request) -> HTMLResponse:
         return page(
-            request, "reports.html", reports=list_reports(store, limit=200), active="/reports"
+            request,
+            "reports.html",
+            reports=list_reports(fresh_store(), limit=200),
+            active="/reports",
         )
 
     for slug, (title, purpose) in NOT_BUILT.items():

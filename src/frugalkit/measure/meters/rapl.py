@@ -55,7 +55,8 @@ class RaplMeter:
     name = "rapl"
     kind = "counter"
 
-    def __init__(self, root: Path = POWERCAP) -> None:
+    def __init__(self, root: Path | None = None) -> None:
+        root = POWERCAP if root is None else root
         if not root.is_dir():
             raise MeterUnavailable(
                 f"no RAPL powercap interface at {root}: load the intel_rapl_common kernel "

@@ -1,0 +1,153 @@
+"""Impact arithmetic checked by hand, and the factor files."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from frugalkit.errors import DataFileError
+from frugalkit.impact import data, resolve_zone
+from frugalkit.impact.assess import build_report
+from frugalkit.impact.embodied import allocate, hardware_items, profile
+from frugalkit.impact.equivalents import equivalents
+from frugalkit.impact.report import ImpactReport
+
+
+def test_zone_by_alpha2_alpha3_and_name() -> None:
+    assert resolve_zone("FR").code == resolve_zone("FRA").code == resolve_zone("France").code
+    assert resolve_zone("FR").intensity_g_per_kwh == pytest.approx(56.039)
+    assert resolve_zone("US").intensity_g_per_kwh == pytest.approx(369.473)
+    assert resolve_zone("FR").water_l_per_kwh == pytest.approx(3.6737)
+
+
+def test_world_default() -> None:
+    world = resolve_zone(None)
+    assert (world.code, world.intensity_g_per_kwh) == ("WOR", 475.0)
+    assert world.water_l_per_kwh == pytest.approx(3.908)
+
+
+def test_every_country_has_a_source_year_and_alpha2() -> None:
+    grid = data.load("grid_intensity")
+    assert "Our World in Data" in grid["source"] and grid["licence"]
+    rows = list(grid["countries"].values())
+    for row in rows:
+        assert row["alpha2"] and row["year"] >= 2000 and row["intensity_g_per_kwh"] >= 0
+    assert sum(row["year"] >= 2022 for row in rows) / len(rows) > 0.9  # a recent year
+
+
+def component(name: str, kwh: float) -> dict[str, object]:
+    return {
+        "component": name,
+        "energy_kwh": kwh,
+        "low_kwh": kwh * 0.5,
+        "high_kwh": kwh * 1.5,
+        "kind": "estimate",
+        "meter": "estimate",
+        "sampling": "s",
+        "share": None,
+        "note": "",
+    }
+
+
+def report_for(pue: float = 1.5, wue: float = 1.8, units: float = 1000) -> dict[str, object]:
+    host = {
+        "hostname": "h",
+        "os": "Linux",
+        "python": "3.11",
+        "cpu_model": "AMD EPYC",
+        "logical_cpus": 48,
+        "ram_total_gb": 64.0,
+        "gpus": [],
+    }
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    return build_report(
+        report_id="abcdef0123456789",
+        name="t",
+        phase="inference",
+        functional_unit="sample",
+        units=units,
+        started_at=start,
+        ended_at=start,
+        duration_s=3600.0,
+        status="completed",
+        exit_code=None,
+        error=None,
+        scope="process",
+        command=None,
+        host=host,
+        components=[component("cpu", 1.5), component("ram", 0.5)],
+        windows=[],
+        zone=resolve_zone("FR"),
+        pue=pue,
+        wue_l_per_kwh=wue,
+    )
+
+
+def test_report_arithmetic_by_hand() -> None:
+    r = report_for()
+    ImpactReport.model_validate(r)
+    energy, ghg, water = r["energy"], r["ghg"], r["water"]  # type: ignore[index]
+    assert energy["it_kwh"] == pytest.approx(2.0)
+    assert energy["facility_kwh"] == pytest.approx(3.0)  # PUE applied once
+    assert (energy["low_kwh"], energy["high_kwh"]) == pytest.approx((1.5, 4.5))
+    assert ghg["location_based_g"] == pytest.approx(3.0 * 56.039)
+    assert water["onsite_l"] == pytest.approx(2.0 * 1.8)  # IT energy x WUE
+    assert water["offsite_l"] == pytest.approx(2.0 * 1.5 * 3.6737)  # IT x PUE x EWIF
+    assert r["per_unit"]["ghg_g"] == pytest.approx(3.0 * 56.039 / 1000)  # type: ignore[index]
+    # 1 h of half of a 96-thread, 900 kgCO2e server living 4 years
+    expected_g = 900_000 * 3600 / (4 * 365 * 24 * 3600) * 0.5
+    assert r["embodied"]["gwp_g"] == pytest.approx(expected_g)  # type: ignore[index]
+
+
+def test_embodied_gpu_allocation() -> None:
+    items = hardware_items(3600.0, logical_cpus=24, gpu_count=2)
+    host, gpus = items
+    assert host["profile"] == "server_gpu_8x" and host["share"] == pytest.approx(0.25)
+    assert gpus["count"] == 2
+    assert gpus["gwp_g"] == pytest.approx(2 * 273_000 * 3600 / (3 * 365 * 24 * 3600))
+
+
+def test_allocation_is_linear_in_time_and_share() -> None:
+    p = profile("server_compute_low")
+    one = allocate(p, 100.0, 0.5)["pe_mj"]
+    assert allocate(p, 200.0, 0.5)["pe_mj"] == pytest.approx(2 * one)
+    assert allocate(p, 100.0, 1.0)["pe_mj"] == pytest.approx(2 * one)
+
+
+def test_equivalents_use_their_sources() -> None:
+    eq = {e["key"]: e for e in equivalents(ghg_g=488.0, energy_kwh=0.038, water_l=0.25)}
+    assert eq["car_km"]["text"] == "2 km by car"
+    assert eq["phone_charges"]["text"] == "2 phone charges"
+    assert eq["water_glasses"]["text"] == "1 glass of water"
+    assert "EPA" in eq["car_km"]["source"]
+
+
+@pytest.mark.parametrize("content", [None, "{not json", "[1, 2]"])
+def test_missing_or_corrupt_data_file_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: str | None
+) -> None:
+    if content is not None:
+        (tmp_path / "grid_intensity.json").write_text(content)
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    data.load.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match=r"grid_intensity\.json is (missing|corrupt)"):
+            resolve_zone("FR")
+    finally:
+        data.load.cache_clear()
+
+
+def test_a_data_file_missing_a_key_is_corrupt(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "grid_intensity.json").write_text(json.dumps({"source": "x"}))
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    data.load.cache_clear()
+    try:
+        with pytest.raises(DataFileError, match="no countries"):
+            resolve_zone("FR")
+    finally:
+        data.load.cache_clear()
