@@ -8,11 +8,14 @@ first use, so that tracking a run costs almost nothing.
 ...     model.fit(X, y)
 """
 
-from typing import TYPE_CHECKING, Any
+from __future__ import annotations
 
 from frugalkit._version import __version__
 
+TYPE_CHECKING = False  # not `typing.TYPE_CHECKING`: importing typing costs milliseconds
 if TYPE_CHECKING:
+    from typing import Any
+
     from frugalkit.measure import Run, track
 
 __all__ = ["Run", "__version__", "track"]

@@ -8,32 +8,42 @@
 from __future__ import annotations
 
 import os
-import tempfile
-from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
+from frugalkit import paths
 from frugalkit.errors import ConfigError
+
+TYPE_CHECKING = False  # kept off the tracking path: typing and dataclasses cost import time
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 DB_FILENAME = "frugalkit.db"
 
 
-@dataclass(frozen=True)
 class Settings:
+    """Where frugalkit keeps its data and which database it uses. Immutable."""
+
+    __slots__ = ("database_url", "database_url_from_env", "home")
+
+    def __init__(self, home: Path, database_url: str, database_url_from_env: bool = False) -> None:
+        object.__setattr__(self, "home", home)
+        object.__setattr__(self, "database_url", database_url)
+        object.__setattr__(self, "database_url_from_env", database_url_from_env)
+
     home: Path
     database_url: str
-    database_url_from_env: bool = False
+    database_url_from_env: bool
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Settings are read once and do not change")
+
+    def __repr__(self) -> str:
+        return f"Settings(home={self.home!r}, database_url={self.database_url!r})"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
-        home_text = env.get("FRUGALKIT_HOME", "").strip()
-        if home_text:
-            home = Path(home_text).expanduser()
-        else:
-            import platformdirs
-
-            home = Path(platformdirs.user_data_dir("frugalkit", appauthor=False))
+        home = Path(paths.home_dir(env))
         url = env.get("FRUGALKIT_DATABASE_URL", "").strip()
         if url:
             return cls(home=home, database_url=url, database_url_from_env=True)
@@ -42,10 +52,12 @@ class Settings:
     @property
     def spool_dir(self) -> Path:
         """Where trackers append finished reports before the store ingests them."""
-        return self.home / "spool"
+        return self.home / paths.SPOOL_DIR
 
     def ensure_home(self) -> Path:
         """Create the data directory if needed and check that it is writable."""
+        import tempfile
+
         try:
             self.home.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.home, prefix=".probe-"):

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from frugalkit.measure import spool, track
+from frugalkit.measure import ingest, spool, track
 from frugalkit.settings import Settings
 from frugalkit.store import list_reports, open_store
 
@@ -19,7 +19,7 @@ def test_concurrent_trackers_in_many_processes_lose_nothing(home: Path) -> None:
     assert all(p.wait(timeout=120) == 0 for p in procs)
     settings = Settings.from_env()
     with open_store(settings) as store:
-        result = spool.ingest(store, settings)
+        result = ingest.ingest(store, settings)
         assert (result.stored, result.rejected) == (200, 0)
         assert len(list_reports(store, limit=1000)) == 200
     assert (settings.spool_dir / spool.SPOOL_FILE).read_text() == ""
@@ -34,7 +34,7 @@ def test_a_corrupt_line_is_set_aside_and_the_rest_ingested(home: Path) -> None:
         f.write('{"id": "truncated-by-a-crash", "name"\n')
         f.write(json.dumps({**(run.report or {}), "id": "bad-units-report", "units": -1}) + "\n")
     with open_store(settings) as store:
-        result = spool.ingest(store, settings)
+        result = ingest.ingest(store, settings)
         assert (result.stored, result.rejected) == (1, 2)
         assert [r["name"] for r in list_reports(store)] == ["good"]
     rejected = [
@@ -51,7 +51,7 @@ def test_ingesting_twice_stores_once(home: Path) -> None:
     settings = Settings.from_env()
     line = (settings.spool_dir / spool.SPOOL_FILE).read_text()
     with open_store(settings) as store:
-        spool.ingest(store, settings)
+        ingest.ingest(store, settings)
         (settings.spool_dir / spool.SPOOL_FILE).write_text(line)  # as if a crash kept it
-        assert spool.ingest(store, settings).stored == 0
+        assert ingest.ingest(store, settings).stored == 0
         assert len(list_reports(store)) == 1

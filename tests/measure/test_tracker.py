@@ -16,7 +16,7 @@ import pytest
 import frugalkit
 from frugalkit.errors import InputError
 from frugalkit.impact.report import ImpactReport
-from frugalkit.measure import Run, track
+from frugalkit.measure import Run, registry, track
 from frugalkit.settings import Settings
 
 from .fakes import FakeNvml, make_powercap, set_energy
@@ -164,7 +164,7 @@ def test_import_and_an_empty_window_stay_light(home: Path) -> None:
     code = (
         "import sys, frugalkit\n"
         "with frugalkit.track('empty'): pass\n"
-        "heavy = {'pydantic', 'sqlalchemy', 'numpy', 'psutil', 'typer', 'rich'}\n"
+        "heavy = {'pydantic', 'sqlalchemy', 'numpy', 'psutil', 'typer', 'rich', 'platformdirs', 'pynvml'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -182,6 +182,9 @@ def test_fake_counters_end_to_end(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
         [{"name": "NVIDIA A100-SXM4-80GB", "uuid": "GPU-1", "energy_mj": 0, "power_mw": 1}]
     )
     monkeypatch.setitem(sys.modules, "pynvml", fake)
+    driver = tmp_path / "nvidia-version"
+    driver.write_text("NVRM version: fake\n")
+    monkeypatch.setattr(registry, "NVIDIA_DRIVER", str(driver))
     monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
     with track("gpu-job", scope="process") as run:
         busy(0.3)

@@ -61,7 +61,7 @@ def error_line(message: str) -> None:
 @contextlib.contextmanager
 def opened_store(ctx: typer.Context) -> Iterator[Store]:
     """The store, with every spooled report ingested first."""
-    from frugalkit.measure.spool import ingest
+    from frugalkit.measure.ingest import ingest
     from frugalkit.store import open_store
 
     settings = state(ctx).settings

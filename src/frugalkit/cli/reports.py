@@ -77,7 +77,7 @@ def import_(
     ctx: typer.Context, path: Path = typer.Argument(..., help="A report as JSON, or JSON lines.")
 ) -> None:
     """Validate reports against the schema and store them (an id already stored is kept)."""
-    from frugalkit.measure.spool import to_row, validate
+    from frugalkit.measure.ingest import to_row, validate
     from frugalkit.store import save_reports
 
     try:

@@ -6,13 +6,16 @@ holds the pydantic model that validates what this builds.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from frugalkit._version import __version__
 from frugalkit.impact import indicators as ind
 from frugalkit.impact.embodied import hardware_items
-from frugalkit.impact.zones import Zone
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from datetime import datetime
+    from typing import Any
+
+    from frugalkit.impact.zones import Zone
 
 SCHEMA_VERSION = 1
 COMPONENTS = ("cpu", "gpu", "ram")

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 from frugalkit.errors import DataFileError
 
-DATA_DIR = Path(__file__).parent / "data"
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+DATA_DIR = os.path.join(os.path.dirname(__file__), "data")
 
 
 @cache
 def load(name: str) -> dict[str, Any]:
     """Read `data/<name>.json`; a missing or corrupt file raises DataFileError naming it."""
-    path = DATA_DIR / f"{name}.json"
+    path = os.path.join(DATA_DIR, f"{name}.json")
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as file:
+            document = json.load(file)
     except FileNotFoundError:
         raise DataFileError(f"frugalkit data file {path} is missing; reinstall frugalkit") from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -34,7 +38,7 @@ def field(name: str, *keys: str) -> Any:
     value: Any = load(name)
     for key in keys:
         if not isinstance(value, dict) or key not in value:
-            path = DATA_DIR / f"{name}.json"
+            path = os.path.join(DATA_DIR, f"{name}.json")
             raise DataFileError(
                 f"frugalkit data file {path} is corrupt (no {'.'.join(keys)}); reinstall frugalkit"
             )

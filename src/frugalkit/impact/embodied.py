@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from frugalkit.errors import InputError
 from frugalkit.impact.data import field
 from frugalkit.impact.indicators import time_share
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def profile(name: str) -> dict[str, Any]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from frugalkit.impact.data import field
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 
 def equivalents(*, ghg_g: float, energy_kwh: float, water_l: float) -> list[dict[str, Any]]:

@@ -2,28 +2,48 @@
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass
-
 from frugalkit.errors import InputError
 from frugalkit.impact.data import field
 
 WORLD = "WOR"
 
 
-@dataclass(frozen=True)
 class Zone:
-    """Where the electricity comes from. Intensities are per kWh drawn from the grid."""
+    """Where the electricity comes from. Intensities are per kWh drawn from the grid:
+    code (ISO 3166 alpha-3, WOR for the world), intensity_g_per_kwh (gCO2e/kWh),
+    water_l_per_kwh (off-site water to generate it), adpe_kgsbeq_per_kwh, pe_mj_per_kwh."""
 
-    code: str  # ISO 3166 alpha-3, or WOR for the world average
-    name: str
-    intensity_g_per_kwh: float
-    intensity_source: str
-    intensity_year: int
-    water_l_per_kwh: float  # off-site: water consumed to generate the electricity
-    adpe_kgsbeq_per_kwh: float
-    pe_mj_per_kwh: float
-    mix_source: str
+    __slots__ = (
+        "adpe_kgsbeq_per_kwh",
+        "code",
+        "intensity_g_per_kwh",
+        "intensity_source",
+        "intensity_year",
+        "mix_source",
+        "name",
+        "pe_mj_per_kwh",
+        "water_l_per_kwh",
+    )
+
+    def __init__(
+        self,
+        *,
+        code: str,
+        name: str,
+        intensity_g_per_kwh: float,
+        intensity_source: str,
+        intensity_year: int,
+        water_l_per_kwh: float,
+        adpe_kgsbeq_per_kwh: float,
+        pe_mj_per_kwh: float,
+        mix_source: str,
+    ) -> None:
+        self.code, self.name = code, name
+        self.intensity_g_per_kwh = intensity_g_per_kwh
+        self.intensity_source, self.intensity_year = intensity_source, intensity_year
+        self.water_l_per_kwh = water_l_per_kwh
+        self.adpe_kgsbeq_per_kwh, self.pe_mj_per_kwh = adpe_kgsbeq_per_kwh, pe_mj_per_kwh
+        self.mix_source = mix_source
 
 
 def _mix(code: str) -> dict[str, float]:
@@ -79,6 +99,8 @@ def _alpha3(code: str, countries: dict[str, dict[str, object]]) -> str:
     names = {str(row["name"]).upper(): alpha3 for alpha3, row in countries.items()}
     if code in names:
         return names[code]
+    import difflib
+
     candidates = list(countries) + [str(r["alpha2"]) for r in countries.values() if r["alpha2"]]
     close = difflib.get_close_matches(code, candidates + list(names), n=4, cutoff=0.6)
     hint = f"; did you mean {', '.join(close)}?" if close else ""

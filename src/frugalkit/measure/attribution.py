@@ -3,33 +3,34 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
 
 from frugalkit.measure import proctree
-from frugalkit.measure.meters.base import Meter
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from frugalkit.measure.meters.base import Meter
 
 J_PER_KWH = 3.6e6
 
 
-@dataclass(frozen=True)
 class Snapshot:
-    monotonic_s: float
-    wall: datetime
-    readings: dict[str, dict[str, float]]  # meter name -> domain -> cumulative J
-    tree_cpu_s: float
-    machine_cpu_s: float
+    """Every meter's cumulative readings at one instant (a plain class: no dataclasses
+    import on the tracking path)."""
+
+    __slots__ = ("machine_cpu_s", "monotonic_s", "readings", "tree_cpu_s", "wall_s")
+
+    def __init__(self, meters: list[Meter], root_pid: int) -> None:
+        self.monotonic_s = time.monotonic()
+        self.wall_s = time.time()  # seconds since the epoch, UTC
+        self.readings = {meter.name: meter.read() for meter in meters}  # name -> domain -> J
+        self.tree_cpu_s = proctree.tree_cpu_s(root_pid)
+        self.machine_cpu_s = proctree.machine_busy_cpu_s()
 
 
 def snapshot(meters: list[Meter], root_pid: int) -> Snapshot:
-    return Snapshot(
-        monotonic_s=time.monotonic(),
-        wall=datetime.now(UTC),
-        readings={meter.name: meter.read() for meter in meters},
-        tree_cpu_s=proctree.tree_cpu_s(root_pid),
-        machine_cpu_s=proctree.machine_busy_cpu_s(),
-    )
+    return Snapshot(meters, root_pid)
 
 
 def _component_j(meter: Meter, start: Snapshot, end: Snapshot, component: str) -> float | None:

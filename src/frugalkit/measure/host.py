@@ -3,36 +3,41 @@
 from __future__ import annotations
 
 import os
-import platform
-import socket
 import sys
 from functools import cache
-from pathlib import Path
-from typing import Any
 
 from frugalkit.measure import proctree
 
-CPUINFO = Path("/proc/cpuinfo")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+CPUINFO = "/proc/cpuinfo"
+
+
+@cache
+def _cpuinfo() -> str:
+    try:
+        with open(CPUINFO, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 @cache
 def cpu_model() -> str:
-    try:
-        for line in CPUINFO.read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
+    for line in _cpuinfo().splitlines():
+        if line.startswith(("model name", "Model", "Processor")):
+            return line.split(":", 1)[1].strip()
+    import platform  # only where /proc/cpuinfo says nothing (macOS, some ARM boards)
+
     return platform.processor() or platform.machine() or "unknown CPU"
 
 
 @cache
 def virtualised() -> bool:
     """True in a virtual machine (the 'hypervisor' CPU flag), where TDP shares mislead."""
-    try:
-        return " hypervisor" in CPUINFO.read_text()
-    except OSError:
-        return False
+    return " hypervisor" in _cpuinfo()
 
 
 def logical_cpus() -> int:
@@ -43,9 +48,10 @@ def logical_cpus() -> int:
 
 
 def describe(gpus: list[dict[str, Any]]) -> dict[str, Any]:
+    uname = os.uname()
     return {
-        "hostname": socket.gethostname(),
-        "os": platform.platform(terse=True),
+        "hostname": uname.nodename,
+        "os": f"{uname.sysname}-{uname.release}-{uname.machine}",
         "python": sys.version.split()[0],
         "cpu_model": cpu_model(),
         "logical_cpus": logical_cpus(),

@@ -7,17 +7,20 @@ CPU times in seconds, memory in bytes.
 from __future__ import annotations
 
 import os
-from pathlib import Path
-from typing import Any
 
-PROC = Path("/proc")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+PROC = "/proc"
 _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 _PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
 def _stat_fields(pid: int) -> list[str] | None:
     try:
-        text = (PROC / str(pid) / "stat").read_text()
+        with open(f"{PROC}/{pid}/stat") as f:
+            text = f.read()
     except OSError:  # the process ended between listing and reading
         return None
     # The command name (field 2) may hold spaces and parentheses: split after the last ')'.
@@ -28,12 +31,13 @@ def _children(pid: int) -> list[int]:
     """Direct children, from /proc/PID/task/*/children (every thread may have some)."""
     kids: list[int] = []
     try:
-        tasks = list((PROC / str(pid) / "task").iterdir())
+        tasks = os.listdir(f"{PROC}/{pid}/task")
     except OSError:
         return kids
     for task in tasks:
         try:
-            kids.extend(int(k) for k in (task / "children").read_text().split())
+            with open(f"{PROC}/{pid}/task/{task}/children") as f:
+                kids.extend(int(k) for k in f.read().split())
         except OSError:
             continue
     return kids
@@ -52,7 +56,7 @@ def tree_pids(root_pid: int) -> list[int]:
 def tree_cpu_s(root_pid: int) -> float:
     """CPU time (user + system) of the tree, including descendants that have ended and
     were waited for (their time moves into their parent's cutime/cstime)."""
-    if not PROC.is_dir():
+    if not os.path.isdir(PROC):
         return _psutil_tree_cpu_s(root_pid)
     total_ticks = 0
     for pid in tree_pids(root_pid):
@@ -65,12 +69,13 @@ def tree_cpu_s(root_pid: int) -> float:
 
 def tree_rss_bytes(root_pid: int) -> int:
     """Resident memory of the living tree."""
-    if not PROC.is_dir():
+    if not os.path.isdir(PROC):
         return _psutil_tree_rss(root_pid)
     total_pages = 0
     for pid in tree_pids(root_pid):
         try:
-            total_pages += int((PROC / str(pid) / "statm").read_text().split()[1])
+            with open(f"{PROC}/{pid}/statm") as f:
+                total_pages += int(f.read().split()[1])
         except (OSError, IndexError, ValueError):
             continue
     return total_pages * _PAGE_BYTES
@@ -78,25 +83,28 @@ def tree_rss_bytes(root_pid: int) -> int:
 
 def machine_busy_cpu_s() -> float:
     """CPU time spent busy by all CPUs since boot (not idle, iowait or steal)."""
-    if not PROC.is_dir():
+    if not os.path.isdir(PROC):
         import psutil
 
         t = psutil.cpu_times()
         return float(t.user + t.system + getattr(t, "nice", 0.0))
-    first = (PROC / "stat").read_text().splitlines()[0].split()
+    with open(f"{PROC}/stat") as f:
+        first = f.readline().split()
     user, nice, system, _idle, _iowait, irq, softirq = (int(v) for v in first[1:8])
     return (user + nice + system + irq + softirq) / _TICKS_PER_S
 
 
 def meminfo_bytes() -> dict[str, int]:
     """MemTotal and MemAvailable."""
-    if not PROC.is_dir():
+    if not os.path.isdir(PROC):
         import psutil
 
         vm = psutil.virtual_memory()
         return {"MemTotal": int(vm.total), "MemAvailable": int(vm.available)}
     values = {}
-    for line in (PROC / "meminfo").read_text().splitlines():
+    with open(f"{PROC}/meminfo") as f:
+        lines = f.read().splitlines()
+    for line in lines:
         key, _, rest = line.partition(":")
         if key in ("MemTotal", "MemAvailable"):
             values[key] = int(rest.split()[0]) * 1024

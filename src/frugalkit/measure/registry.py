@@ -2,33 +2,46 @@
 
 from __future__ import annotations
 
-import logging
+import os
 import threading
 
 from frugalkit.measure import host
-from frugalkit.measure.meters.base import Meter, MeterUnavailable
+from frugalkit.measure.meters.base import MeterUnavailable
 
-log = logging.getLogger("frugalkit.measure")
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from frugalkit.measure.meters.base import Meter
+
+# Where the NVIDIA kernel driver announces itself on Linux: without it, NVML cannot work
+# and importing pynvml (tens of milliseconds) is skipped.
+NVIDIA_DRIVER = "/proc/driver/nvidia/version"
 _lock = threading.Lock()
 _meters: dict[str, list[Meter]] = {}
 _gpus: list[dict[str, object]] = []
 
 
 def _counters() -> list[Meter]:
-    from frugalkit.measure.meters.nvml import NvmlMeter
     from frugalkit.measure.meters.rapl import RaplMeter
 
     found: list[Meter] = []
     try:
         found.append(RaplMeter())
     except MeterUnavailable as exc:
-        log.warning("CPU and RAM energy will be estimated: %s", exc)
+        import logging
+
+        logging.getLogger("frugalkit.measure").warning(
+            "CPU and RAM energy will be estimated: %s", exc
+        )
+    if os.path.isdir("/proc") and not os.path.exists(NVIDIA_DRIVER):
+        return found
+    from frugalkit.measure.meters.nvml import NvmlMeter
+
     try:
         nvml = NvmlMeter()
         found.append(nvml)
         _gpus.extend({"index": d.index, "name": d.name} for d in nvml.devices)
-    except MeterUnavailable as exc:
-        log.debug("no GPU energy: %s", exc)
+    except MeterUnavailable:
+        pass  # no GPU is the common case, not worth a word
     return found
 
 

@@ -1,33 +1,28 @@
 """The spool: finished reports appended as JSON lines, ingested into the store later.
 
 Writing a line is cheap and needs neither pydantic nor SQLAlchemy, so tracking stays
-fast; the CLI and the web app ingest the spool whenever they open the store. A line is
-removed only after the store has committed it; a line that fails the schema is moved
-to `rejected.jsonl` with the reason, never dropped.
+fast; the CLI and the web app ingest the spool (`frugalkit.measure.ingest`) whenever they
+open the store.
 """
 
 from __future__ import annotations
 
 import fcntl
 import json
-import logging
 import os
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
-from frugalkit.settings import Settings
+from frugalkit import paths
 
+TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from frugalkit.impact.report import ImpactReport
-    from frugalkit.store import ReportRow, Store
+    from pathlib import Path
+    from typing import Any
 
-log = logging.getLogger("frugalkit.measure")
 SPOOL_FILE = "reports.jsonl"
 REJECTED_FILE = "rejected.jsonl"
 
 
-def _append_line(path: Path, line: str) -> None:
+def _append_line(path: str | Path, line: str) -> None:
     data = line.encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:
@@ -38,74 +33,10 @@ def _append_line(path: Path, line: str) -> None:
         os.close(fd)  # closing releases the lock
 
 
-def append(settings: Settings, report: dict[str, Any]) -> Path:
-    """Append one finished report to the spool; returns the spool's path."""
-    settings.spool_dir.mkdir(parents=True, exist_ok=True)
-    path = settings.spool_dir / SPOOL_FILE
+def append(report: dict[str, Any]) -> str:
+    """Append one finished report to the spool in FRUGALKIT_HOME; returns its path."""
+    directory = paths.spool_dir()
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, SPOOL_FILE)
     _append_line(path, json.dumps(report, separators=(",", ":")) + "\n")
     return path
-
-
-def to_row(report: ImpactReport) -> ReportRow:
-    return {
-        "id": report.id,
-        "schema_version": report.schema_version,
-        "name": report.name,
-        "phase": report.phase,
-        "status": report.status,
-        "started_at": report.started_at,
-        "ended_at": report.ended_at,
-        "energy_kwh": report.energy.facility_kwh,
-        "ghg_g": report.ghg.location_based_g,
-        "payload": report.model_dump(mode="json"),
-    }
-
-
-def validate(payload: Any) -> ImpactReport:
-    """An ImpactReport, or InputError naming the first field that fails the schema."""
-    from pydantic import ValidationError
-
-    from frugalkit.errors import InputError
-    from frugalkit.impact.report import ImpactReport
-
-    try:
-        return ImpactReport.model_validate(payload)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "report"
-        raise InputError(
-            f"report rejected: field {where}: {first['msg']} ({exc.error_count()} error(s))"
-        ) from None
-
-
-@dataclass(frozen=True)
-class Ingested:
-    stored: int
-    rejected: int
-
-
-def ingest(store: Store, settings: Settings) -> Ingested:
-    """Move every spooled report into the store."""
-    from frugalkit.errors import InputError
-    from frugalkit.store import save_reports
-
-    path = settings.spool_dir / SPOOL_FILE
-    if not path.exists() or path.stat().st_size == 0:
-        return Ingested(0, 0)
-    with path.open("r+", encoding="utf-8") as spool:
-        fcntl.flock(spool, fcntl.LOCK_EX)
-        rows, rejected = [], 0
-        for number, line in enumerate(spool.read().splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                rows.append(to_row(validate(json.loads(line))))
-            except (json.JSONDecodeError, InputError) as exc:
-                rejected += 1
-                reason = str(exc).splitlines()[0]
-                log.warning("spooled report %d rejected: %s", number, reason)
-                record = json.dumps({"reason": reason, "line": line}) + "\n"
-                _append_line(settings.spool_dir / REJECTED_FILE, record)
-        stored = save_reports(store, rows)
-        spool.truncate(0)
-    return Ingested(stored, rejected)

@@ -11,26 +11,28 @@ from __future__ import annotations
 
 import atexit
 import functools
-import logging
 import os
 import signal
 import threading
-import uuid
-from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import FrameType, TracebackType
-from typing import Any, TypeVar
 
 from frugalkit.errors import InputError
 from frugalkit.impact import build_report, check_parameters, resolve_zone
 from frugalkit.measure import host, registry, spool
 from frugalkit.measure.attribution import J_PER_KWH, Snapshot, attribute, snapshot
-from frugalkit.settings import Settings
 
-log = logging.getLogger("frugalkit.measure")
+TYPE_CHECKING = False  # typing is imported by type checkers only: tracking must start fast
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from datetime import datetime
+    from types import FrameType, TracebackType
+    from typing import Any, TypeVar
+
+    F = TypeVar("F", bound=Callable[..., Any])
+
 PHASES = ("training", "inference", "evaluation", "service", "other")
 SCOPES = ("process", "machine")
-F = TypeVar("F", bound=Callable[..., Any])
+ID_BYTES = 16  # a random 128-bit id, as uuid4 without importing uuid
 
 
 class Run:
@@ -81,7 +83,7 @@ class Run:
             country or os.environ.get("FRUGALKIT_COUNTRY"), intensity_g_per_kwh
         )
         self.report: dict[str, Any] | None = None
-        self.spool_path: os.PathLike[str] | None = None
+        self.spool_path: str | None = None
         self._start: Snapshot | None = None
         self._windows: list[dict[str, Any]] = []
         self._meters: list[Any] = []
@@ -113,13 +115,13 @@ class Run:
         self._restore_sigterm()
         p = self._params
         self.report = build_report(
-            report_id=uuid.uuid4().hex,
+            report_id=os.urandom(ID_BYTES).hex(),
             name=self.name,
             phase=p["phase"],
             functional_unit=p["functional_unit"],
             units=p["units"],
-            started_at=start.wall,
-            ended_at=end.wall,
+            started_at=utc(start.wall_s),
+            ended_at=utc(end.wall_s),
             duration_s=end.monotonic_s - start.monotonic_s,
             status=status,
             exit_code=exit_code,
@@ -140,7 +142,7 @@ class Run:
 
     def _persist(self, report: dict[str, Any]) -> None:
         try:
-            self.spool_path = spool.append(Settings.from_env(), report)
+            self.spool_path = spool.append(report)
         except OSError as exc:
             # Never lose a measurement: fall back to a file in the working directory.
             fallback = os.path.abspath(f"frugalkit-report-{report['id']}.json")
@@ -148,7 +150,11 @@ class Run:
                 import json
 
                 json.dump(report, f)
-            log.error("could not write the spool (%s); report saved to %s", exc, fallback)
+            import logging
+
+            logging.getLogger("frugalkit.measure").error(
+                "could not write the spool (%s); report saved to %s", exc, fallback
+            )
 
     @contextmanager
     def window(self, name: str) -> Iterator[None]:
@@ -229,6 +235,12 @@ class Run:
     def _at_exit(self) -> None:
         if self._start is not None:
             self.stop("interrupted", error="the process exited before the run was stopped")
+
+
+def utc(epoch_s: float) -> datetime:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch_s, UTC)
 
 
 def _raise_system_exit(signum: int, _frame: FrameType | None) -> None:

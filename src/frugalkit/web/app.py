@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from frugalkit._version import __version__
-from frugalkit.measure.spool import ingest
+from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, list_reports, open_store, report_totals
 

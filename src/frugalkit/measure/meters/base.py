@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
-from typing import Protocol
+
+TYPE_CHECKING = False  # the Protocol exists for type checkers; typing stays unimported
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Protocol
+else:
+    Protocol = object
 
 
 class MeterUnavailable(Exception):

@@ -9,10 +9,8 @@ Always labelled as an estimate, with its uncertainty band.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
-from dataclasses import dataclass
 from functools import cache
 
 from frugalkit.impact.data import field
@@ -20,19 +18,28 @@ from frugalkit.measure import proctree
 from frugalkit.measure.meters.base import Poller
 
 GIB = 1024**3
-_NOISE = re.compile(r"\(R\)|\(TM\)|\bCPU\b|@.*$|\d+-Core Processor|\bProcessor\b", re.IGNORECASE)
+_NOISE = r"\(R\)|\(TM\)|\bCPU\b|@.*$|\d+-Core Processor|\bProcessor\b"
 
 
-@dataclass(frozen=True)
 class CpuPower:
-    w_per_thread: float
-    model: str
-    matched: str | None  # table entry used, None when the default applies
-    source: str
+    """w_per_thread (W), the model string, the table entry `matched` (None when the
+    default applies) and the source of the figure."""
+
+    __slots__ = ("matched", "model", "source", "w_per_thread")
+
+    def __init__(self, w_per_thread: float, model: str, matched: str | None, source: str) -> None:
+        self.w_per_thread, self.model, self.matched, self.source = (
+            w_per_thread,
+            model,
+            matched,
+            source,
+        )
 
 
 def _normalise(model: str) -> str:
-    return " ".join(_NOISE.sub(" ", model).split())
+    import re
+
+    return " ".join(re.sub(_NOISE, " ", model, flags=re.IGNORECASE).split())
 
 
 @cache

@@ -2,46 +2,52 @@
 
 from __future__ import annotations
 
+import os
 import threading
-from dataclasses import dataclass
-from pathlib import Path
 
 from frugalkit.impact.data import field
 from frugalkit.measure.meters.base import MeterUnavailable, Poller
 
-POWERCAP = Path("/sys/class/powercap")
+POWERCAP = "/sys/class/powercap"
 ENABLE_HINT = (
     "since Linux 5.10 energy_uj is readable by root only: run as root, or "
     "`sudo chmod a+r /sys/class/powercap/intel-rapl:*/energy_uj` (and intel-rapl:*:*)"
 )
 
 
-@dataclass(frozen=True)
 class Zone:
-    key: str  # "package-0", "package-0/dram", "package-0/core"
-    energy_file: Path
-    max_energy_uj: int
+    """One RAPL domain: key ("package-0", "package-0/dram"), its counter file, its range."""
+
+    __slots__ = ("energy_file", "key", "max_energy_uj")
+
+    def __init__(self, key: str, energy_file: str, max_energy_uj: int) -> None:
+        self.key, self.energy_file, self.max_energy_uj = key, energy_file, max_energy_uj
 
 
-def discover(root: Path = POWERCAP) -> list[Zone]:
+def _read(path: str) -> str:
+    with open(path) as f:
+        return f.read().strip()
+
+
+def discover(root: str | os.PathLike[str] = POWERCAP) -> list[Zone]:
     """Every RAPL zone and sub-zone, packages and their core, uncore and dram domains."""
     zones = []
-    for directory in sorted(root.glob("intel-rapl:*")):
-        parts = directory.name.split(":")
+    names = sorted(n for n in os.listdir(root) if n.startswith("intel-rapl:"))
+    for entry in names:
+        directory = os.path.join(root, entry)
+        parts = entry.split(":")
         try:
-            name = (directory / "name").read_text().strip()
-            max_uj = int((directory / "max_energy_range_uj").read_text())
+            name = _read(os.path.join(directory, "name"))
+            max_uj = int(_read(os.path.join(directory, "max_energy_range_uj")))
         except (OSError, ValueError):
             continue
-        if len(parts) == 2:
-            key = name
-        else:
-            parent = root / ":".join(parts[:2]) / "name"
+        key = name
+        if len(parts) == 3:  # a sub-zone: intel-rapl:SOCKET:INDEX
             try:
-                key = f"{parent.read_text().strip()}/{name}"
+                key = f"{_read(os.path.join(root, ':'.join(parts[:2]), 'name'))}/{name}"
             except OSError:
-                key = f"{':'.join(parts[1:2])}/{name}"
-        zones.append(Zone(key=key, energy_file=directory / "energy_uj", max_energy_uj=max_uj))
+                key = f"package-{parts[1]}/{name}"
+        zones.append(Zone(key, os.path.join(directory, "energy_uj"), max_uj))
     return zones
 
 
@@ -55,9 +61,9 @@ class RaplMeter:
     name = "rapl"
     kind = "counter"
 
-    def __init__(self, root: Path | None = None) -> None:
+    def __init__(self, root: str | os.PathLike[str] | None = None) -> None:
         root = POWERCAP if root is None else root
-        if not root.is_dir():
+        if not os.path.isdir(root):
             raise MeterUnavailable(
                 f"no RAPL powercap interface at {root}: load the intel_rapl_common kernel "
                 "module (most virtual machines do not expose RAPL)"
@@ -78,7 +84,7 @@ class RaplMeter:
 
     @staticmethod
     def _raw(zone: Zone) -> int:
-        return int(zone.energy_file.read_text())
+        return int(_read(zone.energy_file))
 
     def read(self) -> dict[str, float]:
         with self._lock:
