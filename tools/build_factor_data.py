@@ -23,8 +23,11 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "frugalkit" / "impact" / "da
 
 def _write(name: str, document: dict[str, object]) -> None:
     path = OUT / name
-    indent = None if name == "cpu_tdp.json" else 1  # the long table stays compact
-    path.write_text(json.dumps(document, indent=indent, ensure_ascii=False) + "\n")
+    if name == "cpu_tdp.json":  # the long table stays compact: it is read on every run
+        text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    else:
+        text = json.dumps(document, indent=1, ensure_ascii=False)
+    path.write_text(text + "\n")
     print(f"wrote {path}")
 
 
@@ -97,21 +100,21 @@ def _norm(name: str) -> str:
 
 
 def cpu_tdp(site: Path) -> None:
-    models: dict[str, dict[str, object]] = {}
+    models: dict[str, list[float | int | None]] = {}
     with (site / "codecarbon/data/hardware/cpu_power.csv").open() as f:
         for row in csv.DictReader(f):
             try:
                 tdp = float(row["TDP"])
             except ValueError:  # a few rows are malformed upstream ("27.29.5"): skip them
                 continue
-            models[_norm(row["Name"])] = {"tdp_w": tdp, "threads": None}
+            models[_norm(row["Name"])] = [tdp, None]
     per_thread = []
     with (site / "boaviztapi/data/crowdsourcing/cpu_specs.csv").open() as f:
         for row in csv.DictReader(f):
             if not row["tdp"] or not row["threads"]:
                 continue
             tdp, threads = float(row["tdp"]), int(float(row["threads"]))
-            models[_norm(row["name"])] = {"tdp_w": tdp, "threads": threads}
+            models[_norm(row["name"])] = [tdp, threads]
             if "EPYC" in row["name"] or "Xeon" in row["name"]:
                 per_thread.append(tdp / threads)
     default = round(statistics.median(per_thread), 2)
@@ -126,6 +129,7 @@ def cpu_tdp(site: Path) -> None:
             "a model",
             "year": 2025,
             "default_w_per_thread": default,
+            "columns": ["tdp_w", "threads"],
             "default_source": f"median TDP per thread over the {len(per_thread)} AMD EPYC "
             "and Intel Xeon models of Boavizta's cpu_specs.csv",
             "models": dict(sorted(models.items())),

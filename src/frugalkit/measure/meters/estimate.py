@@ -49,7 +49,7 @@ def cpu_power(model: str, virtualised: bool) -> CpuPower:
     >>> cpu_power("AMD EPYC 7763 64-Core Processor", True).w_per_thread
     2.1875
     """
-    table: dict[str, dict[str, float | None]] = field("cpu_tdp", "models")
+    table: dict[str, list[float | None]] = field("cpu_tdp", "models")  # name: [tdp_w, threads]
     default_w = float(field("cpu_tdp", "default_w_per_thread"))
     default_source = str(field("cpu_tdp", "default_source"))
     wanted = _normalise(model)
@@ -61,8 +61,8 @@ def cpu_power(model: str, virtualised: bool) -> CpuPower:
         matched = max(candidates, key=len) if candidates else None
     if matched is None:
         return CpuPower(default_w, model, None, f"unknown CPU model: {default_source}")
-    row = table[matched]
-    tdp_w, threads = float(row["tdp_w"] or 0), row.get("threads")
+    tdp, threads = table[matched]
+    tdp_w = float(tdp or 0)
     source = str(field("cpu_tdp", "source"))
     if threads:
         return CpuPower(
