@@ -138,7 +138,7 @@ def overhead(repeats: int, target_s: float, env: dict[str, str]) -> None:
         walls = [w for w, _ in runs]
         wall = min(walls)
         over = f"{(wall - base) / base * 100:+8.2f}%" if label != "no measurement" else ""
-        energy = runs[len(runs) // 2][1]
+        energy = sorted(runs, key=lambda run: run[0])[len(runs) // 2][1]  # the median run's
         figures = ""
         if energy:
             cpu, ram, total = (
