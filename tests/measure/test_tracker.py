@@ -164,7 +164,8 @@ def test_import_and_an_empty_window_stay_light(home: Path) -> None:
     code = (
         "import sys, frugalkit\n"
         "with frugalkit.track('empty'): pass\n"
-        "heavy = {'pydantic', 'sqlalchemy', 'numpy', 'psutil', 'typer', 'rich', 'platformdirs', 'pynvml'}\n"
+        "heavy = {'pydantic', 'sqlalchemy', 'numpy', 'psutil', 'typer', 'rich',\n"
+        "         'platformdirs', 'pynvml'}\n"
         "print(sorted(heavy & set(sys.modules)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
