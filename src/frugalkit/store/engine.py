@@ -42,12 +42,12 @@ def redact_url(url_text: str) -> str:
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
-    # WAL lets readers work while one process writes; the busy timeout makes concurrent
-    # writers wait for the lock instead of failing with "database is locked".
+    # The busy timeout first: concurrent writers then wait for the lock instead of failing
+    # with "database is locked". WAL lets readers work while one process writes.
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
 
 

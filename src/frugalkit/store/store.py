@@ -107,17 +107,30 @@ def _migration_lock(engine: Engine, url: URL) -> Iterator[Connection]:
             connection.commit()
 
 
-def upgrade(engine: Engine, url: URL) -> SchemaState:
-    """Apply pending migrations; return the state after."""
+def _check_or_upgrade(engine: Engine, url: URL, migrate: bool) -> SchemaState:
+    """Read the schema revision and apply pending migrations (when `migrate`), holding the
+    migration lock throughout, so that no process reads or writes a half-migrated
+    database and two first uses do not race."""
     from alembic import command
 
     with _migration_lock(engine, url) as connection:
         state = schema_state(connection)
         _check_not_too_new(state)
-        if not state.up_to_date:
-            command.upgrade(_alembic_config(connection), "head")
-            connection.commit()
+        if state.up_to_date:
+            return state
+        if not migrate:
+            raise StoreError(
+                f"the database schema is at revision {state.current or 'none'}, this "
+                f"frugalkit needs {state.head}: run `frugalkit db upgrade`"
+            )
+        command.upgrade(_alembic_config(connection), "head")
+        connection.commit()
         return schema_state(connection)
+
+
+def upgrade(engine: Engine, url: URL) -> SchemaState:
+    """Apply pending migrations; return the state after."""
+    return _check_or_upgrade(engine, url, migrate=True)
 
 
 def _sqlite_target(settings: Settings, url: URL) -> Path:
@@ -186,16 +199,7 @@ def open_store(settings: Settings, *, migrate: bool = True) -> Store:
             new_files = [Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")]
     engine = make_engine(url)
     with _database_errors(url, engine, new_files):
-        with engine.connect() as connection:
-            state = schema_state(connection)
-        _check_not_too_new(state)
-        if not state.up_to_date:
-            if not migrate:
-                raise StoreError(
-                    f"the database schema is at revision {state.current or 'none'}, this "
-                    f"frugalkit needs {state.head}: run `frugalkit db upgrade`"
-                )
-            upgrade(engine, url)
+        _check_or_upgrade(engine, url, migrate)
     return Store(engine)
 
 
