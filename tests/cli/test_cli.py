@@ -40,16 +40,20 @@ def test_config_show_hides_password(cli, monkeypatch: pytest.MonkeyPatch) -> Non
     assert json.loads(result.stdout)["database_url_source"] == "FRUGALKIT_DATABASE_URL"
 
 
-def test_demo_measures_a_training_job_and_stores_it(cli) -> None:
-    result = cli("--json", "demo")
-    assert result.exit_code == 0
+def test_demo_trains_evaluates_and_ranks_the_baselines(cli, home: Path) -> None:
+    result = cli("--json", "demo", "--repeats", "1")
+    assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["accuracy"] > 0.8
-    assert data["report"]["status"] == "completed"
-    assert [w["name"] for w in data["report"]["windows"]] == ["prepare", "train", "inference"]
-    assert data["store"]["reports"] == 1
-    assert "frugalkit serve" in data["web"]
-    assert json.loads(cli("--json", "demo").stdout)["store"]["reports"] == 2
+    board = data["leaderboards"]["text"]
+    names = [Path(entry["submission"]).stem for entry in board]
+    assert sorted(names) == ["majority", "random", "tfidf-linear"]
+    assert names[0] == "tfidf-linear"  # accurate and frugal enough to rank first
+    assert board[0]["accuracy"] > 0.8
+    assert (home / "baselines" / "text" / "tfidf-linear.joblib").exists()
+    # 3 trainings, then per evaluation 1 load + 1 inference report
+    assert data["store"]["reports"] == 3 + 3 * 2
+    again = json.loads(cli("--json", "demo", "--repeats", "1").stdout)
+    assert again["store"]["reports"] == 3 + 6 * 2  # trained once, evaluated twice
 
 
 def test_unknown_command_is_a_usage_error_without_traceback(cli) -> None:

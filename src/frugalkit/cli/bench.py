@@ -1,17 +1,269 @@
-"""`frugalkit bench`: the Frugal AI Challenge engine (not built yet)."""
+"""`frugalkit bench`: the Frugal AI Challenge engine."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-from frugalkit.cli.output import stdout
+from frugalkit.cli.output import emit, opened_store, state
 
-app = typer.Typer(help="Evaluate models on accuracy and energy (not built yet).")
+app = typer.Typer(
+    help="Evaluate models on accuracy and energy (Frugal AI Challenge tasks).", no_args_is_help=True
+)
+LEADERBOARD_COLUMNS = [
+    "rank",
+    "submission",
+    "kind",
+    "accuracy",
+    "energy_wh_per_1000",
+    "ghg_g_per_1000",
+    "stars",
+    "pareto",
+    "energy_method",
+    "hardware",
+    "id",
+]
 
 
-@app.callback(invoke_without_command=True)
-def bench(ctx: typer.Context) -> None:
-    """The Frugal AI Challenge engine: text, image and audio tasks (not built yet)."""
-    if ctx.invoked_subcommand is None:
-        stdout().print(
-            "frugalkit bench is not built yet: the Frugal AI Challenge tasks (text, image, "
-            "audio) arrive in a later release."
+@app.command("tasks")
+def tasks(ctx: typer.Context) -> None:
+    """List the tasks, their labels and data."""
+    from frugalkit.bench import TASKS
+
+    data = [
+        {
+            "id": t.id,
+            "title": t.title,
+            "labels": list(t.labels),
+            "hub_dataset": t.hub_dataset,
+            "builtin": t.builtin,
+        }
+        for t in TASKS.values()
+    ]
+
+    def render(console: Console) -> None:
+        table = Table("task", "what", "labels", "data (hub / built-in)")
+        for t in TASKS.values():
+            table.add_row(t.id, t.title, "\n".join(t.labels), f"{t.hub_dataset}\n{t.builtin}")
+        console.print(table)
+
+    emit(ctx, data, render)
+
+
+def _summary_line(run: dict[str, Any]) -> str:
+    if run["status"] != "completed":
+        return f"[red]failed[/]: {run['reason']}"
+    return (
+        f"accuracy {run['accuracy']:.3f}, {run['energy_wh_per_1000']:.4g} Wh and "
+        f"{run['ghg_g_per_1000']:.3g} gCO2e per 1,000 samples ({run['energy_method']})"
+    )
+
+
+@app.command("run")
+def run(
+    ctx: typer.Context,
+    task: str = typer.Option("text", help="Task id (see `bench tasks`)."),
+    submission: str = typer.Option(
+        ..., help="path.py:NAME, module:NAME, model.joblib, model.onnx or http(s)://..."
+    ),
+    data: str = typer.Option(
+        None, help="Parquet, CSV or JSONL file, folder, or hub id (default: built-in set)."
+    ),
+    repeats: int = typer.Option(3, help="Inference repeats; the median energy is reported."),
+    time_limit: float = typer.Option(600.0, help="Wall-time limit of the evaluation, s."),
+    memory_limit: int = typer.Option(4096, help="Memory (address space) limit, MB."),
+    private: bool = typer.Option(False, help="Private test set: only metrics and energy are kept."),
+    country: str = typer.Option(None, help="Grid zone of this machine (ISO 3166)."),
+) -> None:
+    """Evaluate one submission in an isolated process and store the run."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    from frugalkit.bench import evaluate, get_task
+    from frugalkit.bench.service import record
+
+    task_spec = get_task(task)
+    with opened_store(ctx):
+        pass  # a bad store fails before the evaluation
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+        progress.add_task(f"evaluating {submission} on {task} ({repeats} repeats)", total=None)
+        result = evaluate(
+            task_spec,
+            submission,
+            data=data,
+            repeats=repeats,
+            time_limit_s=time_limit,
+            memory_limit_mb=memory_limit,
+            private=private,
+            country=country,
         )
+    with opened_store(ctx) as store:
+        record(store, result)
+    emit(ctx, result, lambda c: c.print(f"run {result['id']}: {_summary_line(result)}"))
+    if result["status"] != "completed":
+        raise typer.Exit(1)
+
+
+@app.command("leaderboard")
+def leaderboard(
+    ctx: typer.Context,
+    task: str = typer.Option("text", help="Task id."),
+    as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
+) -> None:
+    """Rank the latest run of each submission on accuracy and energy."""
+    from frugalkit.bench import get_task
+    from frugalkit.bench.service import leaderboard_for
+
+    get_task(task)
+    with opened_store(ctx) as store:
+        board = leaderboard_for(store, task)
+    if as_csv:
+        out = io.StringIO()
+        writer = csv.DictWriter(
+            out, fieldnames=LEADERBOARD_COLUMNS, extrasaction="ignore", lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(board)
+        sys.stdout.write(out.getvalue())
+        return
+    emit(ctx, board, lambda console: render_leaderboard(console, task, board))
+
+
+METHOD_MARK = {"counter": "measured", "estimate": "estimated", "reported": "reported"}
+
+
+def render_leaderboard(console: Console, task: str, board: list[dict[str, Any]]) -> None:
+    if not board:
+        console.print(f"no completed run on task {task} yet")
+        return
+    table = Table(
+        title=f"{task} leaderboard",
+        caption="#: mean of the accuracy and energy ranks; stars: energy bands (AI Energy Score)",
+    )
+    for name in ("#", "submission", "acc.", "Wh/1k", "gCO2e/1k", "energy", "front", "run"):
+        numeric = name in ("#", "acc.", "Wh/1k", "gCO2e/1k")
+        table.add_column(name, justify="right" if numeric else "left", no_wrap=True)
+    for e in board:
+        name = Path(e["submission"]).stem if e["kind"] in ("joblib", "onnx") else e["submission"]
+        table.add_row(
+            str(e["rank"]),
+            name[-28:],
+            f"{e['accuracy']:.3f}",
+            f"{e['energy_wh_per_1000']:.2g}",
+            f"{e['ghg_g_per_1000']:.2g}",
+            "★" * e["stars"] + "☆" * (5 - e["stars"]),
+            "Pareto" if e["pareto"] else "",
+            e["id"][:8],
+        )
+    console.print(table)
+    methods = sorted({METHOD_MARK.get(e["energy_method"], e["energy_method"]) for e in board})
+    console.print(
+        f"energy per 1,000 samples, {' / '.join(methods)}; `frugalkit bench show RUN` for more"
+    )
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, run_id: str = typer.Argument(..., help="Run id or unique prefix.")
+) -> None:
+    """Show one run: metrics, energy, method, hardware, or why it failed."""
+    from frugalkit.store import get_run
+
+    with opened_store(ctx) as store:
+        found = get_run(store, run_id)
+
+    def render(console: Console) -> None:
+        console.print(f"[bold]run {found['id']}[/] · {found['task']} · {found['submission']}")
+        console.print(f"{found['kind']} submission: {found['description']}")
+        console.print(_summary_line(found))
+        if found["status"] == "completed":
+            for line in _details(found):
+                console.print(line)
+
+    emit(ctx, found, render)
+
+
+def _details(found: dict[str, Any]) -> list[str]:
+    payload = found["payload"]
+    metrics, energy = payload["metrics"], payload["energy"]
+    lines = []
+    if "macro_f1" in metrics:
+        lines.append(
+            f"macro-F1 {metrics['macro_f1']:.3f} on {found['samples']} samples "
+            f"({payload['data']}, split {payload['split']})"
+        )
+    if "inference_wh_min" in energy:
+        lines.append(
+            f"inference: median {energy['inference_wh_median']:.4g} Wh, range "
+            f"{energy['inference_wh_min']:.4g} to {energy['inference_wh_max']:.4g} Wh over "
+            f"{energy['repeats']} repeats of {energy['inference_s_median']:.3f} s; "
+            f"loading the model {payload['load']['wh']:.4g} Wh"
+        )
+    lines.append(f"hardware: {found['hardware']}")
+    for m in payload.get("methods", []):
+        lines.append(f"  {m['component']}: {m['kind']} ({m['meter']}); {m['sampling']}")
+    return lines
+
+
+@app.command("train-baseline")
+def train_baseline(
+    ctx: typer.Context,
+    task: str = typer.Argument("text", help="Task id."),
+    data: str = typer.Option(None, help="Training data (default: built-in set)."),
+    only: str = typer.Option(None, help="Train this baseline only."),
+    country: str = typer.Option(None, help="Grid zone (ISO 3166)."),
+) -> None:
+    """Train the task's baselines, each measured; saves model and training report."""
+    from frugalkit.bench import get_task
+    from frugalkit.bench.baselines import baseline_names
+    from frugalkit.bench.baselines import train_baseline as train
+
+    task_spec = get_task(task)
+    names = [only] if only else baseline_names(task_spec)
+    cards = [train(state(ctx).settings.home, task_spec, name, data, country) for name in names]
+    with opened_store(ctx):
+        pass  # ingest the training reports
+
+    def render(console: Console) -> None:
+        table = Table("baseline", "trained on", "s", "Wh", "model", "training report")
+        for c in cards:
+            table.add_row(
+                c["name"],
+                f"{c['train_samples']} samples",
+                f"{c['training_s']:.2f}",
+                f"{c['training_wh']:.3g}",
+                c["path"],
+                c["training_report_id"][:12],
+            )
+        console.print(table)
+
+    emit(ctx, cards, render)
+
+
+@app.command("serve-submission")
+def serve_submission(
+    submission: str = typer.Option(
+        ..., help="path.py:NAME, module:NAME, model.joblib or model.onnx."
+    ),
+    data: str = typer.Option(
+        None, help="Answer every request on this data instead of dataset_name."
+    ),
+    host: str = typer.Option("127.0.0.1", help="Interface."),
+    port: int = typer.Option(7860, help="Port (7860, as a Hugging Face Space)."),
+    username: str = typer.Option("frugalkit", help="`username` in the answers."),
+) -> None:
+    """Serve a submission with the challenge's routes (POST /text ...), original JSON."""
+    import uvicorn
+
+    from frugalkit.bench.serve import create_submission_app
+
+    web_app = create_submission_app(submission, data=data, username=username)
+    Console(stderr=True).print(f"submission {submission} on http://{host}:{port}/ (POST /text)")
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")

@@ -7,6 +7,7 @@ CPU times in seconds, memory in bytes.
 from __future__ import annotations
 
 import os
+import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -58,13 +59,22 @@ def tree_cpu_s(root_pid: int) -> float:
     were waited for (their time moves into their parent's cutime/cstime)."""
     if not os.path.isdir(PROC):
         return _psutil_tree_cpu_s(root_pid)
+    own_s = None
+    if root_pid == os.getpid():
+        # This process's own CPU time in nanoseconds (clock_gettime), not 10 ms ticks:
+        # short windows such as one fast predict() call need the precision.
+        own_s = time.process_time()
     total_ticks = 0
     for pid in tree_pids(root_pid):
         fields = _stat_fields(pid)
-        if fields is not None:
-            # fields[11:15] = utime, stime, cutime, cstime (stat fields 14-17)
+        if fields is None:
+            continue
+        # fields[11:15] = utime, stime, cutime, cstime (stat fields 14-17)
+        if pid == root_pid and own_s is not None:
+            total_ticks += int(fields[13]) + int(fields[14])  # ended children only
+        else:
             total_ticks += sum(int(v) for v in fields[11:15])
-    return total_ticks / _TICKS_PER_S
+    return (own_s or 0.0) + total_ticks / _TICKS_PER_S
 
 
 def tree_rss_bytes(root_pid: int) -> int:

@@ -1,5 +1,6 @@
 """The store: SQLite by default, PostgreSQL when FRUGALKIT_DATABASE_URL says so."""
 
+from frugalkit.store.bench import get_run, list_runs, save_run
 from frugalkit.store.reports import (
     ReportRow,
     delete_report,
@@ -23,11 +24,14 @@ __all__ = [
     "Store",
     "delete_report",
     "get_report",
+    "get_run",
     "list_reports",
+    "list_runs",
     "open_store",
     "read_schema_state",
     "report_totals",
     "save_reports",
+    "save_run",
     "schema_state",
     "upgrade",
 ]

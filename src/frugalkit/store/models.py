@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -28,4 +28,28 @@ class ImpactReportRow(Base):
     ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     energy_kwh: Mapped[float] = mapped_column(Float)
     ghg_g: Mapped[float] = mapped_column(Float)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class BenchRunRow(Base):
+    """One evaluation of a submission on a task; `payload` holds metrics, energy
+    details, methods, timings and the ids of its impact reports."""
+
+    __tablename__ = "bench_runs"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    task: Mapped[str] = mapped_column(String(32))
+    submission: Mapped[str] = mapped_column(String(500))
+    kind: Mapped[str] = mapped_column(String(16))
+    description: Mapped[str] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    private: Mapped[bool] = mapped_column(Boolean)
+    samples: Mapped[int] = mapped_column(Integer)
+    accuracy: Mapped[float | None] = mapped_column(Float, nullable=True)
+    energy_wh_per_1000: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ghg_g_per_1000: Mapped[float | None] = mapped_column(Float, nullable=True)
+    energy_method: Mapped[str] = mapped_column(String(16))
+    hardware: Mapped[str] = mapped_column(String(200))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

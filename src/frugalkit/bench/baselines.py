@@ -1,0 +1,114 @@
+"""Baselines: each a scikit-learn estimator, saved with the impact report of its training.
+
+- random: uniform over the labels (as the organisers' random baseline);
+- majority: always the most frequent training label;
+- tfidf-linear (text): TF-IDF of word 1-2-grams and character 2-5-grams, then a
+  logistic regression. Frugal: trains in seconds on a CPU, predicts in microseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from frugalkit.bench.data import load_task_data
+from frugalkit.bench.tasks import Task
+from frugalkit.errors import InputError
+
+
+def _random() -> Any:
+    from sklearn.dummy import DummyClassifier
+
+    model = DummyClassifier(strategy="uniform", random_state=42)
+    model.description = "random baseline: uniform over the labels (seed 42)"
+    return model
+
+
+def _majority() -> Any:
+    from sklearn.dummy import DummyClassifier
+
+    model = DummyClassifier(strategy="most_frequent")
+    model.description = "majority baseline: the most frequent training label"
+    return model
+
+
+def _tfidf_linear() -> Any:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import FeatureUnion, Pipeline
+
+    features = FeatureUnion(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1)),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2
+                ),
+            ),
+        ]
+    )
+    model = Pipeline(
+        [("features", features), ("classifier", LogisticRegression(C=10.0, max_iter=2000))]
+    )
+    model.description = "TF-IDF word 1-2-grams + char 2-5-grams, logistic regression (scikit-learn)"
+    return model
+
+
+BASELINES: dict[str, dict[str, Callable[[], Any]]] = {
+    "text": {"random": _random, "majority": _majority, "tfidf-linear": _tfidf_linear},
+}
+
+
+def baseline_names(task: Task) -> list[str]:
+    return list(BASELINES.get(task.id, {}))
+
+
+def baseline_path(home: Path, task: Task, name: str) -> Path:
+    return home / "baselines" / task.id / f"{name}.joblib"
+
+
+def train_baseline(
+    home: Path, task: Task, name: str, data: str | None = None, country: str | None = None
+) -> dict[str, Any]:
+    """Train, measure and save one baseline; returns its card (path, report id...)."""
+    import joblib
+
+    from frugalkit.measure import track
+
+    if name not in BASELINES.get(task.id, {}):
+        raise InputError(
+            f"no baseline {name!r} for task {task.id}; baselines: {', '.join(baseline_names(task))}"
+        )
+    task_data = load_task_data(task, data)
+    model = BASELINES[task.id][name]()
+    with track(
+        f"baseline:{task.id}:{name}",
+        phase="training",
+        units=len(task_data.train),
+        functional_unit="sample",
+        country=country,
+    ) as run:
+        model.fit(task_data.train.inputs, task_data.train.labels)
+    path = baseline_path(home, task, name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, path)
+    report = run.report
+    assert report is not None
+    card = {
+        "task": task.id,
+        "name": name,
+        "path": str(path),
+        "description": model.description,
+        "data": task_data.name,
+        "train_samples": len(task_data.train),
+        "trained_at": datetime.now(UTC).isoformat(),
+        "training_report_id": report["id"],
+        "training_wh": report["energy"]["facility_kwh"] * 1000,
+        "training_s": report["duration_s"],
+    }
+    path.with_suffix(".json").write_text(json.dumps(card, indent=2))
+    return card

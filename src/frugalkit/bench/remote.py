@@ -1,0 +1,105 @@
+"""Evaluate a server that speaks the Frugal AI Challenge protocol.
+
+frugalkit POSTs `{"test_size", "test_seed", "dataset_name"}` to `/<task>` and reads the
+original answer. The server computes its own accuracy and measures its own energy
+(CodeCarbon in the original template): frugalkit records both as *reported by the
+submission*, never as measured.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from frugalkit.bench.tasks import Task
+
+REQUIRED = ("energy_consumed_wh", "emissions_gco2eq")
+
+
+def _number(answer: dict[str, Any], key: str, low: float, high: float) -> float:
+    value = answer.get(key)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or math.isnan(value)
+        or not low <= value <= high
+    ):
+        raise ValueError(f"field {key} is {value!r}, expected a number in [{low:g}, {high:g}]")
+    return float(value)
+
+
+def evaluate_remote(
+    task: Task, url: str, *, data: str | None, test_size: float, seed: int, timeout_s: float
+) -> dict[str, Any]:
+    import httpx
+
+    dataset_name = data or task.hub_dataset
+    body = {"test_size": test_size, "test_seed": seed, "dataset_name": dataset_name}
+    endpoint = url.rstrip("/") + f"/{task.id}"
+    failed: dict[str, Any] = {
+        "description": "",
+        "status": "failed",
+        "samples": 0,
+        "accuracy": None,
+        "energy_wh_per_1000": None,
+        "ghg_g_per_1000": None,
+        "energy_method": "reported",
+        "hardware": "remote",
+        "payload": {"endpoint": endpoint, "request": body},
+        "reports": [],
+    }
+    try:
+        response = httpx.post(endpoint, json=body, timeout=timeout_s)
+    except httpx.TimeoutException:
+        return {**failed, "reason": f"{endpoint} did not answer within {timeout_s:g} s"}
+    except httpx.HTTPError as exc:
+        return {**failed, "reason": f"cannot reach {endpoint}: {type(exc).__name__}"}
+    if response.status_code != 200:
+        return {**failed, "reason": f"{endpoint} answered HTTP {response.status_code}"}
+    try:
+        answer = response.json()
+        if not isinstance(answer, dict):
+            raise ValueError("the answer is not a JSON object")
+        accuracy_key = "classification_accuracy" if task.id == "image" else "accuracy"
+        accuracy = _number(answer, accuracy_key, 0.0, 1.0)
+        energy_wh = _number(answer, "energy_consumed_wh", 0.0, 1e9)
+        ghg_g = _number(answer, "emissions_gco2eq", 0.0, 1e12)
+    except ValueError as exc:
+        reason = (
+            str(exc) if "field" in str(exc) or "object" in str(exc) else "the answer is not JSON"
+        )
+        return {
+            **failed,
+            "reason": f"{endpoint} answered something that is not the challenge's JSON: {reason}",
+        }
+    samples = math.ceil(test_size * task.reference_samples)
+    per_1000 = 1000 / samples
+    return {
+        "description": str(answer.get("model_description", ""))[:500],
+        "status": "completed",
+        "reason": None,
+        "samples": samples,
+        "accuracy": accuracy,
+        "energy_wh_per_1000": energy_wh * per_1000,
+        "ghg_g_per_1000": ghg_g * per_1000,
+        "energy_method": "reported",
+        "hardware": "remote (reported by the submission)",
+        "payload": {
+            "endpoint": endpoint,
+            "request": body,
+            "metrics": {"accuracy": accuracy},
+            "energy": {
+                "inference_wh_median": energy_wh,
+                "energy_wh_per_1000": energy_wh * per_1000,
+            },
+            "reported": {
+                k: answer.get(k)
+                for k in ("username", "space_url", "submission_timestamp", "emissions_data")
+            },
+            "samples_note": (
+                f"assumed {samples} test samples: ceil({test_size:g} x "
+                f"{task.reference_samples}) of {dataset_name}"
+            ),
+        },
+        "reports": [],
+    }

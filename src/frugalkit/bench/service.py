@@ -1,0 +1,26 @@
+"""The bench and the store: record a run with its impact reports, build leaderboards."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frugalkit.bench.scoring import leaderboard
+from frugalkit.store import Store, list_runs, save_reports, save_run
+
+
+def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
+    """Store the run's impact reports (validated) and the run itself; returns the run."""
+    from frugalkit.measure.ingest import to_row, validate
+
+    reports = run.pop("reports", [])
+    save_reports(store, [to_row(validate(r)) for r in reports])
+    save_run(store, run)
+    return run
+
+
+def leaderboard_for(store: Store, task: str) -> list[dict[str, Any]]:
+    """The latest completed run of each submission on `task`, ranked."""
+    latest: dict[str, dict[str, Any]] = {}
+    for run in list_runs(store, task=task, status="completed"):  # newest first
+        latest.setdefault(run["submission"], run)
+    return leaderboard(list(latest.values()))

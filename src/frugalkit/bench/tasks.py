@@ -1,0 +1,55 @@
+"""The Frugal AI Challenge tasks: what is predicted, from what data, judged how."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task. `labels` in a fixed order (it orders the confusion matrix); the functional
+    unit is one sample, so energy is reported per 1,000 samples."""
+
+    id: str
+    title: str
+    labels: tuple[str, ...]
+    hub_dataset: str
+    input_column: str
+    label_column: str
+    builtin: str  # name of the built-in demonstration set
+    reference_samples: int  # rows of the hub dataset split (6,091 quotes for text)
+    metrics: tuple[str, ...] = ("accuracy", "macro_f1", "per_class_recall", "confusion_matrix")
+    functional_unit: str = "sample"
+    extra_columns: tuple[str, ...] = field(default=())
+
+
+TEXT = Task(
+    id="text",
+    title="Climate disinformation: classify a quote into the eight CARDS claim types",
+    labels=(
+        "0_not_relevant",
+        "1_not_happening",
+        "2_not_human",
+        "3_not_bad",
+        "4_solutions_harmful_unnecessary",
+        "5_science_unreliable",
+        "6_proponents_biased",
+        "7_fossil_fuels_needed",
+    ),
+    hub_dataset="QuotaClimat/frugalaichallenge-text-train",
+    input_column="quote",
+    label_column="label",
+    builtin="frugalkit/text-demo",
+    reference_samples=6091,  # 4,872 train + 1,219 test after the challenge's split
+    extra_columns=("source", "url", "language", "subsource"),
+)
+
+TASKS: dict[str, Task] = {TEXT.id: TEXT}
+
+
+def get_task(task_id: str) -> Task:
+    from frugalkit.errors import InputError
+
+    if task_id not in TASKS:
+        raise InputError(f"unknown task {task_id!r}; tasks: {', '.join(TASKS)}")
+    return TASKS[task_id]

@@ -1,0 +1,68 @@
+"""Stored bench runs: plain dicts in and out (the bench module owns their meaning)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from frugalkit.errors import InputError, NotFoundError
+from frugalkit.store.models import BenchRunRow
+from frugalkit.store.store import Store
+
+COLUMNS = [
+    "id",
+    "task",
+    "submission",
+    "kind",
+    "description",
+    "status",
+    "reason",
+    "created_at",
+    "private",
+    "samples",
+    "accuracy",
+    "energy_wh_per_1000",
+    "ghg_g_per_1000",
+    "energy_method",
+    "hardware",
+    "payload",
+]
+
+
+def save_run(store: Store, run: dict[str, Any]) -> None:
+    with store.session() as session, session.begin():
+        session.merge(BenchRunRow(**{c: run[c] for c in COLUMNS}))
+
+
+def _as_dict(row: BenchRunRow) -> dict[str, Any]:
+    return {c: getattr(row, c) for c in COLUMNS}
+
+
+def list_runs(
+    store: Store, task: str | None = None, status: str | None = None
+) -> list[dict[str, Any]]:
+    """Newest first."""
+    query = select(BenchRunRow).order_by(BenchRunRow.created_at.desc())
+    if task:
+        query = query.where(BenchRunRow.task == task)
+    if status:
+        query = query.where(BenchRunRow.status == status)
+    with store.session() as session:
+        return [_as_dict(row) for row in session.scalars(query)]
+
+
+def get_run(store: Store, run_id: str) -> dict[str, Any]:
+    """By id or unique prefix."""
+    if not run_id:
+        raise InputError("give a run id")
+    query = select(BenchRunRow).where(BenchRunRow.id.startswith(run_id, autoescape=True)).limit(2)
+    with store.session() as session:
+        rows = list(session.scalars(query))
+        if not rows:
+            raise NotFoundError(
+                f"no bench run with id {run_id!r}; `frugalkit bench leaderboard` lists them"
+            )
+        if len(rows) > 1:
+            raise InputError(f"run id prefix {run_id!r} is ambiguous; give more characters")
+        return _as_dict(rows[0])
