@@ -72,7 +72,7 @@ def evaluate_remote(
             **failed,
             "reason": f"{endpoint} answered something that is not the challenge's JSON: {reason}",
         }
-    samples = math.ceil(test_size * task.reference_samples)
+    samples, samples_note = _test_samples(task, dataset_name, test_size, seed)
     per_1000 = 1000 / samples
     return {
         "description": str(answer.get("model_description", ""))[:500],
@@ -96,10 +96,24 @@ def evaluate_remote(
                 k: answer.get(k)
                 for k in ("username", "space_url", "submission_timestamp", "emissions_data")
             },
-            "samples_note": (
-                f"assumed {samples} test samples: ceil({test_size:g} x "
-                f"{task.reference_samples}) of {dataset_name}"
-            ),
+            "samples_note": samples_note,
         },
         "reports": [],
     }
+
+
+def _test_samples(task: Task, dataset_name: str, test_size: float, seed: int) -> tuple[int, str]:
+    """How many samples the server evaluated: counted on a local copy of the same data
+    when there is one, else the challenge's split of the reference dataset."""
+    from frugalkit.bench.data import load_task_data
+    from frugalkit.errors import FrugalkitError
+
+    try:
+        count = len(load_task_data(task, dataset_name, test_size=test_size, seed=seed).test)
+        return count, f"{count} test samples, counted on a local copy of {dataset_name}"
+    except FrugalkitError:
+        count = math.ceil(test_size * task.reference_samples)
+        return (
+            count,
+            f"assumed {count} test samples: ceil({test_size:g} x {task.reference_samples})",
+        )

@@ -2,18 +2,24 @@
 
 - Pareto front: an entry is on it when no other entry is at least as accurate and at
   least as frugal, and strictly better on one of the two.
-- Composite rank (a Borda count): the mean of the entry's rank by accuracy and its rank
-  by energy per 1,000 samples; ties broken by accuracy, then energy. A model must be both
-  accurate and frugal to come first: the most frugal random guesser ranks mid-table.
+- Composite rank: by energy-adjusted accuracy, `accuracy - k x log10(Wh per 1,000)`,
+  with k = 0.05 by default: each tenfold increase in energy must buy 5 points of
+  accuracy. With the challenge's own figures, the EURECOM text model (0.705 at 0.0127 Wh)
+  ranks above ModernBERT-large (0.758 at 2.79 Wh: 2.3 decades more energy for 5.3
+  points), and a random guesser, however frugal, ranks below both. Ties go to the more
+  accurate entry. Organisers may re-rank with another k (`--points-per-decade`).
 - Energy stars, as the AI Energy Score rates models: the task's range of energy on the
   leaderboard split into five equal bands; five stars for the most frugal band.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 STAR_BANDS = 5
+POINTS_PER_DECADE = 0.05
+ENERGY_FLOOR_WH = 1e-9  # an estimate of 0 Wh (no measurable CPU time) ranks as this
 
 
 def pareto_front(entries: list[dict[str, Any]]) -> set[str]:
@@ -34,19 +40,12 @@ def pareto_front(entries: list[dict[str, Any]]) -> set[str]:
     return front
 
 
-def _ranks(values: list[float]) -> list[float]:
-    """1 for the smallest value, ties sharing their mean rank."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = (i + j) / 2 + 1
-        i = j + 1
-    return ranks
+def energy_adjusted_accuracy(
+    accuracy: float, wh_per_1000: float, points_per_decade: float = POINTS_PER_DECADE
+) -> float:
+    """>>> round(energy_adjusted_accuracy(0.705, 0.0127) - energy_adjusted_accuracy(0.758, 2.79), 3)
+    0.064"""
+    return accuracy - points_per_decade * math.log10(max(wh_per_1000, ENERGY_FLOOR_WH))
 
 
 def stars(energy: float, low: float, high: float) -> int:
@@ -61,26 +60,28 @@ def stars(energy: float, low: float, high: float) -> int:
     return STAR_BANDS - min(band, STAR_BANDS - 1)
 
 
-def leaderboard(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def leaderboard(
+    entries: list[dict[str, Any]], points_per_decade: float = POINTS_PER_DECADE
+) -> list[dict[str, Any]]:
     """Entries (completed runs, with accuracy and energy_wh_per_1000) ranked, each with
     rank, composite_score, pareto and stars added."""
     if not entries:
         return []
-    accuracy_rank = _ranks([-e["accuracy"] for e in entries])
-    energy_rank = _ranks([e["energy_wh_per_1000"] for e in entries])
     front = pareto_front(entries)
     low = min(e["energy_wh_per_1000"] for e in entries)
     high = max(e["energy_wh_per_1000"] for e in entries)
     scored = [
         {
             **entry,
-            "composite_score": (accuracy_rank[i] + energy_rank[i]) / 2,
+            "composite_score": energy_adjusted_accuracy(
+                entry["accuracy"], entry["energy_wh_per_1000"], points_per_decade
+            ),
             "pareto": entry["id"] in front,
             "stars": stars(entry["energy_wh_per_1000"], low, high),
         }
-        for i, entry in enumerate(entries)
+        for entry in entries
     ]
-    scored.sort(key=lambda e: (e["composite_score"], -e["accuracy"], e["energy_wh_per_1000"]))
+    scored.sort(key=lambda e: (-e["composite_score"], -e["accuracy"]))
     for rank, entry in enumerate(scored, start=1):
         entry["rank"] = rank
     return scored

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from frugalkit.bench.scoring import leaderboard
+from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
 from frugalkit.store import Store, list_runs, save_reports, save_run
 
 
@@ -18,9 +18,11 @@ def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
     return run
 
 
-def leaderboard_for(store: Store, task: str) -> list[dict[str, Any]]:
+def leaderboard_for(
+    store: Store, task: str, points_per_decade: float = POINTS_PER_DECADE
+) -> list[dict[str, Any]]:
     """The latest completed run of each submission on `task`, ranked."""
     latest: dict[str, dict[str, Any]] = {}
     for run in list_runs(store, task=task, status="completed"):  # newest first
         latest.setdefault(run["submission"], run)
-    return leaderboard(list(latest.values()))
+    return leaderboard(list(latest.values()), points_per_decade)

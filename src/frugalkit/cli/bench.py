@@ -19,6 +19,7 @@ app = typer.Typer(
 )
 LEADERBOARD_COLUMNS = [
     "rank",
+    "composite_score",
     "submission",
     "kind",
     "accuracy",
@@ -116,6 +117,9 @@ def leaderboard(
     ctx: typer.Context,
     task: str = typer.Option("text", help="Task id."),
     as_csv: bool = typer.Option(False, "--csv", help="CSV on stdout."),
+    points_per_decade: float = typer.Option(
+        0.05, help="Accuracy a tenfold increase in energy must buy (composite rank)."
+    ),
 ) -> None:
     """Rank the latest run of each submission on accuracy and energy."""
     from frugalkit.bench import get_task
@@ -123,7 +127,7 @@ def leaderboard(
 
     get_task(task)
     with opened_store(ctx) as store:
-        board = leaderboard_for(store, task)
+        board = leaderboard_for(store, task, points_per_decade)
     if as_csv:
         out = io.StringIO()
         writer = csv.DictWriter(
@@ -145,7 +149,7 @@ def render_leaderboard(console: Console, task: str, board: list[dict[str, Any]])
         return
     table = Table(
         title=f"{task} leaderboard",
-        caption="#: mean of the accuracy and energy ranks; stars: energy bands (AI Energy Score)",
+        caption="#: accuracy - 0.05 x log10(Wh/1k) by default; stars: AI Energy Score bands",
     )
     for name in ("#", "submission", "acc.", "Wh/1k", "gCO2e/1k", "energy", "front", "run"):
         numeric = name in ("#", "acc.", "Wh/1k", "gCO2e/1k")

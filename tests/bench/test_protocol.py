@@ -1,0 +1,149 @@
+"""The original challenge protocol, both ways: serving a submission, evaluating a server."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi.testclient import TestClient
+
+from frugalkit.bench import evaluate, get_task
+from frugalkit.bench.serve import DROPPED, create_submission_app
+from frugalkit.impact.exports import CODECARBON_COLUMNS
+
+TEXT = get_task("text")
+ORIGINAL_FIELDS = {
+    "username",
+    "space_url",
+    "submission_timestamp",
+    "model_description",
+    "accuracy",
+    "energy_consumed_wh",
+    "emissions_gco2eq",
+    "emissions_data",
+    "api_route",
+    "dataset_config",
+}
+BODY = {"test_size": 0.2, "test_seed": 42, "dataset_name": "frugalkit/text-demo"}
+
+
+def test_served_submission_answers_the_original_fields(submissions: Path) -> None:
+    client = TestClient(create_submission_app(f"{submissions}/good.py:keyword"))
+    answer = client.post("/text", json=BODY).json()
+    assert set(answer) == ORIGINAL_FIELDS
+    assert answer["api_route"] == "/text"
+    assert answer["dataset_config"] == {
+        "dataset_name": "frugalkit/text-demo",
+        "test_size": 0.2,
+        "test_seed": 42,
+    }
+    record = answer["emissions_data"]
+    assert set(record) == set(CODECARBON_COLUMNS) - set(DROPPED)
+    assert answer["energy_consumed_wh"] == pytest.approx(record["energy_consumed"] * 1000)
+    assert answer["emissions_gco2eq"] == pytest.approx(record["emissions"] * 1000)
+    local = evaluate(TEXT, f"{submissions}/good.py:keyword", repeats=1)
+    assert answer["accuracy"] == pytest.approx(local["accuracy"])
+
+
+def test_served_submission_refuses_bad_requests_clearly(submissions: Path) -> None:
+    client = TestClient(create_submission_app(f"{submissions}/good.py:keyword"))
+    assert client.post("/text", json={"test_size": 2}).status_code == 422
+    offline = client.post("/text", json={**BODY, "dataset_name": "no-such/dataset"})
+    assert offline.status_code == 422
+    assert "no-such/dataset" in offline.json()["detail"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Misbehaving(BaseHTTPRequestHandler):
+    def do_POST(self) -> None:
+        if self.path.startswith("/slow"):
+            time.sleep(5)
+        status, body = {
+            "/garbage/text": (200, b"<html>surprise</html>"),
+            "/error/text": (500, b"{}"),
+            "/wrongtype/text": (
+                200,
+                json.dumps(
+                    {"accuracy": "high", "energy_consumed_wh": 1, "emissions_gco2eq": 1}
+                ).encode(),
+            ),
+        }.get(self.path, (200, b"{}"))
+        self.send_response(status)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def misbehaving_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [
+        ("/garbage", "answered something that is not the challenge's JSON: the answer is not JSON"),
+        ("/error", "answered HTTP 500"),
+        ("/wrongtype", "field accuracy is 'high'"),
+        ("/slow", "did not answer within 1 s"),
+    ],
+)
+def test_a_misbehaving_server_is_a_failed_run(
+    misbehaving_server: str, path: str, reason: str
+) -> None:
+    run = evaluate(TEXT, misbehaving_server + path, time_limit_s=1)
+    assert run["status"] == "failed"
+    assert reason in run["reason"]
+
+
+def test_nothing_listening_is_a_failed_run() -> None:
+    run = evaluate(TEXT, f"http://127.0.0.1:{_free_port()}", time_limit_s=2)
+    assert run["status"] == "failed" and "cannot reach" in run["reason"]
+
+
+@pytest.fixture
+def live_submission(submissions: Path) -> Iterator[str]:
+    port = _free_port()
+    app = create_submission_app(f"{submissions}/good.py:keyword")
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_frugalkit_evaluates_a_server_speaking_the_protocol(
+    live_submission: str, submissions: Path
+) -> None:
+    """The original client's view: frugalkit serving one end, evaluating from the other."""
+    run = evaluate(TEXT, live_submission, data="frugalkit/text-demo", time_limit_s=60)
+    assert run["status"] == "completed", run.get("reason")
+    assert run["energy_method"] == "reported"
+    local = evaluate(TEXT, f"{submissions}/good.py:keyword", repeats=1)
+    assert run["accuracy"] == pytest.approx(local["accuracy"])
+    assert run["description"] == "keyword rules: coal means fossil fuels"
+    assert run["samples"] == 80  # counted on the local copy of the same data
+    reported_wh = run["payload"]["energy"]["inference_wh_median"]
+    assert run["energy_wh_per_1000"] == pytest.approx(reported_wh * 1000 / 80)
