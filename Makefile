@@ -28,6 +28,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/measure_overhead.py
+	$(BIN)/python benchmarks/bench_text.py
 
 serve: $(STAMP)
 	$(BIN)/frugalkit serve

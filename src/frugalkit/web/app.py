@@ -28,8 +28,8 @@ NAVIGATION = [
 NOT_BUILT = {
     "bench": (
         "Bench",
-        "The Frugal AI Challenge engine: models judged on accuracy and on energy for the "
-        "climate-disinformation text, wildfire-smoke image and chainsaw audio tasks.",
+        "Leaderboards in the browser: models judged on accuracy and on energy. The engine "
+        "itself works today from the command line: frugalkit bench leaderboard --task text.",
     ),
     "observatory": (
         "Observatory",
