@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from frugalkit.cli.output import emit, opened_store, state
+from frugalkit.cli.output import emit, opened_store, state, sync_store
 
 app = typer.Typer(
     help="Evaluate models on accuracy and energy (Frugal AI Challenge tasks).", no_args_is_help=True
@@ -90,8 +90,7 @@ def run(
     from frugalkit.bench.service import record
 
     task_spec = get_task(task)
-    with opened_store(ctx):
-        pass  # a bad store fails before the evaluation
+    sync_store(ctx)  # a bad store fails before the evaluation
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         progress.add_task(f"evaluating {submission} on {task} ({repeats} repeats)", total=None)
@@ -232,8 +231,7 @@ def train_baseline(
     task_spec = get_task(task)
     names = [only] if only else baseline_names(task_spec)
     cards = [train(state(ctx).settings.home, task_spec, name, data, country) for name in names]
-    with opened_store(ctx):
-        pass  # ingest the training reports
+    sync_store(ctx)  # ingest the training reports
 
     def render(console: Console) -> None:
         table = Table("baseline", "trained on", "s", "Wh", "model", "training report")

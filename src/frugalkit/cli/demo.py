@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 
 from frugalkit.cli.bench import render_leaderboard
-from frugalkit.cli.output import emit, opened_store, state, stderr
+from frugalkit.cli.output import emit, opened_store, state, stderr, sync_store
 from frugalkit.store.engine import redact_url
 
 
@@ -29,8 +29,7 @@ def demo(
     from frugalkit.store import report_totals
 
     settings = state(ctx).settings
-    with opened_store(ctx):
-        pass  # a bad store fails here, before any work
+    sync_store(ctx)  # a bad store fails here, before any work
     log = stderr()
     boards: dict[str, list[dict[str, Any]]] = {}
     for task in TASKS.values():

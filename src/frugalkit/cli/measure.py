@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from frugalkit.cli.output import emit, error_line, opened_store, state
+from frugalkit.cli.output import emit, error_line, state, sync_store
 from frugalkit.cli.render import summary
 from frugalkit.errors import InputError
 
@@ -60,20 +60,17 @@ def measure(
         command=list(command),
     )
     as_json = state(ctx).json
-    with opened_store(ctx):
-        pass  # fail on a bad store before the command runs, not after
+    sync_store(ctx)  # fail on a bad store before the command runs, not after
     try:
         return_code, interrupted = _run_measured(run, command, quiet_stdout=as_json)
     except OSError as exc:  # found on PATH but not executable, for example
         run.stop("failed", exit_code=CANNOT_EXECUTE, error=str(exc))
-        with opened_store(ctx):
-            pass
+        sync_store(ctx)
         error_line(f"cannot run {command[0]}: {exc.strerror or exc}")
         raise typer.Exit(CANNOT_EXECUTE) from None
     status = "interrupted" if interrupted else "completed" if return_code == 0 else "failed"
     report = run.stop(status, exit_code=return_code)
-    with opened_store(ctx):
-        pass  # ingest the spooled report
+    sync_store(ctx)  # ingest the spooled report
     emit(ctx, report, lambda console: summary(console, report))
     raise typer.Exit(return_code if return_code >= 0 else 128 - return_code)
 

@@ -68,3 +68,10 @@ def opened_store(ctx: typer.Context) -> Iterator[Store]:
     with open_store(settings) as store:
         ingest(store, settings)
         yield store
+
+
+def sync_store(ctx: typer.Context) -> None:
+    """Open the store and ingest the spool: fails early on a bad configuration, before
+    any long work, and stores what trackers have spooled."""
+    with opened_store(ctx):
+        pass
