@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,26 @@ def test_estimate_band_comes_from_the_data_file() -> None:
     assert meter.band("cpu") == pytest.approx((0.5, 1.35))
     low, high = meter.band("ram")
     assert low < 1 < high
+
+
+def test_cpu_lookup_is_remembered_and_a_bad_cache_is_ignored(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frugalkit.impact import data
+    from frugalkit.measure.meters import estimate
+
+    estimate.cpu_power.cache_clear()
+    first = estimate.cpu_power("AMD EPYC 7763 64-Core Processor", True)
+    estimate.cpu_power.cache_clear()
+
+    def no_table(*_args: object) -> None:
+        raise AssertionError("the table was parsed again")
+
+    monkeypatch.setattr(data, "load", no_table)
+    again = estimate.cpu_power("AMD EPYC 7763 64-Core Processor", True)
+    assert (again.w_per_thread, again.matched) == (first.w_per_thread, first.matched)
+    monkeypatch.undo()
+    (home / "cache" / "cpu-power.json").write_text("{not json")
+    estimate.cpu_power.cache_clear()
+    assert estimate.cpu_power("AMD EPYC 7763 64-Core Processor", True).w_per_thread == 280 / 128
+    estimate.cpu_power.cache_clear()
