@@ -9,8 +9,10 @@ from pathlib import Path
 
 
 def test_tasks_lists_the_text_task_and_its_labels(cli) -> None:
-    [task] = json.loads(cli("--json", "bench", "tasks").stdout)
-    assert task["id"] == "text" and len(task["labels"]) == 8
+    tasks = {t["id"]: t for t in json.loads(cli("--json", "bench", "tasks").stdout)}
+    task = tasks["text"]
+    assert len(task["labels"]) == 8
+    assert tasks["audio"]["labels"] == ["chainsaw", "environment"]
     assert task["hub_dataset"] == "QuotaClimat/frugalaichallenge-text-train"
 
 

@@ -50,10 +50,13 @@ def test_demo_trains_evaluates_and_ranks_the_baselines(cli, home: Path) -> None:
     assert names[0] == "tfidf-linear"  # accurate and frugal enough to rank first
     assert board[0]["accuracy"] > 0.8
     assert (home / "baselines" / "text" / "tfidf-linear.joblib").exists()
-    # 3 trainings, then per evaluation 1 load + 1 inference report
-    assert data["store"]["reports"] == 3 + 3 * 2
+    audio = data["leaderboards"]["audio"]
+    assert Path(audio[0]["submission"]).stem == "logmel-linear" and audio[0]["accuracy"] >= 0.85
+    tasks = len(data["leaderboards"])
+    # per task 3 trainings, then per evaluation 1 load + 1 inference report
+    assert data["store"]["reports"] == tasks * (3 + 3 * 2)
     again = json.loads(cli("--json", "demo", "--repeats", "1").stdout)
-    assert again["store"]["reports"] == 3 + 6 * 2  # trained once, evaluated twice
+    assert again["store"]["reports"] == tasks * (3 + 6 * 2)  # trained once, evaluated twice
 
 
 def test_unknown_command_is_a_usage_error_without_traceback(cli) -> None:

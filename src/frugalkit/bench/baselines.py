@@ -3,7 +3,9 @@
 - random: uniform over the labels (as the organisers' random baseline);
 - majority: always the most frequent training label;
 - tfidf-linear (text): TF-IDF of word 1-2-grams and character 2-5-grams, then a
-  logistic regression. Frugal: trains in seconds on a CPU, predicts in microseconds.
+  logistic regression. Frugal: trains in seconds on a CPU, predicts in microseconds;
+- logmel-linear (audio): mean and spread of 32 log-mel bands and the spectral flux of
+  each clip (numpy), then a logistic regression.
 """
 
 from __future__ import annotations
@@ -58,8 +60,27 @@ def _tfidf_linear() -> Any:
     return model
 
 
+def _logmel_linear() -> Any:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from frugalkit.bench.features import LogMelStats
+
+    model = Pipeline(
+        [
+            ("logmel", LogMelStats()),
+            ("scale", StandardScaler()),
+            ("classifier", LogisticRegression(max_iter=2000)),
+        ]
+    )
+    model.description = "log-mel band statistics (numpy) + logistic regression (scikit-learn)"
+    return model
+
+
 BASELINES: dict[str, dict[str, Callable[[], Any]]] = {
     "text": {"random": _random, "majority": _majority, "tfidf-linear": _tfidf_linear},
+    "audio": {"random": _random, "majority": _majority, "logmel-linear": _logmel_linear},
 }
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from frugalkit.bench.tasks import Task
 
 
 def confusion_matrix(
@@ -22,7 +25,10 @@ def confusion_matrix(
 
 
 def classification_metrics(
-    truth: Sequence[str], predicted: Sequence[str], labels: Sequence[str]
+    truth: Sequence[str],
+    predicted: Sequence[str],
+    labels: Sequence[str],
+    positive: str | None = None,
 ) -> dict[str, Any]:
     """accuracy, macro-F1 (over the labels present in truth or predictions), per-class
     recall (None for a class absent from the truth) and the confusion matrix."""
@@ -39,7 +45,14 @@ def classification_metrics(
             precision = matrix[i][i] / guessed if guessed else 0.0
             rec = matrix[i][i] / actual if actual else 0.0
             f1_scores.append(2 * precision * rec / (precision + rec) if precision + rec else 0.0)
+    extra = {}
+    if positive is not None:
+        i = list(labels).index(positive)
+        guessed = sum(row[i] for row in matrix)
+        extra[f"precision_{positive}"] = matrix[i][i] / guessed if guessed else 0.0
+        extra[f"recall_{positive}"] = recall[positive] or 0.0
     return {
+        **extra,
         "accuracy": correct / total if total else 0.0,
         "macro_f1": sum(f1_scores) / len(f1_scores) if f1_scores else 0.0,
         "per_class_recall": recall,
@@ -47,3 +60,8 @@ def classification_metrics(
         "labels": list(labels),
         "samples": total,
     }
+
+
+def score(task: Task, truth: Sequence[Any], predicted: Sequence[Any]) -> dict[str, Any]:
+    """The task's metrics; every task reports an `accuracy` the leaderboard ranks on."""
+    return classification_metrics(truth, predicted, task.labels, task.positive)

@@ -112,7 +112,12 @@ def _energy_summary(reports: list[dict[str, Any]], samples: int) -> dict[str, An
     ghg = [r["ghg"]["location_based_g"] for r in reports]
     wall = [r["duration_s"] for r in reports]
     per_1000 = 1000 / samples
+    windows: dict[str, list[float]] = {}
+    for report in reports:
+        for window in report["windows"]:
+            windows.setdefault(window["name"], []).append(window["it_kwh"] * 1000)
     return {
+        "windows_wh_median": {name: statistics.median(v) for name, v in windows.items()},
         "repeats": len(reports),
         "inference_wh_median": statistics.median(wh),
         "inference_wh_min": min(wh),

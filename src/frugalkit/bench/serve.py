@@ -14,7 +14,7 @@ from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
 
 from frugalkit.bench.data import load_task_data
-from frugalkit.bench.metrics import classification_metrics
+from frugalkit.bench.metrics import score
 from frugalkit.bench.predictions import BadPredictions, normalise
 from frugalkit.bench.submissions import describe, load_predictor
 from frugalkit.bench.tasks import TASKS, Task
@@ -63,7 +63,7 @@ def create_submission_app(
             raise HTTPException(status_code=500, detail=f"the submission's output: {exc}") from None
         report = run.report
         assert report is not None
-        metrics = classification_metrics(task_data.test.labels, predicted, task.labels)
+        metrics = score(task, task_data.test.labels, predicted)
         record = {k: v for k, v in codecarbon_row(report).items() if k not in DROPPED}
         return {
             "username": username,

@@ -17,7 +17,9 @@ class Task:
     input_column: str
     label_column: str
     builtin: str  # name of the built-in demonstration set
-    reference_samples: int  # rows of the hub dataset split (6,091 quotes for text)
+    reference_samples: int  # rows the original split tested from (0: unknown here)
+    kind: str = "classification"  # or "detection" (boxes)
+    positive: str | None = None  # the class whose precision and recall are reported
     metrics: tuple[str, ...] = ("accuracy", "macro_f1", "per_class_recall", "confusion_matrix")
     functional_unit: str = "sample"
     extra_columns: tuple[str, ...] = field(default=())
@@ -44,7 +46,19 @@ TEXT = Task(
     extra_columns=("source", "url", "language", "subsource"),
 )
 
-TASKS: dict[str, Task] = {TEXT.id: TEXT}
+AUDIO = Task(
+    id="audio",
+    title="Illegal logging: detect chainsaws in 3-s forest recordings (12 kHz)",
+    labels=("chainsaw", "environment"),  # 0 = chainsaw, 1 = environment, as rfcx/frugalai
+    hub_dataset="rfcx/frugalai",
+    input_column="audio",
+    label_column="label",
+    builtin="frugalkit/audio-demo",
+    reference_samples=0,
+    positive="chainsaw",
+)
+
+TASKS: dict[str, Task] = {TEXT.id: TEXT, AUDIO.id: AUDIO}
 
 
 def get_task(task_id: str) -> Task:

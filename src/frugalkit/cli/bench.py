@@ -209,6 +209,12 @@ def _details(found: dict[str, Any]) -> list[str]:
             f"{energy['repeats']} repeats of {energy['inference_s_median']:.3f} s; "
             f"loading the model {payload['load']['wh']:.4g} Wh"
         )
+    windows = energy.get("windows_wh_median", {})
+    if set(windows) >= {"preprocess", "model"}:
+        lines.append(
+            f"of which feature extraction {windows['preprocess']:.4g} Wh and the model "
+            f"{windows['model']:.4g} Wh (IT energy, medians)"
+        )
     lines.append(f"hardware: {found['hardware']}")
     for m in payload.get("methods", []):
         lines.append(f"  {m['component']}: {m['kind']} ({m['meter']}); {m['sampling']}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from frugalkit.bench.tasks import Task
@@ -13,4 +14,31 @@ def builtin_rows(task: Task) -> list[dict[str, Any]]:
 
         quotes, labels = generate()
         return [{"quote": q, "label": label} for q, label in zip(quotes, labels, strict=True)]
+    if task.id == "audio":
+        clips, labels = _cached_audio()
+        return [{"audio": clip, "label": label} for clip, label in zip(clips, labels, strict=True)]
     raise NotImplementedError(f"no built-in data for task {task.id}")
+
+
+def _cached_audio() -> tuple[list[Any], list[str]]:
+    """Synthesising 300 clips takes seconds: keep them in FRUGALKIT_HOME/cache."""
+    import numpy as np
+
+    from frugalkit import paths
+    from frugalkit.bench.data import audio_demo
+
+    path = Path(paths.home_dir()) / "cache" / f"audio-demo-{audio_demo.VERSION}.npz"
+    try:
+        with np.load(path) as saved:
+            return list(saved["clips"]), [str(label) for label in saved["labels"]]
+    except (OSError, ValueError, KeyError):
+        pass
+    clips, labels = audio_demo.generate()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".partial.npz")
+        np.savez(partial, clips=np.stack(clips), labels=np.array(labels))
+        partial.replace(path)
+    except OSError:
+        pass
+    return clips, labels

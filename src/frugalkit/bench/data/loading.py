@@ -49,6 +49,10 @@ def load_task_data(
 
         return _split(task, task.builtin, builtin_rows(task), test_size, seed)
     path = Path(data).expanduser()
+    if path.is_dir() and task.id == "audio":
+        from frugalkit.bench.data.audio import folder_rows
+
+        return _split(task, str(path), folder_rows(path), test_size, seed)
     if path.is_dir():
         return _from_folder(task, path)
     if path.suffix.lower() in FILE_SUFFIXES or path.exists():
@@ -129,7 +133,19 @@ def _samples(task: Task, rows: list[dict[str, Any]], name: str) -> Samples:
     if missing:
         raise InputError(f"{name} lacks column {', '.join(missing)}; {_expected(task)}")
     labels = [_label(task, row.get(task.label_column), name, i) for i, row in enumerate(rows)]
-    return Samples([row[task.input_column] for row in rows], labels)
+    return Samples(
+        [_input(task, row[task.input_column], name, i) for i, row in enumerate(rows)], labels
+    )
+
+
+def _input(task: Task, value: Any, name: str, row: int) -> Any:
+    """What a model is given: the quote as text, the clip as a 3-s 12-kHz array."""
+    if task.id == "audio":
+        from frugalkit.bench.data.audio import decode_clip
+
+        where = value if isinstance(value, str) else f"{name} row {row + 1}"
+        return decode_clip(value, where)
+    return value
 
 
 def _label(task: Task, value: Any, name: str, row: int) -> str:
