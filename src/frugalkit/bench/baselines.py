@@ -4,6 +4,8 @@
 - majority: always the most frequent training label;
 - tfidf-linear (text): TF-IDF of word 1-2-grams and character 2-5-grams, then a
   logistic regression. Frugal: trains in seconds on a CPU, predicts in microseconds;
+- grid-cells (image): colour and texture statistics of a 6 x 8 grid of cells, a
+  gradient-boosted tree per cell; the box spans the firing cells;
 - logmel-linear (audio): mean and spread of 32 log-mel bands and the spectral flux of
   each clip (numpy), then a logistic regression.
 """
@@ -78,8 +80,37 @@ def _logmel_linear() -> Any:
     return model
 
 
+def _image_random() -> Any:
+    from frugalkit.bench.image_models import RandomSmoke
+
+    model = RandomSmoke(random_state=42)
+    model.description = "random baseline: smoke half of the time, then one random box"
+    return model
+
+
+def _image_majority() -> Any:
+    from frugalkit.bench.image_models import MajoritySmoke
+
+    model = MajoritySmoke()
+    model.description = "majority baseline: the most frequent answer, with the mean box"
+    return model
+
+
+def _grid_cells() -> Any:
+    from sklearn.pipeline import Pipeline
+
+    from frugalkit.bench.image_models import CellSmokeDetector, GridCellFeatures
+
+    model = Pipeline([("cells", GridCellFeatures()), ("detector", CellSmokeDetector())])
+    model.description = (
+        "colour and texture of 6 x 8 grid cells + gradient-boosted trees; box from firing cells"
+    )
+    return model
+
+
 BASELINES: dict[str, dict[str, Callable[[], Any]]] = {
     "text": {"random": _random, "majority": _majority, "tfidf-linear": _tfidf_linear},
+    "image": {"random": _image_random, "majority": _image_majority, "grid-cells": _grid_cells},
     "audio": {"random": _random, "majority": _majority, "logmel-linear": _logmel_linear},
 }
 

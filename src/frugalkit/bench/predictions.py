@@ -13,8 +13,9 @@ class BadPredictions(Exception):
     """The submission's output cannot be scored; the message says why, in one line."""
 
 
-def normalise(task: Task, predictions: Any, expected: int) -> list[str]:
-    """Labels as the task names them. Integer class indices are accepted too."""
+def normalise(task: Task, predictions: Any, expected: int) -> list[Any]:
+    """Labels as the task names them (integer class indices accepted), or for the image
+    task one {"smoke": bool, "boxes": [[x, y, w, h], ...]} per image."""
     try:
         values = list(predictions)
     except TypeError:
@@ -23,6 +24,8 @@ def normalise(task: Task, predictions: Any, expected: int) -> list[str]:
         ) from None
     if len(values) != expected:
         raise BadPredictions(f"predict() returned {len(values)} predictions for {expected} samples")
+    if task.kind == "detection":
+        return [_detection(value, position) for position, value in enumerate(values)]
     labels = []
     for position, value in enumerate(values):
         if hasattr(value, "item"):  # numpy scalars
@@ -44,5 +47,28 @@ def normalise(task: Task, predictions: Any, expected: int) -> list[str]:
     return labels
 
 
-def same_everywhere(runs: Sequence[list[str]]) -> bool:
+def same_everywhere(runs: Sequence[list[Any]]) -> bool:
     return all(run == runs[0] for run in runs[1:])
+
+
+def _detection(value: Any, position: int) -> dict[str, Any]:
+    """{"smoke": bool, "boxes": [...]}, or a plain list of boxes (empty: no smoke)."""
+    from frugalkit.bench.data.image import box_problem
+
+    if isinstance(value, dict):
+        boxes = list(value.get("boxes") or [])
+        smoke = value.get("smoke", bool(boxes))
+    elif isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        boxes = list(value.tolist() if hasattr(value, "tolist") else value)
+        smoke = bool(boxes)
+    else:
+        raise BadPredictions(f"prediction {position} is {str(value)[:40]!r}, not boxes")
+    if hasattr(smoke, "item"):
+        smoke = smoke.item()
+    if not isinstance(smoke, bool | int) or isinstance(smoke, float):
+        raise BadPredictions(f"prediction {position}: smoke must be true or false, got {smoke!r}")
+    for box in boxes:
+        problem = box_problem(box)
+        if problem:
+            raise BadPredictions(f"prediction {position}: {problem}")
+    return {"smoke": bool(smoke), "boxes": [[float(v) for v in box] for box in boxes]}

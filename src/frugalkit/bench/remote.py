@@ -87,7 +87,7 @@ def evaluate_remote(
         "payload": {
             "endpoint": endpoint,
             "request": body,
-            "metrics": {"accuracy": accuracy},
+            "metrics": {"accuracy": accuracy, **_extra_metrics(task, answer)},
             "energy": {
                 "inference_wh_median": energy_wh,
                 "energy_wh_per_1000": energy_wh * per_1000,
@@ -117,3 +117,12 @@ def _test_samples(task: Task, dataset_name: str, test_size: float, seed: int) ->
             count,
             f"assumed {count} test samples: ceil({test_size:g} x {task.reference_samples})",
         )
+
+
+def _extra_metrics(task: Task, answer: dict[str, Any]) -> dict[str, float]:
+    if task.kind != "detection":
+        return {}
+    try:
+        return {"mean_iou": _number(answer, "mean_iou", 0.0, 1.0)}
+    except ValueError:
+        return {}

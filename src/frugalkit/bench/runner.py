@@ -224,7 +224,7 @@ def evaluate(
         "status": "completed",
         "reason": None,
         "samples": result["samples"],
-        "accuracy": metrics["accuracy"],
+        "accuracy": metrics["accuracy"],  # classification_accuracy for the image task
         "energy_wh_per_1000": energy["energy_wh_per_1000"],
         "ghg_g_per_1000": energy["ghg_g_per_1000"],
         "energy_method": "counter" if kinds == ["counter"] else "estimate",

@@ -65,12 +65,16 @@ def create_submission_app(
         assert report is not None
         metrics = score(task, task_data.test.labels, predicted)
         record = {k: v for k, v in codecarbon_row(report).items() if k not in DROPPED}
+        if task.kind == "detection":  # the original image route's fields
+            scores = {k: metrics[k] for k in ("classification_accuracy", "mean_iou")}
+        else:
+            scores = {"accuracy": metrics["accuracy"]}
         return {
             "username": username,
             "space_url": space_url,
             "submission_timestamp": datetime.now(UTC).isoformat(),
             "model_description": description,
-            "accuracy": metrics["accuracy"],
+            **scores,
             "energy_consumed_wh": record["energy_consumed"] * 1000,
             "emissions_gco2eq": record["emissions"] * 1000,
             "emissions_data": record,

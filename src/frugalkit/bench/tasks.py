@@ -58,7 +58,22 @@ AUDIO = Task(
     positive="chainsaw",
 )
 
-TASKS: dict[str, Task] = {TEXT.id: TEXT, AUDIO.id: AUDIO}
+IMAGE = Task(
+    id="image",
+    title="Wildfire smoke: detect smoke, and where, in ground-camera photos",
+    labels=("smoke", "no_smoke"),
+    hub_dataset="pyronear/pyro-sdis",
+    input_column="image",
+    label_column="annotations",  # YOLO lines; an empty annotation means no smoke
+    builtin="frugalkit/image-demo",
+    reference_samples=4099,  # the original evaluated on the 4,099 validation images
+    kind="detection",
+    positive="smoke",
+    metrics=("classification_accuracy", "mean_iou", "precision_smoke", "recall_smoke"),
+    extra_columns=("image_name", "partner", "camera", "date"),
+)
+
+TASKS: dict[str, Task] = {TEXT.id: TEXT, IMAGE.id: IMAGE, AUDIO.id: AUDIO}
 
 
 def get_task(task_id: str) -> Task:

@@ -29,13 +29,16 @@ def predict_in_windows(predictor: Any, inputs: list[Any], run: Any) -> Any:
     its model: one participant found MFCC extraction cost 12 times training plus
     inference, so the two are reported separately."""
     steps = getattr(predictor, "steps", None)
-    if not steps or len(steps) < 2 or not hasattr(predictor, "__getitem__"):
+    if not isinstance(steps, list) or len(steps) < 2:
         with run.window("predict"):
             return predictor.predict(inputs)
+    features = inputs
     with run.window("preprocess"):
-        features = predictor[:-1].transform(inputs)
+        for _, step in steps[:-1]:  # the steps themselves: a slice would re-check fitting
+            if step is not None and step != "passthrough":
+                features = step.transform(features)
     with run.window("model"):
-        return predictor[-1].predict(features)
+        return steps[-1][1].predict(features)
 
 
 def evaluate(job: dict[str, Any]) -> dict[str, Any]:

@@ -150,20 +150,27 @@ def render_leaderboard(console: Console, task: str, board: list[dict[str, Any]])
         title=f"{task} leaderboard",
         caption="#: accuracy - 0.05 x log10(Wh/1k) by default; stars: AI Energy Score bands",
     )
-    for name in ("#", "submission", "acc.", "Wh/1k", "gCO2e/1k", "energy", "front", "run"):
-        numeric = name in ("#", "acc.", "Wh/1k", "gCO2e/1k")
+    detection = any("mean_iou" in e["payload"].get("metrics", {}) for e in board)
+    names = ("#", "submission", "acc.", *(("IoU",) if detection else ()), "Wh/1k", "gCO2e/1k")
+    for name in (*names, "energy", "front", "run"):
+        numeric = name in ("#", "acc.", "IoU", "Wh/1k", "gCO2e/1k")
         table.add_column(name, justify="right" if numeric else "left", no_wrap=True)
     for e in board:
         name = Path(e["submission"]).stem if e["kind"] in ("joblib", "onnx") else e["submission"]
         table.add_row(
             str(e["rank"]),
-            name[-28:],
+            name[-16:],
             f"{e['accuracy']:.3f}",
+            *(
+                (f"{e['payload'].get('metrics', {}).get('mean_iou', float('nan')):.3f}",)
+                if detection
+                else ()
+            ),
             f"{e['energy_wh_per_1000']:.2g}",
             f"{e['ghg_g_per_1000']:.2g}",
             "★" * e["stars"] + "☆" * (5 - e["stars"]),
             "Pareto" if e["pareto"] else "",
-            e["id"][:8],
+            e["id"][:6],
         )
     console.print(table)
     methods = sorted({METHOD_MARK.get(e["energy_method"], e["energy_method"]) for e in board})

@@ -14,6 +14,17 @@ def builtin_rows(task: Task) -> list[dict[str, Any]]:
 
         quotes, labels = generate()
         return [{"quote": q, "label": label} for q, label in zip(quotes, labels, strict=True)]
+    if task.id == "image":
+        from frugalkit.bench.data.image_demo import generate as generate_images
+
+        images, boxes = generate_images()
+        return [
+            {
+                "image": image,
+                "annotations": "\n".join("0 " + " ".join(f"{v:.6f}" for v in b) for b in bxs),
+            }
+            for image, bxs in zip(images, boxes, strict=True)
+        ]
     if task.id == "audio":
         clips, labels = _cached_audio()
         return [{"audio": clip, "label": label} for clip, label in zip(clips, labels, strict=True)]

@@ -27,7 +27,7 @@ FILE_SUFFIXES = (".parquet", ".csv", ".jsonl", ".json")
 @dataclass(frozen=True)
 class Samples:
     inputs: list[Any]
-    labels: list[str]
+    labels: list[Any]  # labels, or for the image task each image's true boxes
 
     def __len__(self) -> int:
         return len(self.labels)
@@ -49,6 +49,10 @@ def load_task_data(
 
         return _split(task, task.builtin, builtin_rows(task), test_size, seed)
     path = Path(data).expanduser()
+    if path.is_dir() and task.id == "image":
+        from frugalkit.bench.data.image import folder_rows as yolo_rows
+
+        return _split(task, str(path), yolo_rows(path), test_size, seed)
     if path.is_dir() and task.id == "audio":
         from frugalkit.bench.data.audio import folder_rows
 
@@ -132,7 +136,7 @@ def _samples(task: Task, rows: list[dict[str, Any]], name: str) -> Samples:
     missing = [c for c in (task.input_column, task.label_column) if c not in rows[0]]
     if missing:
         raise InputError(f"{name} lacks column {', '.join(missing)}; {_expected(task)}")
-    labels = [_label(task, row.get(task.label_column), name, i) for i, row in enumerate(rows)]
+    labels = [_truth(task, row.get(task.label_column), name, i) for i, row in enumerate(rows)]
     return Samples(
         [_input(task, row[task.input_column], name, i) for i, row in enumerate(rows)], labels
     )
@@ -140,12 +144,28 @@ def _samples(task: Task, rows: list[dict[str, Any]], name: str) -> Samples:
 
 def _input(task: Task, value: Any, name: str, row: int) -> Any:
     """What a model is given: the quote as text, the clip as a 3-s 12-kHz array."""
+    if task.id == "image":
+        from frugalkit.bench.data.image import decode_image
+
+        return decode_image(value, value if isinstance(value, str) else f"{name} row {row + 1}")
     if task.id == "audio":
         from frugalkit.bench.data.audio import decode_clip
 
         where = value if isinstance(value, str) else f"{name} row {row + 1}"
         return decode_clip(value, where)
     return value
+
+
+def _truth(task: Task, value: Any, name: str, row: int) -> Any:
+    """A label, or for the image task the list of true boxes."""
+    if task.kind == "detection":
+        from frugalkit.bench.data.image import parse_yolo
+
+        return parse_yolo(
+            value if isinstance(value, str) or value is None else str(value),
+            f"{name} row {row + 1}",
+        )
+    return _label(task, value, name, row)
 
 
 def _label(task: Task, value: Any, name: str, row: int) -> str:
