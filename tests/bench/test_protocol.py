@@ -147,3 +147,12 @@ def test_frugalkit_evaluates_a_server_speaking_the_protocol(
     assert run["samples"] == 80  # counted on the local copy of the same data
     reported_wh = run["payload"]["energy"]["inference_wh_median"]
     assert run["energy_wh_per_1000"] == pytest.approx(reported_wh * 1000 / 80)
+
+
+def test_reported_energy_needs_a_sample_count() -> None:
+    from frugalkit.bench.remote import _test_samples
+
+    text = _test_samples(get_task("text"), "QuotaClimat/frugalaichallenge-text-train", 0.2, 42)
+    assert text[0] == 1219
+    count, note = _test_samples(get_task("audio"), "rfcx/frugalai", 0.2, 42)
+    assert count == 0 and "pass --data" in note

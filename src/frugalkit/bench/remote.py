@@ -73,6 +73,8 @@ def evaluate_remote(
             "reason": f"{endpoint} answered something that is not the challenge's JSON: {reason}",
         }
     samples, samples_note = _test_samples(task, dataset_name, test_size, seed)
+    if not samples:
+        return {**failed, "reason": f"cannot put the reported energy per sample: {samples_note}"}
     per_1000 = 1000 / samples
     return {
         "description": str(answer.get("model_description", ""))[:500],
@@ -112,6 +114,8 @@ def _test_samples(task: Task, dataset_name: str, test_size: float, seed: int) ->
         count = len(load_task_data(task, dataset_name, test_size=test_size, seed=seed).test)
         return count, f"{count} test samples, counted on a local copy of {dataset_name}"
     except FrugalkitError:
+        if not task.reference_samples:
+            return 0, f"no local copy of {dataset_name} to count its test samples; pass --data"
         count = math.ceil(test_size * task.reference_samples)
         return (
             count,
