@@ -46,7 +46,7 @@ def test_first_use_creates_the_schema(database_url: str) -> None:
     with open_store(settings) as store:
         assert report_totals(store)["reports"] == 0
     state = read_schema_state(settings)
-    assert state.up_to_date and state.current == "0002"
+    assert state.up_to_date and state.current == "0003"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(database_url: str) -> None:

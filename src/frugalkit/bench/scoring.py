@@ -23,20 +23,23 @@ ENERGY_FLOOR_WH = 1e-9  # an estimate of 0 Wh (no measurable CPU time) ranks as 
 
 
 def pareto_front(entries: list[dict[str, Any]]) -> set[str]:
-    """Ids of the entries that no other entry dominates."""
-    front = set()
-    for entry in entries:
-        dominated = any(
-            other["accuracy"] >= entry["accuracy"]
-            and other["energy_wh_per_1000"] <= entry["energy_wh_per_1000"]
-            and (
-                other["accuracy"] > entry["accuracy"]
-                or other["energy_wh_per_1000"] < entry["energy_wh_per_1000"]
-            )
-            for other in entries
+    """Ids of the entries that no other entry dominates. O(n log n): sweep by energy,
+    keeping the best accuracy seen so far."""
+    ordered = sorted(entries, key=lambda e: (e["energy_wh_per_1000"], -e["accuracy"]))
+    front: set[str] = set()
+    best = -math.inf
+    previous: dict[str, Any] | None = None
+    for entry in ordered:
+        tie = (
+            previous is not None
+            and previous["id"] in front
+            and (previous["accuracy"], previous["energy_wh_per_1000"])
+            == (entry["accuracy"], entry["energy_wh_per_1000"])
         )
-        if not dominated:
+        if entry["accuracy"] > best or tie:  # an exact tie with a front entry is on it too
             front.add(entry["id"])
+            best = max(best, entry["accuracy"])
+        previous = entry
     return front
 
 
