@@ -24,7 +24,7 @@ def test_every_page_has_the_navigation(client: TestClient, path: str) -> None:
     assert 'aria-current="page"' in response.text
 
 
-@pytest.mark.parametrize("path", ["/bench", "/observatory", "/library", "/datacenters"])
+@pytest.mark.parametrize("path", ["/observatory", "/library", "/datacenters"])
 def test_pages_not_built_yet_say_so(client: TestClient, path: str) -> None:
     assert "Not built yet" in client.get(path).text
 

@@ -33,13 +33,26 @@ class EvaluationRequest(BaseModel):
 def create_submission_app(
     submission: str, *, data: str | None = None, username: str = "frugalkit", space_url: str = ""
 ) -> FastAPI:
-    """The protocol's routes for a loaded submission; `data` overrides dataset_name."""
+    """An app with only the protocol's routes; `data` overrides dataset_name."""
+    app = FastAPI(title="frugalkit submission")
+    add_submission_routes(app, submission, data=data, username=username, space_url=space_url)
+    return app
+
+
+def add_submission_routes(
+    app: FastAPI,
+    submission: str,
+    *,
+    data: str | None = None,
+    username: str = "frugalkit",
+    space_url: str = "",
+) -> None:
+    """POST /text, /image and /audio answering for `submission`, on any FastAPI app."""
     from frugalkit.impact.exports import codecarbon_row
     from frugalkit.measure import track
 
     predictor = load_predictor(submission)
     description = describe(predictor)
-    app = FastAPI(title="frugalkit submission", summary=description)
 
     def evaluate(task: Task, request: EvaluationRequest) -> dict[str, Any]:
         dataset_name = request.dataset_name or task.hub_dataset
@@ -88,9 +101,12 @@ def create_submission_app(
 
     for task in TASKS.values():
         app.add_api_route(
-            f"/{task.id}", _route(evaluate, task), methods=["POST"], summary=task.title
+            f"/{task.id}",
+            _route(evaluate, task),
+            methods=["POST"],
+            summary=task.title,
+            tags=["challenge"],
         )
-    return app
 
 
 def _route(evaluate: Any, task: Task) -> Any:

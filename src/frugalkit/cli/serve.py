@@ -9,12 +9,15 @@ def serve(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
     port: int = typer.Option(8000, min=1, max=65535, help="TCP port."),
+    submission: str = typer.Option(
+        None, help="Also answer the challenge's POST /text, /image, /audio for this submission."
+    ),
 ) -> None:
     """Serve the web app and its JSON API (OpenAPI at /docs)."""
     import uvicorn
 
     from frugalkit.web import create_app
 
-    web_app = create_app(state(ctx).settings)
+    web_app = create_app(state(ctx).settings, submission=submission)
     stderr().print(f"frugalkit web app on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")

@@ -66,3 +66,59 @@ def get_run(store: Store, run_id: str) -> dict[str, Any]:
         if len(rows) > 1:
             raise InputError(f"run id prefix {run_id!r} is ambiguous; give more characters")
         return _as_dict(rows[0])
+
+
+SLIM = (
+    "id",
+    "submission",
+    "kind",
+    "description",
+    "accuracy",
+    "energy_wh_per_1000",
+    "ghg_g_per_1000",
+    "energy_method",
+    "hardware",
+    "created_at",
+)
+
+
+def latest_completed(store: Store, task: str) -> list[dict[str, Any]]:
+    """The newest completed run of each submission on `task`, without payloads (cheap
+    enough for leaderboards of thousands of runs)."""
+    columns = [getattr(BenchRunRow, c) for c in SLIM]
+    query = (
+        select(*columns)
+        .where(BenchRunRow.task == task, BenchRunRow.status == "completed")
+        .order_by(BenchRunRow.created_at.desc())
+    )
+    latest: dict[str, dict[str, Any]] = {}
+    with store.session() as session:
+        for row in session.execute(query):
+            entry = dict(zip(SLIM, row, strict=True))
+            latest.setdefault(entry["submission"], entry)
+    return list(latest.values())
+
+
+def runs_version(store: Store, task: str) -> tuple[int, Any]:
+    """Changes whenever a run of `task` is added or updated (count, newest time)."""
+    from sqlalchemy import func
+
+    query = select(func.count(BenchRunRow.id), func.max(BenchRunRow.created_at)).where(
+        BenchRunRow.task == task
+    )
+    with store.session() as session:
+        count, newest = session.execute(query).one()
+    return int(count), newest
+
+
+def payload_field(store: Store, ids: list[str], *keys: str) -> dict[str, Any]:
+    """One nested payload value for each run id (e.g. metrics.mean_iou)."""
+    query = select(BenchRunRow.id, BenchRunRow.payload).where(BenchRunRow.id.in_(ids))
+    out: dict[str, Any] = {}
+    with store.session() as session:
+        for run_id, payload in session.execute(query):
+            value: Any = payload
+            for key in keys:
+                value = value.get(key) if isinstance(value, dict) else None
+            out[run_id] = value
+    return out

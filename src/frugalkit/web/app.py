@@ -1,20 +1,22 @@
-"""`create_app(settings)`: the FastAPI application."""
+"""`create_app(settings)`: the FastAPI application (pages, JSON API, static assets)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frugalkit._version import __version__
+from frugalkit.errors import FrugalkitError, InputError, NotFoundError
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
-from frugalkit.store import Store, list_reports, open_store, report_totals
+from frugalkit.store import Store, open_store, report_totals
+from frugalkit.web import api, pages, views
 
 HERE = Path(__file__).parent
 NAVIGATION = [
@@ -25,88 +27,84 @@ NAVIGATION = [
     ("/library", "Library"),
     ("/datacenters", "Data centres"),
 ]
-NOT_BUILT = {
-    "bench": (
-        "Bench",
-        "Leaderboards in the browser: models judged on accuracy and on energy. The engine "
-        "itself works today from the command line: frugalkit bench leaderboard --task text.",
-    ),
-    "observatory": (
-        "Observatory",
-        "Electricity data of data centres and AI by region, demand scenarios and case studies.",
-    ),
-    "library": (
-        "Library",
-        "Questions answered from long environmental reports (IPCC, IPBES, UNEP), with "
-        "citations to page, table and figure.",
-    ),
-    "datacenters": (
-        "Data centres",
-        "ISO/IEC 30134 indicators (PUE, WUE, CER, ITEE), the EU data-centre report and "
-        "tender comparison for green procurement.",
-    ),
-}
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
-    """Build the app on an open store (opened from `settings` when not given)."""
+def plotly_js() -> Path:
+    """Plotly's JavaScript, from the installed plotly package (pages work offline)."""
+    import plotly
+
+    return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+def create_app(
+    settings: Settings, store: Store | None = None, submission: str | None = None
+) -> FastAPI:
+    """Build the app on an open store (opened from `settings` when not given); with
+    `submission`, also answer the challenge's POST /text, /image and /audio for it."""
     store = store or open_store(settings)
-    app = FastAPI(title="frugalkit", version=__version__, summary="The footprint of AI, measured.")
+    app = FastAPI(
+        title="frugalkit",
+        version=__version__,
+        summary="The footprint of AI, measured: impact reports and the Frugal AI Challenge bench.",
+    )
     app.state.store = store
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
-    templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(navigation=NAVIGATION, version=__version__)
-
-    def page(request: Request, template: str, **context: Any) -> HTMLResponse:
-        return templates.TemplateResponse(request, template, context)
+    app.state.private = os.environ.get("FRUGALKIT_WEB_PRIVATE", "") in ("1", "true", "yes")
+    app.state.leaderboards = views.LeaderboardCache()
 
     def fresh_store() -> Store:
         """The store with reports spooled by trackers since the last request."""
         ingest(store, settings)
         return store
 
-    @app.get("/healthz", tags=["meta"])
+    app.state.fresh_store = fresh_store
+    templates = Jinja2Templates(directory=HERE / "templates")
+    templates.env.globals.update(navigation=NAVIGATION, version=__version__)
+    app.state.templates = templates
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly() -> FileResponse:
+        return FileResponse(
+            plotly_js(),
+            media_type="application/javascript",
+            headers={"cache-control": "max-age=86400"},
+        )
+
+    @app.get("/healthz", tags=["meta"], summary="Liveness and store check")
     def healthz() -> dict[str, str]:
-        """Liveness and store check."""
         report_totals(store)
         return {"status": "ok", "version": __version__, "store": store.backend}
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(request: Request) -> HTMLResponse:
-        return page(
-            request,
-            "home.html",
-            totals=report_totals(fresh_store()),
-            latest=list_reports(store, limit=10),
-            active="/",
+    app.include_router(api.build_router())
+    app.include_router(pages.build_router())
+    if submission:
+        from frugalkit.bench.serve import add_submission_routes
+
+        add_submission_routes(app, submission)
+
+    @app.exception_handler(FrugalkitError)
+    def frugalkit_error(request: Request, exc: FrugalkitError) -> Response:
+        status = (
+            404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, InputError) else 500
+        )
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": str(exc)}, status)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": str(exc)}, status_code=status
         )
 
-    @app.get("/reports", response_class=HTMLResponse, include_in_schema=False)
-    def reports_page(request: Request) -> HTMLResponse:
-        return page(
-            request,
-            "reports.html",
-            reports=list_reports(fresh_store(), limit=200),
-            active="/reports",
+    @app.exception_handler(StarletteHTTPException)
+    def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if (
+            request.url.path.startswith("/api/")
+            or exc.status_code != 404
+            or request.method != "GET"
+        ):
+            return JSONResponse(
+                {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
+            )
+        return templates.TemplateResponse(
+            request, "error.html", {"status": 404, "message": "no such page"}, status_code=404
         )
 
-    for slug, (title, purpose) in NOT_BUILT.items():
-        app.add_api_route(
-            f"/{slug}",
-            _not_built_view(page, title, purpose, f"/{slug}"),
-            response_class=HTMLResponse,
-            include_in_schema=False,
-        )
     return app
-
-
-PageRenderer = Callable[..., HTMLResponse]
-
-
-def _not_built_view(
-    page: PageRenderer, title: str, purpose: str, active: str
-) -> Callable[[Request], HTMLResponse]:
-    def view(request: Request) -> HTMLResponse:
-        return page(request, "not_built.html", title=title, purpose=purpose, active=active)
-
-    return view

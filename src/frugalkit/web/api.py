@@ -1,0 +1,257 @@
+"""The JSON API: a twin for every page, and the token-protected write endpoints."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from frugalkit.web import views
+
+MAX_BODY_BYTES = 2 * 1024 * 1024  # a report is a few kB; a batch of 100 fits
+MAX_BATCH = 500
+
+
+def bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def require_token(request: Request) -> str:
+    """The name of the caller's valid token, or 401."""
+    from frugalkit.store.tokens import token_name
+
+    token = bearer(request)
+    if token is None:
+        raise HTTPException(
+            401, "a token is required: Authorization: Bearer <token> (frugalkit tokens create)"
+        )
+    name = token_name(request.app.state.store, token)
+    if name is None:
+        raise HTTPException(401, "this token is unknown or revoked")
+    return name
+
+
+def readable(request: Request) -> None:
+    """Reads are public unless FRUGALKIT_WEB_PRIVATE=1."""
+    if request.app.state.private:
+        require_token(request)
+
+
+Reader = Annotated[None, Depends(readable)]
+Writer = Annotated[str, Depends(require_token)]
+
+
+class RunRequest(BaseModel):
+    task: str = Field(description="text, image or audio")
+    submission: str = Field(description="http(s) URL of a server speaking the challenge protocol")
+    data: str | None = Field(None, description="dataset_name sent to the server")
+    test_size: float = Field(0.2, gt=0, lt=1)
+    seed: int = 42
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["api"])
+
+    @router.get("/home", summary="Totals, latest reports and runs (twin of /)")
+    def home(request: Request, _: Reader) -> dict[str, Any]:
+        return views.home(request.app.state.fresh_store())
+
+    @router.get(
+        "/bench/{task}/leaderboard",
+        summary="A task's leaderboard (twin of /bench/{task}/leaderboard)",
+    )
+    def leaderboard(
+        request: Request,
+        task: str,
+        _: Reader,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05,
+        kind: str | None = None,
+        method: str | None = None,
+        hardware: str | None = None,
+    ) -> dict[str, Any]:
+        state = request.app.state
+        return views.leaderboard_page(
+            state.store,
+            state.leaderboards,
+            task,
+            limit=limit,
+            offset=offset,
+            points_per_decade=points_per_decade,
+            kind=kind,
+            method=method,
+            hardware=hardware,
+        )
+
+    @router.get(
+        "/bench/runs/{run_id}",
+        summary="One run, or the state of a queued one (twin of /bench/runs/{id})",
+    )
+    def run(request: Request, run_id: str, _: Reader) -> dict[str, Any]:
+        return views.run_page(request.app.state.store, run_id)
+
+    @router.get("/reports", summary="Impact reports, newest first (twin of /reports)")
+    def reports(
+        request: Request, _: Reader, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+    ) -> dict[str, Any]:
+        return views.reports_page(request.app.state.fresh_store(), limit)
+
+    @router.get("/reports/{report_id}", summary="One impact report (twin of /reports/{id})")
+    def report(request: Request, report_id: str, _: Reader) -> dict[str, Any]:
+        return views.report_page(request.app.state.fresh_store(), report_id)
+
+    @router.get(
+        "/reports/{report_id}/export",
+        summary="A report as JSON, a CodeCarbon CSV row or a model-card block",
+    )
+    def export(
+        request: Request,
+        report_id: str,
+        _: Reader,
+        format: Annotated[str, Query(pattern="^(json|codecarbon|model-card)$")] = "json",
+    ) -> Response:
+        from frugalkit.impact.exports import to_codecarbon_csv, to_json, to_model_card
+
+        report = views.report_page(request.app.state.fresh_store(), report_id)["report"]
+        body, media, suffix = {
+            "json": (to_json, "application/json", "json"),
+            "codecarbon": (lambda r: to_codecarbon_csv([r]), "text/csv", "csv"),
+            "model-card": (to_model_card, "application/yaml", "yaml"),
+        }[format]
+        name = f"frugalkit-{report['id'][:12]}-{format}.{suffix}"
+        return Response(
+            body(report),
+            media_type=media,
+            headers={"content-disposition": f'attachment; filename="{name}"'},
+        )
+
+    @router.get("/compare", summary="2 to 5 runs or reports side by side (twin of /compare)")
+    def compare(request: Request, _: Reader, ids: str) -> dict[str, Any]:
+        return views.compare_page(request.app.state.fresh_store(), [i for i in ids.split(",") if i])
+
+    @router.post(
+        "/reports", status_code=201, summary="Ingest ImpactReports (one, or a list of up to 500)"
+    )
+    async def ingest(request: Request, token: Writer) -> JSONResponse:
+        from frugalkit.errors import InputError
+        from frugalkit.measure.ingest import to_row, validate
+        from frugalkit.store import save_reports
+
+        body = await _limited_body(request)
+        try:
+            document = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise HTTPException(400, "the body is not JSON") from None
+        payloads = document if isinstance(document, list) else [document]
+        if not payloads or len(payloads) > MAX_BATCH:
+            raise HTTPException(422, f"send 1 to {MAX_BATCH} reports")
+        try:  # all validated before anything is stored
+            rows = [to_row(validate(p)) for p in payloads]
+        except InputError as exc:
+            raise HTTPException(422, str(exc)) from None
+        stored = save_reports(request.app.state.store, rows)
+        status = 201 if stored else 200
+        return JSONResponse(
+            {
+                "received": len(rows),
+                "stored": stored,
+                "already_stored": len(rows) - stored,
+                "by": token,
+            },
+            status,
+        )
+
+    @router.post(
+        "/bench/runs", status_code=202, summary="Queue the evaluation of an HTTP submission"
+    )
+    def queue_run(request: Request, body: RunRequest, token: Writer) -> dict[str, Any]:
+        return _queue(request, body, token)
+
+    return router
+
+
+async def _limited_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BODY_BYTES:
+        raise HTTPException(413, f"the body is over {MAX_BODY_BYTES // 1024} KiB")
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY_BYTES:
+            raise HTTPException(413, f"the body is over {MAX_BODY_BYTES // 1024} KiB")
+    return body
+
+
+def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
+    import os
+
+    from frugalkit.bench import get_task
+    from frugalkit.bench.service import record
+    from frugalkit.bench.submissions import kind_of
+    from frugalkit.errors import FrugalkitError
+    from frugalkit.store import save_run
+
+    try:
+        task = get_task(body.task)
+        if kind_of(body.submission) != "http":
+            raise HTTPException(
+                422, "the web API evaluates http(s) submissions only; run others with the CLI"
+            )
+    except FrugalkitError as exc:
+        raise HTTPException(422, str(exc)) from None
+    store = request.app.state.store
+    run_id = os.urandom(8).hex()
+    queued = {
+        "id": run_id,
+        "task": task.id,
+        "submission": body.submission,
+        "kind": "http",
+        "description": "",
+        "status": "queued",
+        "reason": None,
+        "created_at": datetime.now(UTC),
+        "private": False,
+        "samples": 0,
+        "accuracy": None,
+        "energy_wh_per_1000": None,
+        "ghg_g_per_1000": None,
+        "energy_method": "reported",
+        "hardware": "remote",
+        "payload": {"queued_by": token},
+    }
+    save_run(store, queued)
+
+    def work() -> None:
+        from frugalkit.bench.remote import evaluate_remote
+
+        save_run(store, {**queued, "status": "running"})
+        try:
+            result = evaluate_remote(
+                task,
+                body.submission,
+                data=body.data,
+                test_size=body.test_size,
+                seed=body.seed,
+                timeout_s=600,
+            )
+        except Exception as exc:  # keep the queue honest whatever happens
+            result = {
+                **queued,
+                "status": "failed",
+                "reason": f"internal error: {type(exc).__name__}",
+            }
+        record(
+            store,
+            {**queued, **result, "payload": {**result.get("payload", {}), "queued_by": token}},
+        )
+
+    threading.Thread(target=work, name=f"frugalkit-run-{run_id}", daemon=True).start()
+    return {"id": run_id, "state": "queued", "url": f"/api/bench/runs/{run_id}"}

@@ -1,0 +1,94 @@
+// frugalkit pages: sortable and filterable tables, and the charts (Plotly, served locally).
+"use strict";
+const frugalkit = (() => {
+  // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+  const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
+
+  function sortTable(table, column, numeric) {
+    const header = table.tHead.rows[0].cells[column];
+    const ascending = header.getAttribute("aria-sort") !== "ascending";
+    for (const cell of table.tHead.rows[0].cells) cell.removeAttribute("aria-sort");
+    header.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    const rows = Array.from(table.tBodies[0].rows);
+    const key = (row) => row.cells[column].dataset.value ?? row.cells[column].textContent;
+    rows.sort((a, b) => {
+      const [x, y] = [key(a), key(b)];
+      const order = numeric ? Number(x) - Number(y) : x.localeCompare(y);
+      return ascending ? order : -order;
+    });
+    for (const row of rows) table.tBodies[0].appendChild(row);
+  }
+
+  function filterTable(table, form) {
+    const wanted = {};
+    for (const select of form.querySelectorAll("select[data-filter]")) wanted[select.dataset.filter] = select.value;
+    for (const row of table.tBodies[0].rows) {
+      row.hidden = Object.entries(wanted).some(([key, value]) => value && row.dataset[key] !== value);
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    for (const table of document.querySelectorAll("table.sortable")) {
+      table.tHead.querySelectorAll("button[data-sort]").forEach((button) => {
+        const column = button.closest("th").cellIndex;
+        button.addEventListener("click", () => sortTable(table, column, button.dataset.sort === "n"));
+      });
+      const form = document.querySelector("form.filters");
+      if (form) form.addEventListener("change", () => filterTable(table, form));
+    }
+  });
+
+  function scatter(id, data) {
+    const element = document.getElementById(id);
+    const entries = data.entries.filter((e) => e.energy_wh_per_1000 > 0);
+    const front = entries.filter((e) => e.pareto).sort((a, b) => a.energy_wh_per_1000 - b.energy_wh_per_1000);
+    const traces = [
+      {
+        type: "scatter", mode: "markers", name: "submissions",
+        x: entries.map((e) => e.energy_wh_per_1000), y: entries.map((e) => e.accuracy),
+        customdata: entries.map((e) => e.id), text: entries.map((e) => e.submission.split("/").pop()),
+        hovertemplate: "%{text}<br>accuracy %{y:.3f}<br>%{x:.3g} Wh per 1,000 samples<extra></extra>",
+        marker: { size: 11, color: PALETTE[0], symbol: entries.map((e) => (e.pareto ? "diamond" : "circle")) },
+      },
+      {
+        type: "scatter", mode: "lines", name: "Pareto front", hoverinfo: "skip",
+        x: front.map((e) => e.energy_wh_per_1000), y: front.map((e) => e.accuracy),
+        line: { color: PALETTE[3], dash: "dash", shape: "hv" },
+      },
+    ];
+    const layout = {
+      margin: { t: 20, r: 20 }, height: 380, legend: { orientation: "h" },
+      xaxis: { type: "log", title: { text: "Energy (Wh per 1,000 samples, log scale)" } },
+      yaxis: { title: { text: "Accuracy (fraction correct)" }, rangemode: "tozero" },
+    };
+    Plotly.newPlot(element, traces, layout, { responsive: true, displaylogo: false });
+    element.on("plotly_click", (event) => {
+      const point = event.points.find((p) => p.customdata);
+      if (point) window.location.href = `/bench/runs/${point.customdata}`;
+    });
+  }
+
+  function breakdown(id, report) {
+    const components = ["cpu", "gpu", "ram"];
+    const traces = [
+      {
+        type: "bar", name: "energy (Wh)", x: components.map((c) => c.toUpperCase()),
+        y: components.map((c) => report.energy[`${c}_kwh`] * 1000), marker: { color: PALETTE[0] },
+        xaxis: "x", yaxis: "y",
+      },
+      {
+        type: "bar", name: "greenhouse gases (gCO2e)", x: ["operational", "embodied"],
+        y: [report.ghg.location_based_g, report.embodied.gwp_g], marker: { color: PALETTE[1] },
+        xaxis: "x2", yaxis: "y2",
+      },
+    ];
+    const layout = {
+      grid: { rows: 1, columns: 2, pattern: "independent" }, height: 320, margin: { t: 30 },
+      yaxis: { title: { text: "Energy (Wh)" } }, yaxis2: { title: { text: "Greenhouse gases (gCO2e)" } },
+      showlegend: false,
+    };
+    Plotly.newPlot(document.getElementById(id), traces, layout, { responsive: true, displaylogo: false });
+  }
+
+  return { scatter, breakdown, sortTable, filterTable };
+})();

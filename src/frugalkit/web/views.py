@@ -1,0 +1,152 @@
+"""What each page shows, as plain data: the HTML page and its JSON twin both call these,
+so what a person sees and what a script reads cannot drift apart."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from frugalkit.bench import TASKS, get_task
+from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
+from frugalkit.errors import InputError
+from frugalkit.impact import equivalents
+from frugalkit.store import Store, get_report, get_run, list_reports, list_runs, report_totals
+from frugalkit.store.bench import latest_completed, payload_field, runs_version
+
+REPORT_FIELDS = ("id", "name", "phase", "status", "started_at", "duration_s")
+
+
+def report_summary(report: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **{k: report[k] for k in REPORT_FIELDS},
+        "energy_wh": report["energy"]["facility_kwh"] * 1000,
+        "ghg_g": report["ghg"]["location_based_g"],
+        "water_l": report["water"]["total_l"],
+        "method": "/".join(sorted({m["kind"] for m in report["methods"]})),
+    }
+
+
+def run_summary(run: dict[str, Any]) -> dict[str, Any]:
+    keep = (
+        "id",
+        "task",
+        "submission",
+        "kind",
+        "status",
+        "reason",
+        "accuracy",
+        "energy_wh_per_1000",
+        "ghg_g_per_1000",
+        "energy_method",
+        "hardware",
+        "created_at",
+    )
+    return {k: run[k] for k in keep}
+
+
+def home(store: Store) -> dict[str, Any]:
+    return {
+        "totals": report_totals(store),
+        "tasks": [{"id": t.id, "title": t.title} for t in TASKS.values()],
+        "latest_reports": [report_summary(r) for r in list_reports(store, limit=10)],
+        "latest_runs": [run_summary(r) for r in list_runs(store)[:10]],
+    }
+
+
+class LeaderboardCache:
+    """Ranked entries per task, recomputed only when the task's runs change."""
+
+    def __init__(self) -> None:
+        self._boards: dict[tuple[str, float], tuple[Any, list[dict[str, Any]]]] = {}
+
+    def ranked(self, store: Store, task: str, points_per_decade: float) -> list[dict[str, Any]]:
+        version = runs_version(store, task)
+        cached = self._boards.get((task, points_per_decade))
+        if cached and cached[0] == version:
+            return cached[1]
+        board = leaderboard(latest_completed(store, task), points_per_decade)
+        self._boards[(task, points_per_decade)] = (version, board)
+        return board
+
+
+def leaderboard_page(
+    store: Store,
+    cache: LeaderboardCache,
+    task_id: str,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    points_per_decade: float = POINTS_PER_DECADE,
+    kind: str | None = None,
+    method: str | None = None,
+    hardware: str | None = None,
+) -> dict[str, Any]:
+    if task_id not in TASKS:
+        from frugalkit.errors import NotFoundError
+
+        raise NotFoundError(f"no task {task_id!r}; tasks: {', '.join(TASKS)}")
+    task = get_task(task_id)
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise InputError("limit must be 1 to 1000 and offset >= 0")
+    board = cache.ranked(store, task.id, points_per_decade)
+    rows = [
+        e
+        for e in board
+        if (not kind or e["kind"] == kind)
+        and (not method or e["energy_method"] == method)
+        and (not hardware or e["hardware"] == hardware)
+    ]
+    page = [dict(e) for e in rows[offset : offset + limit]]
+    if task.kind == "detection" and page:
+        ious = payload_field(store, [e["id"] for e in page], "metrics", "mean_iou")
+        for e in page:
+            e["mean_iou"] = ious.get(e["id"])
+    return {
+        "task": {"id": task.id, "title": task.title, "kind": task.kind},
+        "total": len(rows),
+        "offset": offset,
+        "limit": limit,
+        "points_per_decade": points_per_decade,
+        "filters": {
+            "kind": sorted({e["kind"] for e in board}),
+            "method": sorted({e["energy_method"] for e in board}),
+            "hardware": sorted({e["hardware"] for e in board}),
+        },
+        "entries": page,
+    }
+
+
+def run_page(store: Store, run_id: str) -> dict[str, Any]:
+    run = get_run(store, run_id)
+    task = get_task(run["task"])
+    return {**run, "labels": list(task.labels), "task_title": task.title}
+
+
+def reports_page(store: Store, limit: int = 200) -> dict[str, Any]:
+    if not 1 <= limit <= 1000:
+        raise InputError("limit must be 1 to 1000")
+    return {"reports": [report_summary(r) for r in list_reports(store, limit=limit)]}
+
+
+def report_page(store: Store, report_id: str) -> dict[str, Any]:
+    report = get_report(store, report_id)
+    eq = equivalents(
+        ghg_g=report["ghg"]["location_based_g"],
+        energy_kwh=report["energy"]["facility_kwh"],
+        water_l=report["water"]["total_l"],
+    )
+    return {"report": report, "equivalents": eq}
+
+
+def compare_page(store: Store, ids: list[str]) -> dict[str, Any]:
+    """Two to five runs or reports side by side (each id is tried as a run, then a report)."""
+    from frugalkit.errors import NotFoundError
+
+    if not 2 <= len(ids) <= 5:
+        raise InputError("compare takes 2 to 5 ids, comma-separated")
+    items = []
+    for item_id in ids:
+        try:
+            items.append({"type": "run", **run_summary(get_run(store, item_id))})
+        except NotFoundError:
+            items.append({"type": "report", **report_summary(get_report(store, item_id))})
+    return {"items": items}
