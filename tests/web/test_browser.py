@@ -1,12 +1,43 @@
-"""The real server, opened in headless Chromium."""
+"""The real server, driven in headless Chromium as a person would use it."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from frugalkit.bench import evaluate, get_task
+from frugalkit.bench.baselines import train_baseline
+from frugalkit.bench.service import record
+from frugalkit.measure import track
+from frugalkit.settings import Settings
+from frugalkit.store import open_store
+
 pytestmark = pytest.mark.browser
+
+SUBMISSION = '''
+LABELS = {labels!r}
+def keyword(quotes):
+    """keyword rules"""
+    return [LABELS[7] if "coal" in q else LABELS[0] for q in quotes]
+'''
+
+
+@pytest.fixture
+def populated(home: Path, tmp_path: Path) -> dict[str, Any]:
+    """Before the server starts: two runs of different kinds and one report."""
+    task = get_task("text")
+    path = tmp_path / "sub.py"
+    path.write_text(SUBMISSION.format(labels=task.labels))
+    majority = train_baseline(home, task, "majority")["path"]
+    with open_store(Settings.from_env()) as store:
+        runs = [
+            record(store, evaluate(task, spec, repeats=1)) for spec in (f"{path}:keyword", majority)
+        ]
+    with track("browser-report", phase="training", units=100) as run:
+        sum(range(100_000))
+    return {"runs": runs, "report": run.report}
 
 
 def test_home_page_in_chromium(live_server: str, browser_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -22,3 +53,63 @@ def test_home_page_in_chromium(live_server: str, browser_page, tmp_path: Path) -
     shot = tmp_path / "home.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 1000
+
+
+def test_leaderboard_chart_sort_filter_and_runs(
+    populated, live_server: str, browser_page, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(live_server + "/bench/text/leaderboard")
+    page.wait_for_selector("#scatter .main-svg")  # Plotly drew its SVG
+    assert page.locator("#scatter .scatterlayer .point").count() == 2
+    page.screenshot(path=str(tmp_path / "leaderboard.png"), full_page=True)
+
+    rows = page.locator("#leaderboard tbody tr")
+    energy_header = page.get_by_role("button", name="Energy (Wh / 1,000)")
+    energy_header.click()
+    values = [float(v) for v in rows.evaluate_all("rs => rs.map(r => r.cells[3].dataset.value)")]
+    assert values == sorted(values)
+    energy_header.press("Enter")  # keyboard too: a second press sorts descending
+    values = [float(v) for v in rows.evaluate_all("rs => rs.map(r => r.cells[3].dataset.value)")]
+    assert values == sorted(values, reverse=True)
+
+    page.get_by_label("Submission kind").select_option("joblib")
+    assert rows.evaluate_all("rs => rs.filter(r => !r.hidden).length") == 1
+    page.get_by_label("Submission kind").select_option("")
+    assert rows.evaluate_all("rs => rs.filter(r => !r.hidden).length") == 2
+
+    page.locator("#leaderboard tbody tr a").first.click()
+    page.wait_for_url("**/bench/runs/*")
+    assert "Metrics" in page.locator("main").inner_text()
+    page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
+
+    page.goto(live_server + "/bench/text/leaderboard")
+    page.wait_for_selector("#scatter .scatterlayer .point")
+    box = page.locator("#scatter .scatterlayer .point").first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_url("**/bench/runs/*", timeout=10_000)
+    assert errors == []
+
+
+def test_report_page_draws_and_exports(
+    populated, live_server: str, browser_page, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page = browser_page
+    report_id = populated["report"]["id"]
+    page.goto(live_server + "/reports")
+    page.get_by_role("link", name="browser-report").click()
+    page.wait_for_url(f"**/reports/{report_id}")
+    page.wait_for_selector("#breakdown .main-svg")
+    assert "phone charge" in page.locator("main").inner_text()
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CodeCarbon CSV").click()
+    saved = tmp_path / "emissions.csv"
+    download.value.save_as(saved)
+    assert saved.read_text().startswith("timestamp,project_name,run_id")
+    ids = f"{populated['runs'][0]['id']},{report_id}"
+    page.goto(f"{live_server}/compare?ids={ids}")
+    assert page.locator("h1").inner_text() == "Side by side"
