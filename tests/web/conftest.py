@@ -84,3 +84,13 @@ def browser_page():  # type: ignore[no-untyped-def]
         page = browser.new_page()
         yield page
         browser.close()
+
+
+@pytest.fixture
+def artefacts(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """Where screenshots and downloads are kept: FRUGALKIT_TEST_ARTEFACTS (CI sets it),
+    else the test's temporary directory."""
+    root = os.environ.get("FRUGALKIT_TEST_ARTEFACTS")
+    folder = Path(root) / request.node.name if root else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -40,7 +40,7 @@ def populated(home: Path, tmp_path: Path) -> dict[str, Any]:
     return {"runs": runs, "report": run.report}
 
 
-def test_home_page_in_chromium(live_server: str, browser_page, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_home_page_in_chromium(live_server: str, browser_page, artefacts: Path) -> None:  # type: ignore[no-untyped-def]
     page = browser_page
     page.goto(live_server + "/")
     assert page.title() == "Home · frugalkit"
@@ -50,13 +50,13 @@ def test_home_page_in_chromium(live_server: str, browser_page, tmp_path: Path) -
     page.wait_for_url(live_server + "/observatory")
     assert "Not built yet" in page.locator("main").inner_text()
     page.goto(live_server + "/")
-    shot = tmp_path / "home.png"
+    shot = artefacts / "home.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 1000
 
 
 def test_leaderboard_chart_sort_filter_and_runs(
-    populated, live_server: str, browser_page, tmp_path: Path
+    populated, live_server: str, browser_page, artefacts: Path
 ) -> None:  # type: ignore[no-untyped-def]
     page = browser_page
     errors: list[str] = []
@@ -64,7 +64,7 @@ def test_leaderboard_chart_sort_filter_and_runs(
     page.goto(live_server + "/bench/text/leaderboard")
     page.wait_for_selector("#scatter .main-svg")  # Plotly drew its SVG
     assert page.locator("#scatter .scatterlayer .point").count() == 2
-    page.screenshot(path=str(tmp_path / "leaderboard.png"), full_page=True)
+    page.screenshot(path=str(artefacts / "leaderboard.png"), full_page=True)
 
     rows = page.locator("#leaderboard tbody tr")
     energy_header = page.get_by_role("button", name="Energy (Wh / 1,000)")
@@ -83,7 +83,7 @@ def test_leaderboard_chart_sort_filter_and_runs(
     page.locator("#leaderboard tbody tr a").first.click()
     page.wait_for_url("**/bench/runs/*")
     assert "Metrics" in page.locator("main").inner_text()
-    page.screenshot(path=str(tmp_path / "run.png"), full_page=True)
+    page.screenshot(path=str(artefacts / "run.png"), full_page=True)
 
     page.goto(live_server + "/bench/text/leaderboard")
     page.wait_for_selector("#scatter .scatterlayer .point")
@@ -95,7 +95,7 @@ def test_leaderboard_chart_sort_filter_and_runs(
 
 
 def test_report_page_draws_and_exports(
-    populated, live_server: str, browser_page, tmp_path: Path
+    populated, live_server: str, browser_page, artefacts: Path
 ) -> None:  # type: ignore[no-untyped-def]
     page = browser_page
     report_id = populated["report"]["id"]
@@ -104,10 +104,10 @@ def test_report_page_draws_and_exports(
     page.wait_for_url(f"**/reports/{report_id}")
     page.wait_for_selector("#breakdown .main-svg")
     assert "phone charge" in page.locator("main").inner_text()
-    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    page.screenshot(path=str(artefacts / "report.png"), full_page=True)
     with page.expect_download() as download:
         page.get_by_role("link", name="CodeCarbon CSV").click()
-    saved = tmp_path / "emissions.csv"
+    saved = artefacts / "emissions.csv"
     download.value.save_as(saved)
     assert saved.read_text().startswith("timestamp,project_name,run_id")
     ids = f"{populated['runs'][0]['id']},{report_id}"

@@ -38,8 +38,8 @@ def require_token(request: Request) -> str:
     return name
 
 
-def readable(request: Request) -> None:
-    """Reads are public unless FRUGALKIT_WEB_PRIVATE=1."""
+async def readable(request: Request) -> None:
+    """Reads are public unless FRUGALKIT_WEB_PRIVATE=1 (async: no thread-pool hop)."""
     if request.app.state.private:
         require_token(request)
 
@@ -67,7 +67,7 @@ def build_router() -> APIRouter:
         "/bench/{task}/leaderboard",
         summary="A task's leaderboard (twin of /bench/{task}/leaderboard)",
     )
-    def leaderboard(
+    async def leaderboard(
         request: Request,
         task: str,
         _: Reader,
@@ -77,19 +77,24 @@ def build_router() -> APIRouter:
         kind: str | None = None,
         method: str | None = None,
         hardware: str | None = None,
-    ) -> dict[str, Any]:
+    ) -> Response:
         state = request.app.state
-        return views.leaderboard_page(
-            state.store,
-            state.leaderboards,
-            task,
-            limit=limit,
-            offset=offset,
-            points_per_decade=points_per_decade,
-            kind=kind,
-            method=method,
-            hardware=hardware,
-        )
+        query: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "points_per_decade": points_per_decade,
+            "kind": kind,
+            "method": method,
+            "hardware": hardware,
+        }
+
+        def render() -> bytes:
+            data = views.leaderboard_page(state.store, state.leaderboards, task, **query)
+            return json.dumps(data, default=str).encode()
+
+        key = ("api-leaderboard", task, *query.values())
+        body = state.leaderboards.response(state.store, task, key, render)
+        return Response(body, media_type="application/json")
 
     @router.get(
         "/bench/runs/{run_id}",

@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 
 from frugalkit.bench import TASKS
 from frugalkit.web import views
@@ -51,29 +51,39 @@ def build_router() -> APIRouter:
         return page(request, "bench.html", "/bench", tasks=list(TASKS.values()))
 
     @router.get("/bench/{task}/leaderboard", response_class=HTMLResponse)
-    def leaderboard(
+    async def leaderboard(
         request: Request,
         task: str,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
         points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05,
-    ) -> HTMLResponse:
+    ) -> Response:
         state = request.app.state
-        data = views.leaderboard_page(
-            state.store,
-            state.leaderboards,
-            task,
-            limit=limit,
-            offset=offset,
-            points_per_decade=points_per_decade,
-        )
-        return page(
-            request,
-            "leaderboard.html",
-            "/bench",
-            data=data,
-            data_json=json.dumps(data, default=str),
-        )
+        if state.private:
+            from frugalkit.web.api import require_token
+
+            require_token(request)
+
+        def render() -> bytes:
+            data = views.leaderboard_page(
+                state.store,
+                state.leaderboards,
+                task,
+                limit=limit,
+                offset=offset,
+                points_per_decade=points_per_decade,
+            )
+            html = page(
+                request,
+                "leaderboard.html",
+                "/bench",
+                data=data,
+                data_json=json.dumps(data, default=str),
+            )
+            return bytes(html.body)
+
+        key = ("page-leaderboard", task, limit, offset, points_per_decade)
+        return HTMLResponse(state.leaderboards.response(state.store, task, key, render))
 
     @router.get("/bench/runs/{run_id}", response_class=HTMLResponse)
     def run(request: Request, run_id: str) -> HTMLResponse:

@@ -53,13 +53,44 @@ def home(store: Store) -> dict[str, Any]:
 
 
 class LeaderboardCache:
-    """Ranked entries per task, recomputed only when the task's runs change."""
+    """Ranked entries per task, recomputed only when the task's runs change; and the
+    rendered responses (JSON or HTML bytes) of each query, under the same rule."""
+
+    MAX_RESPONSES = 256
+    # How stale a leaderboard may be: the runs' version is read from the store at most
+    # this often (counting 10,000 runs per request costs more than serving the page).
+    VERSION_TTL_S = 1.0
 
     def __init__(self) -> None:
         self._boards: dict[tuple[str, float], tuple[Any, list[dict[str, Any]]]] = {}
+        self._responses: dict[tuple[Any, ...], tuple[Any, bytes]] = {}
+        self._versions: dict[str, tuple[float, Any]] = {}
+
+    def version(self, store: Store, task: str) -> Any:
+        import time
+
+        now = time.monotonic()
+        checked = self._versions.get(task)
+        if checked and now - checked[0] < self.VERSION_TTL_S:
+            return checked[1]
+        version = runs_version(store, task)
+        self._versions[task] = (now, version)
+        return version
+
+    def response(self, store: Store, task: str, key: tuple[Any, ...], render: Any) -> bytes:
+        """`render()`'s bytes for this query, rendered again only when runs change."""
+        version = self.version(store, task) if task in TASKS else None
+        cached = self._responses.get(key)
+        if cached and cached[0] == version:
+            return cached[1]
+        body: bytes = render()
+        if len(self._responses) >= self.MAX_RESPONSES:
+            self._responses.clear()
+        self._responses[key] = (version, body)
+        return body
 
     def ranked(self, store: Store, task: str, points_per_decade: float) -> list[dict[str, Any]]:
-        version = runs_version(store, task)
+        version = self.version(store, task)
         cached = self._boards.get((task, points_per_decade))
         if cached and cached[0] == version:
             return cached[1]
