@@ -30,6 +30,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/measure_overhead.py
 	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/bench_image_audio.py
+	$(BIN)/python benchmarks/web_load.py
 
 serve: $(STAMP)
 	$(BIN)/frugalkit serve

@@ -79,3 +79,16 @@ def test_logs_and_errors_go_to_stderr_not_stdout(tmp_path: Path) -> None:
     assert proc.stdout == ""
     assert proc.stderr.count("\n") == 1
     assert "Traceback" not in proc.stderr
+
+
+def test_tokens_are_shown_once_and_stored_hashed(cli, home: Path) -> None:
+    created = json.loads(cli("--json", "tokens", "create", "ci-bot").stdout)
+    secret = created["token"]
+    assert secret.startswith("fk_") and len(secret) > 30
+    assert secret not in (home / "frugalkit.db").read_bytes().decode(errors="replace")
+    assert cli("tokens", "create", "ci-bot").exit_code == 2  # one name, one token
+    listed = json.loads(cli("--json", "tokens", "list").stdout)
+    assert [t["name"] for t in listed] == ["ci-bot"] and listed[0]["revoked_at"] is None
+    assert cli("tokens", "revoke", "ci-bot").exit_code == 0
+    assert json.loads(cli("--json", "tokens", "list").stdout)[0]["revoked_at"] is not None
+    assert cli("tokens", "revoke", "nobody").exit_code == 4

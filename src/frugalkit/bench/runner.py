@@ -116,7 +116,12 @@ def _energy_summary(reports: list[dict[str, Any]], samples: int) -> dict[str, An
     for report in reports:
         for window in report["windows"]:
             windows.setdefault(window["name"], []).append(window["it_kwh"] * 1000)
+    components = {
+        c: statistics.median(r["energy"][f"{c}_kwh"] * 1000 for r in reports)
+        for c in ("cpu", "gpu", "ram")
+    }
     return {
+        "components_wh_median": components,
         "windows_wh_median": {name: statistics.median(v) for name, v in windows.items()},
         "repeats": len(reports),
         "inference_wh_median": statistics.median(wh),
