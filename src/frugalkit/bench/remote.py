@@ -36,18 +36,11 @@ def evaluate_remote(
     dataset_name = data or task.hub_dataset
     body = {"test_size": test_size, "test_seed": seed, "dataset_name": dataset_name}
     endpoint = url.rstrip("/") + f"/{task.id}"
-    failed: dict[str, Any] = {
-        "description": "",
-        "status": "failed",
-        "samples": 0,
-        "accuracy": None,
-        "energy_wh_per_1000": None,
-        "ghg_g_per_1000": None,
-        "energy_method": "reported",
-        "hardware": "remote",
-        "payload": {"endpoint": endpoint, "request": body},
-        "reports": [],
-    }
+    from frugalkit.bench.runner import unscored
+
+    failed = unscored(
+        "failed", "reported", "remote", payload={"endpoint": endpoint, "request": body}
+    )
     try:
         response = httpx.post(endpoint, json=body, timeout=timeout_s)
     except httpx.TimeoutException:

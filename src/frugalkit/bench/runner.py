@@ -33,6 +33,23 @@ DEFAULT_MEMORY_LIMIT_MB = 4096
 MB = 1024 * 1024
 
 
+def unscored(status: str, energy_method: str, hardware: str, **fields: Any) -> dict[str, Any]:
+    """The fields of a run without scores: failed, queued or running."""
+    return {
+        "description": "",
+        "status": status,
+        "reason": None,
+        "samples": 0,
+        "accuracy": None,
+        "energy_wh_per_1000": None,
+        "ghg_g_per_1000": None,
+        "energy_method": energy_method,
+        "hardware": hardware,
+        "reports": [],
+        **fields,
+    }
+
+
 def _limit_memory(limit_mb: int) -> Any:
     def apply() -> None:
         limit = limit_mb * MB
@@ -200,20 +217,11 @@ def evaluate(
     if result["status"] != "completed":
         return {
             **base,
-            "description": "",
-            "status": "failed",
-            "reason": result["reason"],
-            "samples": 0,
-            "accuracy": None,
-            "energy_wh_per_1000": None,
-            "ghg_g_per_1000": None,
-            "energy_method": "none",
-            "hardware": "",
+            **unscored("failed", "none", "", reason=result["reason"]),
             "payload": {
                 "wall_s": result["wall_s"],
                 "limits": {"time_s": time_limit_s, "memory_mb": memory_limit_mb},
             },
-            "reports": [],
         }
     reports = [result["load_report"], *result["inference_reports"]]
     inference = result["inference_reports"]

@@ -199,6 +199,7 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
     import os
 
     from frugalkit.bench import get_task
+    from frugalkit.bench.runner import unscored
     from frugalkit.bench.service import record
     from frugalkit.bench.submissions import kind_of
     from frugalkit.errors import FrugalkitError
@@ -219,19 +220,11 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
         "task": task.id,
         "submission": body.submission,
         "kind": "http",
-        "description": "",
-        "status": "queued",
-        "reason": None,
         "created_at": datetime.now(UTC),
         "private": False,
-        "samples": 0,
-        "accuracy": None,
-        "energy_wh_per_1000": None,
-        "ghg_g_per_1000": None,
-        "energy_method": "reported",
-        "hardware": "remote",
-        "payload": {"queued_by": token},
+        **unscored("queued", "reported", "remote", payload={"queued_by": token}),
     }
+    queued.pop("reports")
     save_run(store, queued)
 
     def work() -> None:
