@@ -103,3 +103,58 @@ def test_corrupt_and_missing_files(tmp_path: Path) -> None:
         load_task_data(TEXT, str(broken))
     with pytest.raises(InputError, match="does not exist"):
         load_task_data(TEXT, str(tmp_path / "missing.csv"))
+
+
+class _FakeSplit:
+    def __init__(self, rows: list[dict[str, object]]) -> None:
+        self.rows = rows
+
+    def to_list(self) -> list[dict[str, object]]:
+        return self.rows
+
+
+def _fake_datasets(splits: dict[str, list[dict[str, object]]], calls: list[str]):  # type: ignore[no-untyped-def]
+    import types
+
+    module = types.ModuleType("datasets")
+
+    def stand_in(name: str) -> dict[str, _FakeSplit]:
+        calls.append(name)
+        if name == "missing/dataset":
+            raise FileNotFoundError(name)
+        return {split: _FakeSplit(rows) for split, rows in splits.items()}
+
+    module.load_dataset = stand_in  # type: ignore[attr-defined]
+    return module
+
+
+def test_the_hub_loader_uses_its_own_test_split_or_the_challenge_split(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The real hub code path, on a stand-in `datasets` module (no network here)."""
+    import sys
+
+    calls: list[str] = []
+    rows = [{"quote": f"q{i}", "label": TEXT.labels[i % 8]} for i in range(50)]
+    monkeypatch.setitem(sys.modules, "datasets", _fake_datasets({"train": rows}, calls))
+    data = load_task_data(TEXT, TEXT.hub_dataset)
+    assert calls == [TEXT.hub_dataset]
+    assert (len(data.train), len(data.test), data.split) == (40, 10, "seed 42, test 0.2")
+
+    with_test = {"train": rows[:30], "test": rows[30:]}
+    monkeypatch.setitem(sys.modules, "datasets", _fake_datasets(with_test, calls))
+    data = load_task_data(TEXT, "someone/own-split")
+    assert (len(data.train), len(data.test), data.split) == (30, 20, "own")
+
+    with pytest.raises(InputError, match="cannot load 'missing/dataset' from the Hugging Face hub"):
+        load_task_data(TEXT, "missing/dataset")
+
+
+def test_without_the_datasets_package_the_error_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "datasets", None)  # import fails
+    with pytest.raises(InputError, match=r"pip install 'frugalkit\[data\]'"):
+        load_task_data(TEXT, TEXT.hub_dataset)
