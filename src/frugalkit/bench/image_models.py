@@ -62,37 +62,52 @@ class GridCellFeatures(TransformerMixin, BaseEstimator):  # type: ignore[misc]
         return self
 
     def transform(self, images: Any) -> Array:
-        return np.stack(
-            [self._cells(np.asarray(image, dtype=np.float32) / 255.0) for image in images]
-        )
+        """Images of one size are processed as one batch (a camera's frames usually are)."""
+        images = list(images)
+        out = np.empty((len(images), self.rows * self.cols * 9), dtype=np.float32)
+        by_shape: dict[tuple[int, ...], list[int]] = {}
+        for i, image in enumerate(images):
+            by_shape.setdefault(np.shape(image), []).append(i)
+        for indices in by_shape.values():
+            batch = np.stack([np.asarray(images[i]) for i in indices]).astype(np.float32) / 255.0
+            out[indices] = self._cells(batch)
+        return out
 
-    def _cells(self, image: Array) -> Array:
-        height, width = image.shape[:2]
-        grey = image.mean(axis=2)
-        saturation = (image.max(axis=2) - image.min(axis=2)) / (image.max(axis=2) + 1e-6)
-        dy, dx = (
-            np.abs(np.diff(grey, axis=0, append=grey[-1:])),
-            np.abs(np.diff(grey, axis=1, append=grey[:, -1:])),
+    def _cells(self, batch: Array) -> Array:
+        """All cells of all images at once: cropped to a multiple of the grid, reshaped
+        to (images, rows, cell height, cols, cell width) so each statistic is one numpy
+        reduction."""
+        n, height_px, width_px = batch.shape[:3]
+        cell_h, cell_w = height_px // self.rows, width_px // self.cols
+        batch = batch[:, : cell_h * self.rows, : cell_w * self.cols]
+        grey = batch.mean(axis=3)
+        brightest, darkest = batch.max(axis=3), batch.min(axis=3)
+        saturation = (brightest - darkest) / (brightest + 1e-6)
+        dy = np.abs(np.diff(grey, axis=1, append=grey[:, -1:]))
+        dx = np.abs(np.diff(grey, axis=2, append=grey[:, :, -1:]))
+
+        def per_cell(plane: Array) -> Array:
+            return plane.reshape(n, self.rows, cell_h, self.cols, cell_w, *plane.shape[3:])
+
+        colour = per_cell(batch).mean(axis=(2, 4))  # n, rows, cols, 3
+        grey_cells = per_cell(grey)
+        rows = (np.arange(self.rows) + 0.5) / self.rows
+        height = np.broadcast_to(rows[None, :, None], (n, self.rows, self.cols))
+        features = np.stack(
+            [
+                colour[..., 0],
+                colour[..., 1],
+                colour[..., 2],
+                grey_cells.std(axis=(2, 4)),
+                per_cell(saturation).mean(axis=(2, 4)),
+                grey_cells.mean(axis=(2, 4)) - grey.mean(axis=(1, 2))[:, None, None],
+                per_cell(dy).mean(axis=(2, 4)),
+                per_cell(dx).mean(axis=(2, 4)),
+                height,
+            ],
+            axis=-1,
         )
-        overall = grey.mean()
-        features = []
-        for r in range(self.rows):
-            for c in range(self.cols):
-                ys = slice(r * height // self.rows, (r + 1) * height // self.rows)
-                xs = slice(c * width // self.cols, (c + 1) * width // self.cols)
-                cell = image[ys, xs]
-                features.append(
-                    [
-                        *cell.reshape(-1, 3).mean(axis=0),
-                        grey[ys, xs].std(),
-                        saturation[ys, xs].mean(),
-                        grey[ys, xs].mean() - overall,
-                        dy[ys, xs].mean(),
-                        dx[ys, xs].mean(),
-                        (r + 0.5) / self.rows,
-                    ]
-                )
-        return np.asarray(features, dtype=np.float32).ravel()
+        return np.asarray(features.reshape(n, -1), dtype=np.float32)
 
 
 class CellSmokeDetector(ClassifierMixin, BaseEstimator):  # type: ignore[misc]
