@@ -49,9 +49,8 @@ def test_first_use_creates_the_schema(database_url: str) -> None:
     assert state.up_to_date and state.current == "0003"
 
 
-def test_sqlite_runs_in_wal_mode_with_foreign_keys(database_url: str) -> None:
-    if not database_url.startswith("sqlite"):
-        pytest.skip("SQLite pragmas")
+def test_sqlite_runs_in_wal_mode_with_foreign_keys() -> None:
+    """The default store: SQLite in FRUGALKIT_HOME."""
     with open_store(Settings.from_env()) as store, store.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
