@@ -7,6 +7,8 @@ import io
 import json
 from typing import Any
 
+from frugalkit.impact.indicators import J_PER_KWH
+
 # CodeCarbon 3.x emissions.csv, in order (output_methods/emissions_data.py).
 CODECARBON_COLUMNS = [
     "timestamp",
@@ -48,7 +50,6 @@ CODECARBON_COLUMNS = [
     "pue",
     "wue",
 ]
-J_PER_KWH = 3.6e6
 
 
 def to_json(report: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from frugalkit.impact.indicators import J_PER_KWH
 from frugalkit.measure import proctree
 
 TYPE_CHECKING = False
@@ -11,8 +12,6 @@ if TYPE_CHECKING:
     from typing import Any
 
     from frugalkit.measure.meters.base import Meter
-
-J_PER_KWH = 3.6e6
 
 
 class Snapshot:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from frugalkit.errors import InputError
 from frugalkit.impact import build_report, check_parameters, resolve_zone
 from frugalkit.measure import host, registry, spool
-from frugalkit.measure.attribution import J_PER_KWH, Snapshot, attribute, snapshot
+from frugalkit.measure.attribution import Snapshot, attribute, snapshot
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: tracking must start fast
 if TYPE_CHECKING:
@@ -252,4 +252,4 @@ def track(name: str, **options: Any) -> Run:
     return Run(name, **options)
 
 
-__all__ = ["J_PER_KWH", "Run", "track"]
+__all__ = ["Run", "track"]
