@@ -59,13 +59,32 @@ def tree_cpu_s(root_pid: int) -> float:
     were waited for (their time moves into their parent's cutime/cstime)."""
     if not os.path.isdir(PROC):
         return _psutil_tree_cpu_s(root_pid)
+    return _cpu_s_of(root_pid, tree_pids(root_pid))
+
+
+def tree_rss_bytes(root_pid: int) -> int:
+    """Resident memory of the living tree."""
+    if not os.path.isdir(PROC):
+        return _psutil_tree_rss(root_pid)
+    return _rss_bytes_of(tree_pids(root_pid))
+
+
+def tree_usage(root_pid: int) -> tuple[float, int]:
+    """CPU seconds and resident bytes of the tree, from one walk of it."""
+    if not os.path.isdir(PROC):
+        return _psutil_tree_cpu_s(root_pid), _psutil_tree_rss(root_pid)
+    pids = tree_pids(root_pid)
+    return _cpu_s_of(root_pid, pids), _rss_bytes_of(pids)
+
+
+def _cpu_s_of(root_pid: int, pids: list[int]) -> float:
     own_s = None
     if root_pid == os.getpid():
         # This process's own CPU time in nanoseconds (clock_gettime), not 10 ms ticks:
         # short windows such as one fast predict() call need the precision.
         own_s = time.process_time()
     total_ticks = 0
-    for pid in tree_pids(root_pid):
+    for pid in pids:
         fields = _stat_fields(pid)
         if fields is None:
             continue
@@ -77,12 +96,9 @@ def tree_cpu_s(root_pid: int) -> float:
     return (own_s or 0.0) + total_ticks / _TICKS_PER_S
 
 
-def tree_rss_bytes(root_pid: int) -> int:
-    """Resident memory of the living tree."""
-    if not os.path.isdir(PROC):
-        return _psutil_tree_rss(root_pid)
+def _rss_bytes_of(pids: list[int]) -> int:
     total_pages = 0
-    for pid in tree_pids(root_pid):
+    for pid in pids:
         try:
             with open(f"{PROC}/{pid}/statm") as f:
                 total_pages += int(f.read().split()[1])

@@ -144,15 +144,21 @@ class EstimateMeter:
             return proctree.machine_used_ram_bytes() / GIB
         return proctree.tree_rss_bytes(self.root_pid) / GIB
 
-    def _sample(self) -> None:
+    def _sample(self, gib: float | None = None) -> None:
         with self._lock:
-            now, gib = time.monotonic(), self._ram_gib()
+            now = time.monotonic()
+            gib = self._ram_gib() if gib is None else gib
             self._ram_gib_s += (gib + self._last_gib) / 2 * (now - self._last_t)
             self._last_t, self._last_gib = now, gib
 
     def read(self) -> dict[str, float]:
-        self._sample()
-        cpu_s = max(self._cpu_s() - self._cpu_base_s, 0.0)
+        if self.scope == "machine":
+            cpu_total_s = self._cpu_s()
+            self._sample()
+        else:  # one walk of the process tree for both CPU time and memory
+            cpu_total_s, rss_bytes = proctree.tree_usage(self.root_pid)
+            self._sample(rss_bytes / GIB)
+        cpu_s = max(cpu_total_s - self._cpu_base_s, 0.0)
         return {"cpu": cpu_s * self.cpu.w_per_thread, "ram": self._ram_gib_s * self.ram_w_per_gib}
 
     def component_of(self, domain: str) -> str | None:
