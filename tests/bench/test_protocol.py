@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 from frugalkit.bench import evaluate, get_task
 from frugalkit.bench.serve import DROPPED, create_submission_app
 from frugalkit.impact.exports import CODECARBON_COLUMNS
+from tests.net import free_port
 
 TEXT = get_task("text")
 ORIGINAL_FIELDS = {
@@ -58,12 +58,6 @@ def test_served_submission_refuses_bad_requests_clearly(submissions: Path) -> No
     offline = client.post("/text", json={**BODY, "dataset_name": "no-such/dataset"})
     assert offline.status_code == 422
     assert "no-such/dataset" in offline.json()["detail"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Misbehaving(BaseHTTPRequestHandler):
@@ -115,13 +109,13 @@ def test_a_misbehaving_server_is_a_failed_run(
 
 
 def test_nothing_listening_is_a_failed_run() -> None:
-    run = evaluate(TEXT, f"http://127.0.0.1:{_free_port()}", time_limit_s=2)
+    run = evaluate(TEXT, f"http://127.0.0.1:{free_port()}", time_limit_s=2)
     assert run["status"] == "failed" and "cannot reach" in run["reason"]
 
 
 @pytest.fixture
 def live_submission(submissions: Path) -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     app = create_submission_app(f"{submissions}/good.py:keyword")
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=server.run, daemon=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 
 from frugalkit.settings import Settings
 from frugalkit.web import create_app
+from tests.net import free_port
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -35,16 +35,10 @@ def client(settings: Settings) -> Iterator[TestClient]:
     app.state.store.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_server(home: Path) -> Iterator[str]:
     """`frugalkit serve` on a free loopback port; yields its base URL."""
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "frugalkit", "serve", "--port", str(port)],
         env={**os.environ, "FRUGALKIT_HOME": str(home)},

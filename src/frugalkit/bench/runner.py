@@ -45,7 +45,7 @@ def unscored(status: str, energy_method: str, hardware: str, **fields: Any) -> d
         "ghg_g_per_1000": None,
         "energy_method": energy_method,
         "hardware": hardware,
-        "reports": [],
+        "reports": [],  # what evaluate() returns: a run and the impact reports it made
         **fields,
     }
 

@@ -224,7 +224,6 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
         "private": False,
         **unscored("queued", "reported", "remote", payload={"queued_by": token}),
     }
-    queued.pop("reports")
     save_run(store, queued)
 
     def work() -> None:
