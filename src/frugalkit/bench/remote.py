@@ -53,7 +53,7 @@ def evaluate_remote(
         answer = response.json()
         if not isinstance(answer, dict):
             raise ValueError("the answer is not a JSON object")
-        accuracy_key = "classification_accuracy" if task.id == "image" else "accuracy"
+        accuracy_key = "classification_accuracy" if task.kind == "detection" else "accuracy"
         accuracy = _number(answer, accuracy_key, 0.0, 1.0)
         energy_wh = _number(answer, "energy_consumed_wh", 0.0, 1e9)
         ghg_g = _number(answer, "emissions_gco2eq", 0.0, 1e12)

@@ -49,13 +49,8 @@ def load_task_data(
 
         return _split(task, task.builtin, builtin_rows(task), test_size, seed)
     path = Path(data).expanduser()
-    if path.is_dir() and task.id == "image":
-        from frugalkit.bench.data.image import folder_rows as yolo_rows
-
-        return _split(task, str(path), yolo_rows(path), test_size, seed)
-    if path.is_dir() and task.id == "audio":
-        from frugalkit.bench.data.audio import folder_rows
-
+    if path.is_dir() and task.id in MEDIA:
+        folder_rows = _media(task, "folder_rows")  # a YOLO folder, or clips + labels.csv
         return _split(task, str(path), folder_rows(path), test_size, seed)
     if path.is_dir():
         return _from_folder(task, path)
@@ -142,18 +137,27 @@ def _samples(task: Task, rows: list[dict[str, Any]], name: str) -> Samples:
     )
 
 
+# Tasks whose samples are media: the module that decodes them and reads their folders.
+MEDIA = {
+    "image": ("frugalkit.bench.data.image", "decode_image"),
+    "audio": ("frugalkit.bench.data.audio", "decode_clip"),
+}
+
+
+def _media(task: Task, function: str) -> Any:
+    """A function of the task's media module, imported only when that task is used."""
+    import importlib
+
+    return getattr(importlib.import_module(MEDIA[task.id][0]), function)
+
+
 def _input(task: Task, value: Any, name: str, row: int) -> Any:
-    """What a model is given: the quote as text, the clip as a 3-s 12-kHz array."""
-    if task.id == "image":
-        from frugalkit.bench.data.image import decode_image
-
-        return decode_image(value, value if isinstance(value, str) else f"{name} row {row + 1}")
-    if task.id == "audio":
-        from frugalkit.bench.data.audio import decode_clip
-
-        where = value if isinstance(value, str) else f"{name} row {row + 1}"
-        return decode_clip(value, where)
-    return value
+    """What a model is given: the quote as text, the image as an RGB array, the clip as
+    a 3-s 12-kHz array. A decoding error names the file, or the row."""
+    if task.id not in MEDIA:
+        return value
+    decode = _media(task, MEDIA[task.id][1])
+    return decode(value, value if isinstance(value, str) else f"{name} row {row + 1}")
 
 
 def _truth(task: Task, value: Any, name: str, row: int) -> Any:
