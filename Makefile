@@ -3,8 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-# make run keeps its data in the checkout unless the user says otherwise.
-export FRUGALKIT_HOME ?= $(CURDIR)/.frugalkit
+# make run keeps its data where the installed `frugalkit` looks for it (FRUGALKIT_HOME, else
+# the user data directory), so that the README's commands find the demo's runs afterwards.
 
 .PHONY: run test lint bench serve clean
 

@@ -42,3 +42,9 @@ class InputError(FrugalkitError):
     """A value given by the user fails validation; the message names the field."""
 
     exit_code = 2
+
+
+class ConflictError(FrugalkitError):
+    """A record with this id is already stored with other values."""
+
+    exit_code = 6

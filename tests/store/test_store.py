@@ -5,15 +5,14 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
 
-from frugalkit.errors import InputError, NotFoundError
+from frugalkit.errors import ConflictError, InputError, NotFoundError
+from frugalkit.impact.report import ImpactReport
 from frugalkit.settings import Settings
 from frugalkit.store import (
-    ReportRow,
     delete_report,
     get_report,
     list_reports,
@@ -22,22 +21,11 @@ from frugalkit.store import (
     report_totals,
     save_reports,
 )
+from tests.factories import make_report
 
 
-def row(report_id: str, minutes: int = 0, energy_kwh: float = 0.001) -> ReportRow:
-    started = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
-    return ReportRow(
-        id=report_id,
-        schema_version=1,
-        name="train",
-        phase="training",
-        status="completed",
-        started_at=started,
-        ended_at=started + timedelta(seconds=5),
-        energy_kwh=energy_kwh,
-        ghg_g=energy_kwh * 56.0,
-        payload={"id": report_id, "note": "é ✓"},
-    )
+def row(report_id: str, minutes: int = 0, energy_kwh: float = 0.001) -> ImpactReport:
+    return make_report(report_id, minutes=minutes, energy_kwh=energy_kwh, name="train é ✓")
 
 
 def test_first_use_creates_the_schema(database_url: str) -> None:
@@ -58,29 +46,49 @@ def test_sqlite_runs_in_wal_mode_with_foreign_keys() -> None:
 
 def test_save_list_get_delete(database_url: str) -> None:
     with open_store(Settings.from_env()) as store:
-        assert save_reports(store, [row("aaa-1", 0), row("bbb-2", 10, 0.002)]) == 2
-        assert [r["id"] for r in list_reports(store)] == ["bbb-2", "aaa-1"]
-        assert get_report(store, "aaa")["note"] == "é ✓"
-        assert report_totals(store) == pytest.approx(
-            {"reports": 2, "energy_kwh": 0.003, "ghg_g": 0.003 * 56.0}
-        )
-        assert delete_report(store, "bbb") == "bbb-2"
+        assert save_reports(store, [row("aaa-0001", 0), row("bbb-0002", 10, 0.002)]) == 2
+        assert [r["id"] for r in list_reports(store)] == ["bbb-0002", "aaa-0001"]
+        assert get_report(store, "aaa")["name"] == "train é ✓"
+        totals = report_totals(store)
+        assert totals["reports"] == 2
+        assert totals["energy_kwh"] == pytest.approx(0.003)
+        assert totals["ghg_g"] == pytest.approx(0.003 * 56.039)
+        assert delete_report(store, "bbb") == "bbb-0002"
         with pytest.raises(NotFoundError):
-            get_report(store, "bbb-2")
+            get_report(store, "bbb-0002")
 
 
 def test_saving_the_same_report_twice_keeps_one(database_url: str) -> None:
     with open_store(Settings.from_env()) as store:
-        assert save_reports(store, [row("same")]) == 1
-        changed = row("same", energy_kwh=99.0)
-        assert save_reports(store, [changed]) == 0
+        assert save_reports(store, [row("same-id-1")]) == 1
+        assert save_reports(store, [row("same-id-1")]) == 0
         assert report_totals(store)["reports"] == 1
+
+
+def test_another_report_under_a_stored_id_is_refused_with_the_difference(
+    database_url: str,
+) -> None:
+    with open_store(Settings.from_env()) as store:
+        save_reports(store, [row("same-id-1")])
+        with pytest.raises(ConflictError, match=r"energy\.cpu_kwh: 0\.001 stored, 99\.0 given"):
+            save_reports(store, [row("other-id-1"), row("same-id-1", energy_kwh=99.0)])
+        assert report_totals(store)["reports"] == 1  # the whole batch was refused
         assert report_totals(store)["energy_kwh"] == pytest.approx(0.001)
+
+
+def test_a_final_report_replaces_the_provisional_running_record(database_url: str) -> None:
+    with open_store(Settings.from_env()) as store:
+        save_reports(store, [make_report("run-0001", status="running", energy_kwh=0.0)])
+        assert save_reports(store, [make_report("run-0001", energy_kwh=0.5)]) == 1
+        stored = get_report(store, "run-0001")
+        assert (stored["status"], stored["energy"]["cpu_kwh"]) == ("completed", 0.5)
+        with pytest.raises(ConflictError):  # a final report is final
+            save_reports(store, [make_report("run-0001", energy_kwh=0.7)])
 
 
 def test_ambiguous_prefix_is_refused(database_url: str) -> None:
     with open_store(Settings.from_env()) as store:
-        save_reports(store, [row("abc-1"), row("abc-2")])
+        save_reports(store, [row("abc-0001"), row("abc-0002")])
         with pytest.raises(InputError, match="ambiguous"):
             get_report(store, "abc")
 
@@ -88,19 +96,15 @@ def test_ambiguous_prefix_is_refused(database_url: str) -> None:
 WRITER = textwrap.dedent(
     """
     import sys
-    from datetime import UTC, datetime
     from frugalkit.settings import Settings
     from frugalkit.store import open_store, save_reports
+    from tests.factories import make_report
 
     tag = sys.argv[1]
-    now = datetime.now(UTC)
+    template = make_report(f"{tag}-00000", name=tag)
     with open_store(Settings.from_env()) as store:
         for i in range(1000):
-            save_reports(store, [{
-                "id": f"{tag}-{i}", "schema_version": 1, "name": tag, "phase": "inference",
-                "status": "completed", "started_at": now, "ended_at": now,
-                "energy_kwh": 1e-6, "ghg_g": 1e-4, "payload": {"i": i},
-            }])
+            save_reports(store, [template.model_copy(update={"id": f"{tag}-{i:05d}"})])
     """
 )
 

@@ -27,6 +27,7 @@ from typing import Any
 
 from frugalkit.bench.submissions import kind_of
 from frugalkit.bench.tasks import Task
+from frugalkit.store.bench import fit_lengths
 
 DEFAULT_TIME_LIMIT_S = 600.0
 DEFAULT_MEMORY_LIMIT_MB = 4096
@@ -194,6 +195,7 @@ def evaluate(
         "created_at": datetime.now(UTC),
         "private": private,
     }
+    fit_lengths(base)  # a spec the store would refuse is refused before any work
     if kind == "http":
         from frugalkit.bench.remote import evaluate_remote
 

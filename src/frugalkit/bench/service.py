@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
-from frugalkit.store import Store, list_runs, save_reports, save_run
+from frugalkit.store import Store, list_runs, save_run
 
 
 def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
-    """Store the run's impact reports (validated) and the run itself; returns the run."""
-    from frugalkit.measure.ingest import to_row, validate
+    """Store the run's impact reports (validated) and the run itself in one transaction,
+    so that a run refused by the store leaves no orphan report; returns the run."""
+    from frugalkit.impact.gate import validate_report
 
-    reports = run.pop("reports", [])
-    save_reports(store, [to_row(validate(r)) for r in reports])
-    save_run(store, run)
+    reports = [validate_report(r) for r in run.pop("reports", [])]
+    save_run(store, run, reports)
     return run
 
 

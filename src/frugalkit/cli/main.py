@@ -58,9 +58,26 @@ def root(
     )
 
 
+GLOBAL_FLAGS = ("--json", "--debug", "--verbose", "-v")
+
+
+def hoist_global_flags(args: list[str]) -> list[str]:
+    """Global flags are accepted after the sub-command too (`bench leaderboard --json`).
+
+    Only before `--`: what follows belongs to the command that `measure` runs, and so does
+    everything after `measure`'s own first argument when no `--` is given."""
+    end = args.index("--") if "--" in args else len(args)
+    command = next((i for i, a in enumerate(args[:end]) if not a.startswith("-")), None)
+    if command is not None and args[command] == "measure" and "--" not in args:
+        end = command + 1
+    hoisted = [a for a in args[:end] if a in GLOBAL_FLAGS]
+    rest = [a for a in args[:end] if a not in GLOBAL_FLAGS]
+    return hoisted + rest + args[end:]
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: returns the exit code instead of raising."""
-    args = sys.argv[1:] if argv is None else argv
+    args = hoist_global_flags(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args
     command = typer.main.get_command(app)
     try:

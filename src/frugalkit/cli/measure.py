@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import ctypes
+import os
 import shutil
 import signal
 import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -18,6 +22,7 @@ from frugalkit.errors import InputError
 COMMAND_NOT_FOUND = 127
 CANNOT_EXECUTE = 126
 STDERR_FD = 2
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def measure(
@@ -58,6 +63,7 @@ def measure(
         wue_l_per_kwh=wue,
         scope=scope,
         command=list(command),
+        announce=True,
     )
     as_json = state(ctx).json
     sync_store(ctx)  # fail on a bad store before the command runs, not after
@@ -75,6 +81,20 @@ def measure(
     raise typer.Exit(return_code if return_code >= 0 else 128 - return_code)
 
 
+def _die_with_parent(parent_pid: int) -> Callable[[], None]:
+    """In the child, before exec: be killed if `frugalkit measure` dies (even by kill -9),
+    so that no command runs on unmeasured (Linux PR_SET_PDEATHSIG)."""
+
+    def arm() -> None:
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+            if os.getppid() != parent_pid:  # the parent died before the signal was armed
+                os._exit(CANNOT_EXECUTE)
+
+    return arm
+
+
 def _run_measured(run: Any, command: list[str], quiet_stdout: bool) -> tuple[int, bool]:
     """Run the command inside the measured window; forward SIGINT and SIGTERM to it."""
     interrupted = False
@@ -90,7 +110,11 @@ def _run_measured(run: Any, command: list[str], quiet_stdout: bool) -> tuple[int
     run.start()
     try:
         # With --json, stdout carries the report only: the command's output goes to stderr.
-        child = subprocess.Popen(command, stdout=STDERR_FD if quiet_stdout else None)
+        child = subprocess.Popen(
+            command,
+            stdout=STDERR_FD if quiet_stdout else None,
+            preexec_fn=_die_with_parent(os.getpid()),
+        )
         return_code = child.wait()
     finally:
         for signum, handler in previous.items():

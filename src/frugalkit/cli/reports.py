@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import typer
 
@@ -68,46 +67,36 @@ def export(
         stdout().out(text, end="", highlight=False)
         return
     # An emissions.csv grows by one row per export, as CodeCarbon's does.
-    with output.open("a" if format_ == "codecarbon" else "w", encoding="utf-8") as f:
-        f.write(text)
+    try:
+        with output.open("a" if format_ == "codecarbon" else "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 @app.command("import")
 def import_(
     ctx: typer.Context, path: Path = typer.Argument(..., help="A report as JSON, or JSON lines.")
 ) -> None:
-    """Validate reports against the schema and store them (an id already stored is kept)."""
-    from frugalkit.measure.ingest import to_row, validate
+    """Validate reports against the schema and store them, all or nothing.
+
+    The same report again is kept once; another report under a stored id is refused."""
+    from frugalkit.impact.gate import parse_reports
     from frugalkit.store import save_reports
 
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror or exc}") from None
-    payloads = _parse_reports(text, path)
-    rows = [to_row(validate(p)) for p in payloads]  # all or nothing: validate first
+    reports = parse_reports(data, str(path))  # all validated before anything is stored
     with opened_store(ctx) as store:
-        stored = save_reports(store, rows)
-    data = {"read": len(rows), "stored": stored, "already_stored": len(rows) - stored}
-    emit(ctx, data, lambda c: c.print(f"{stored} stored, {len(rows) - stored} already there"))
-
-
-def _parse_reports(text: str, path: Path) -> list[Any]:
-    try:
-        document = json.loads(text)
-        return document if isinstance(document, list) else [document]
-    except json.JSONDecodeError:
-        pass
-    payloads = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip():
-            try:
-                payloads.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number} is not JSON: {exc.msg}") from None
-    if not payloads:
-        raise InputError(f"{path} holds no report")
-    return payloads
+        stored = save_reports(store, reports)
+    data_out = {"read": len(reports), "stored": stored, "already_stored": len(reports) - stored}
+    emit(
+        ctx,
+        data_out,
+        lambda c: c.print(f"{stored} stored, {len(reports) - stored} already there"),
+    )
 
 
 @app.command("delete")

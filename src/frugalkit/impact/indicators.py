@@ -11,6 +11,8 @@ Energy in kWh, greenhouse gases in gCO2e, water in L, durations in s. Methods:
 
 from __future__ import annotations
 
+import math
+
 from frugalkit.errors import InputError
 
 SECONDS_PER_YEAR = 365.0 * 24 * 3600
@@ -19,6 +21,8 @@ J_PER_KWH = 3.6e6
 
 def check_parameters(*, pue: float, wue_l_per_kwh: float, units: float) -> None:
     """Refuse values no data centre or run can have, naming the field."""
+    for field, value in (("pue", pue), ("wue", wue_l_per_kwh), ("units", units)):
+        check_finite(field, value)
     if not pue >= 1.0:
         raise InputError(
             f"pue must be >= 1.0: facility energy cannot be below IT energy (got {pue})"
@@ -27,6 +31,12 @@ def check_parameters(*, pue: float, wue_l_per_kwh: float, units: float) -> None:
         raise InputError(f"wue must be >= 0 L/kWh (got {wue_l_per_kwh})")
     if not units > 0:
         raise InputError(f"units must be > 0: the count of functional units (got {units})")
+
+
+def check_finite(field: str, value: float) -> None:
+    """InputError unless `value` is a finite number (inf and NaN would poison every total)."""
+    if not isinstance(value, int | float) or not math.isfinite(value):
+        raise InputError(f"{field} must be a finite number (got {value})")
 
 
 def facility_energy_kwh(it_energy_kwh: float, pue: float) -> float:

@@ -12,13 +12,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 Phase = Literal["training", "inference", "evaluation", "service", "other"]
-Status = Literal["completed", "failed", "interrupted"]
+# "running": the provisional record `frugalkit measure` stores when a run starts, replaced
+# by the final report of the same id (or marked interrupted when its process is gone).
+Status = Literal["running", "completed", "failed", "interrupted"]
 Scope = Literal["process", "machine"]
 NonNegative = Field(ge=0)
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # Finite numbers only: one Infinity would turn every total into inf.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Gpu(_Strict):
@@ -123,6 +126,14 @@ class Window(_Strict):
     it_kwh: float = NonNegative
 
 
+class ProcessRef(_Strict):
+    """The process that measures a run still in progress, to tell later whether it died."""
+
+    boot_id: str = Field(max_length=64, description="/proc/sys/kernel/random/boot_id")
+    pid: int = Field(ge=1)
+    start_ticks: int = Field(ge=0, description="the process's start time, clock ticks after boot")
+
+
 class ImpactReport(_Strict):
     """What ran, where, how it was measured, and its impacts."""
 
@@ -150,3 +161,6 @@ class ImpactReport(_Strict):
     per_unit: PerUnit
     windows: list[Window]
     frugalkit_version: str
+    process: ProcessRef | None = Field(
+        default=None, description="set on a 'running' record only: who measures it"
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from frugalkit.errors import InputError
 from frugalkit.impact.data import field
+from frugalkit.impact.indicators import check_finite
 
 WORLD = "WOR"
 
@@ -73,6 +74,7 @@ def resolve_zone(code: str | None, intensity_g_per_kwh: float | None = None) -> 
         name, year = str(row["name"]), int(str(row["year"]))
         intensity = float(str(row["intensity_g_per_kwh"]))
     if intensity_g_per_kwh is not None:
+        check_finite("intensity_g_per_kwh", intensity_g_per_kwh)
         if intensity_g_per_kwh < 0:
             raise InputError(f"intensity_g_per_kwh must be >= 0 (got {intensity_g_per_kwh})")
         intensity, source = float(intensity_g_per_kwh), "given by the user"

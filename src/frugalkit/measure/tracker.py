@@ -57,9 +57,11 @@ class Run:
         host_profile: str | None = None,
         command: list[str] | None = None,
         persist: bool = True,
+        announce: bool = False,
     ) -> None:
-        if not name.strip():
-            raise InputError("name must not be empty")
+        for field, text, longest in (("name", name, 200), ("unit", functional_unit, 100)):
+            if not text.strip() or len(text) > longest or "\x00" in text:
+                raise InputError(f"{field} must have 1 to {longest} characters, none of them NUL")
         if phase not in PHASES:
             raise InputError(f"phase must be one of {', '.join(PHASES)} (got {phase!r})")
         if scope not in SCOPES:
@@ -77,6 +79,7 @@ class Run:
             "host_profile": host_profile,
             "command": command,
             "persist": persist,
+            "announce": announce,
         }
         self.name = name
         self.zone = resolve_zone(
@@ -87,6 +90,7 @@ class Run:
         self._start: Snapshot | None = None
         self._windows: list[dict[str, Any]] = []
         self._meters: list[Any] = []
+        self._id = ""
         self._previous_sigterm: Any = None
 
     # -- lifecycle -------------------------------------------------------------------
@@ -99,7 +103,20 @@ class Run:
         self._install_sigterm()
         atexit.register(self._at_exit)
         self._start = snapshot(self._meters, os.getpid())
+        self._id = os.urandom(ID_BYTES).hex()
+        if self._params["announce"] and self._params["persist"]:
+            self._announce()
         return self
+
+    def _announce(self) -> None:
+        """Spool a provisional 'running' record naming this process, so that a run whose
+        process is killed outright still shows, as interrupted (see measure.ingest)."""
+        from frugalkit.measure.liveness import this_process
+
+        assert self._start is not None
+        report = self._build(self._start, self._start, [], "running", None, None)
+        report["process"] = this_process()
+        self._persist(report)
 
     def stop(
         self, status: str = "completed", exit_code: int | None = None, error: str | None = None
@@ -113,9 +130,24 @@ class Run:
             meter.release()
         atexit.unregister(self._at_exit)
         self._restore_sigterm()
+        components = attribute(self._meters, start, end, self._params["scope"])
+        self.report = self._build(start, end, components, status, exit_code, error)
+        if self._params["persist"]:
+            self._persist(self.report)
+        return self.report
+
+    def _build(
+        self,
+        start: Snapshot,
+        end: Snapshot,
+        components: list[dict[str, Any]],
+        status: str,
+        exit_code: int | None,
+        error: str | None,
+    ) -> dict[str, Any]:
         p = self._params
-        self.report = build_report(
-            report_id=os.urandom(ID_BYTES).hex(),
+        return build_report(
+            report_id=self._id,
             name=self.name,
             phase=p["phase"],
             functional_unit=p["functional_unit"],
@@ -129,16 +161,13 @@ class Run:
             scope=p["scope"],
             command=p["command"],
             host=host.describe(registry.gpus()),
-            components=attribute(self._meters, start, end, p["scope"]),
+            components=components,
             windows=self._windows,
             zone=self.zone,
             pue=p["pue"],
             wue_l_per_kwh=p["wue_l_per_kwh"],
             host_profile=p["host_profile"],
         )
-        if p["persist"]:
-            self._persist(self.report)
-        return self.report
 
     def _persist(self, report: dict[str, Any]) -> None:
         try:

@@ -2,11 +2,11 @@
 
 from frugalkit.store.bench import get_run, list_runs, save_run
 from frugalkit.store.reports import (
-    ReportRow,
     delete_report,
     get_report,
     list_reports,
     report_totals,
+    running_reports,
     save_reports,
 )
 from frugalkit.store.store import (
@@ -19,7 +19,6 @@ from frugalkit.store.store import (
 )
 
 __all__ = [
-    "ReportRow",
     "SchemaState",
     "Store",
     "delete_report",
@@ -30,6 +29,7 @@ __all__ = [
     "open_store",
     "read_schema_state",
     "report_totals",
+    "running_reports",
     "save_reports",
     "save_run",
     "schema_state",

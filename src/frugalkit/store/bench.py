@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from frugalkit.errors import InputError, NotFoundError
 from frugalkit.store.models import BenchRunRow
 from frugalkit.store.store import Store
+
+if TYPE_CHECKING:
+    from frugalkit.impact.report import ImpactReport
 
 COLUMNS = [
     "id",
@@ -30,9 +34,39 @@ COLUMNS = [
 ]
 
 
-def save_run(store: Store, run: dict[str, Any]) -> None:
+# Free text written by the bench (a failure's reason, a model's description): shortened to
+# fit rather than refused, so that an evaluation is never thrown away for its prose.
+SHORTENED = ("reason", "description", "hardware")
+
+
+def fit_lengths(run: dict[str, Any]) -> dict[str, Any]:
+    """The same limits on SQLite (which has none) as on PostgreSQL, before any write:
+    free text shortened, NUL characters dropped; an identifier too long is refused."""
+    fitted = dict(run)
+    for column in BenchRunRow.__table__.columns:
+        value = run.get(column.name)
+        longest = getattr(column.type, "length", None)
+        if not isinstance(value, str) or longest is None:
+            continue
+        if column.name in SHORTENED:
+            value = value.replace("\x00", "")
+            fitted[column.name] = value if len(value) <= longest else value[: longest - 1] + "…"
+        elif len(value) > longest or "\x00" in value:
+            raise InputError(
+                f"bench run field {column.name} must have at most {longest} characters and "
+                f"no NUL (got {len(value):,} characters)"
+            )
+    return fitted
+
+
+def save_run(store: Store, run: dict[str, Any], reports: Iterable[ImpactReport] = ()) -> None:
+    """Store (or update) a run with its impact reports, in one transaction."""
+    from frugalkit.store.reports import save_reports_in
+
+    fitted = fit_lengths(run)
     with store.session() as session, session.begin():
-        session.merge(BenchRunRow(**{c: run[c] for c in COLUMNS}))
+        save_reports_in(session, reports)
+        session.merge(BenchRunRow(**{c: fitted[c] for c in COLUMNS}))
 
 
 def _as_dict(row: BenchRunRow) -> dict[str, Any]:

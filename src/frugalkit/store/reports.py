@@ -1,50 +1,126 @@
-"""Stored impact reports: plain rows in, plain dicts out (the schema lives in `measure`)."""
+"""Stored impact reports: ImpactReport objects in, their JSON payloads out."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
-from frugalkit.errors import InputError, NotFoundError
+from frugalkit.errors import ConflictError, InputError, NotFoundError
 from frugalkit.store.models import ImpactReportRow
 from frugalkit.store.store import Store
 
-
-class ReportRow(TypedDict):
-    id: str
-    schema_version: int
-    name: str
-    phase: str
-    status: str
-    started_at: datetime
-    ended_at: datetime
-    energy_kwh: float
-    ghg_g: float
-    payload: dict[str, Any]
+if TYPE_CHECKING:
+    from frugalkit.impact.report import ImpactReport
 
 
-def save_reports(store: Store, rows: Iterable[ReportRow]) -> int:
-    """Insert reports in one transaction; an id already stored is kept as it is.
+# The error a lost run's record carries; a late final report may still replace it.
+LOST_RUN_ERROR = "lost: the measuring process ended without a final report (killed?)"
 
-    Returns how many were new.
+
+def _row(report: ImpactReport) -> dict[str, Any]:
+    """The one place an ImpactReport becomes a table row."""
+    return {
+        "id": report.id,
+        "schema_version": report.schema_version,
+        "name": report.name,
+        "phase": report.phase,
+        "status": report.status,
+        "started_at": report.started_at,
+        "ended_at": report.ended_at,
+        "energy_kwh": report.energy.facility_kwh,
+        "ghg_g": report.ghg.location_based_g,
+        "payload": report.model_dump(mode="json"),
+    }
+
+
+def _provisional(payload: dict[str, Any]) -> bool:
+    """A stored record that the final report of its run may replace."""
+    return payload.get("status") == "running" or (
+        payload.get("status") == "interrupted" and payload.get("error") == LOST_RUN_ERROR
+    )
+
+
+def _difference(old: Any, new: Any, path: str = "") -> str:
+    """The first field where two payloads differ, as 'energy.cpu_kwh: 1.0 -> 2.0'."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        for key in sorted(set(old) | set(new)):
+            if old.get(key) != new.get(key):
+                return _difference(old.get(key), new.get(key), f"{path}.{key}" if path else key)
+    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
+            if a != b:
+                return _difference(a, b, f"{path}[{i}]")
+    shown = [repr(v) if len(repr(v)) <= 40 else repr(v)[:37] + "..." for v in (old, new)]
+    return f"{path or 'report'}: {shown[0]} stored, {shown[1]} given"
+
+
+def save_reports(store: Store, reports: Iterable[ImpactReport]) -> int:
+    """Store reports in one transaction; returns how many were new or replaced.
+
+    The same report again is a no-op. Another report under a stored id is refused with
+    ConflictError naming the first difference (nothing of the batch is stored), except
+    that a run's final report replaces its provisional record ('running', or marked lost).
     """
-    batch = list(rows)
-    if not batch:
+    with store.session() as session, session.begin():
+        return save_reports_in(session, reports)
+
+
+def _merge(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    """Whether `new` (a row) must replace `old` (a payload) under the same id."""
+    if old == new["payload"]:
+        return False
+    if not _provisional(old):
+        raise ConflictError(
+            f"report {new['id']} is already stored with other values "
+            f"({_difference(old, new['payload'])}); give it another id"
+        )
+    return True
+
+
+def save_reports_in(session: Session, reports: Iterable[ImpactReport]) -> int:
+    """save_reports inside the caller's transaction."""
+    rows: dict[str, dict[str, Any]] = {}
+    for row in map(_row, reports):  # one id twice in a batch: the same rule as in the store
+        seen = rows.get(row["id"])
+        if seen is None or _merge(seen["payload"], row):
+            rows[row["id"]] = row
+    if not rows:
         return 0
-    insert = pg_insert if store.backend == "postgresql" else sqlite_insert
+    backend = session.get_bind().dialect.name
+    insert = pg_insert if backend == "postgresql" else sqlite_insert
     statement = (
         insert(ImpactReportRow)
-        .values(batch)
+        .values(list(rows.values()))
         .on_conflict_do_nothing(index_elements=["id"])
         .returning(ImpactReportRow.id)
     )
-    with store.session() as session, session.begin():
-        return len(session.execute(statement).all())
+    new_ids = set(session.scalars(statement))
+    stored = len(new_ids)
+    existing = [r for r in rows.values() if r["id"] not in new_ids]
+    if not existing:
+        return stored
+    query = select(ImpactReportRow).where(ImpactReportRow.id.in_([r["id"] for r in existing]))
+    by_id = {row.id: row for row in session.scalars(query)}
+    for row in existing:
+        old = by_id[row["id"]]
+        if _merge(old.payload, row):
+            for column, value in row.items():
+                setattr(old, column, value)
+            stored += 1
+    session.flush()
+    return stored
+
+
+def running_reports(store: Store) -> list[dict[str, Any]]:
+    """Payloads of the provisional records of runs still in progress."""
+    query = select(ImpactReportRow.payload).where(ImpactReportRow.status == "running")
+    with store.session() as session:
+        return [dict(p) for p in session.scalars(query)]
 
 
 def list_reports(store: Store, *, limit: int = 50, name: str | None = None) -> list[dict[str, Any]]:

@@ -87,12 +87,19 @@ def _check_not_too_new(state: SchemaState) -> None:
         )
 
 
+def migration_lock_path(url: URL) -> Path:
+    """The file that serialises migrations of a SQLite database (beside it)."""
+    return Path(f"{Path(str(url.database)).expanduser()}.migration-lock")
+
+
 @contextlib.contextmanager
 def _migration_lock(engine: Engine, url: URL) -> Iterator[Connection]:
     """One migrating process at a time, so two first uses cannot race."""
     if url.get_backend_name() == "sqlite":
-        # flock on the database file itself: independent of SQLite's own fcntl locks.
-        with Path(str(url.database)).open("a") as lock_file:
+        # A lock file of its own, never the database: on Linux, closing any descriptor of a
+        # file drops every POSIX lock this process holds on it, SQLite's included, and
+        # another process then deletes the WAL that this one still writes to.
+        with migration_lock_path(url).open("a") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             with engine.connect() as connection:
                 yield connection

@@ -58,3 +58,10 @@ def token_name(store: Store, secret: str) -> str | None:
             select(ApiTokenRow).where(ApiTokenRow.token_sha256 == _digest(secret))
         ).first()
         return row.name if row is not None and row.revoked_at is None else None
+
+
+def token_digest(store: Store, name: str) -> str | None:
+    """The stored SHA-256 of an unrevoked token named `name` (keys its browser sessions)."""
+    with store.session() as session:
+        row = session.get(ApiTokenRow, name)
+        return row.token_sha256 if row is not None and row.revoked_at is None else None

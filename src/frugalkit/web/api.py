@@ -7,45 +7,15 @@ import threading
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from frugalkit.web import views
+from frugalkit.web.auth import Reader, Writer
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a report is a few kB; a batch of 100 fits
 MAX_BATCH = 500
-
-
-def bearer(request: Request) -> str | None:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def require_token(request: Request) -> str:
-    """The name of the caller's valid token, or 401."""
-    from frugalkit.store.tokens import token_name
-
-    token = bearer(request)
-    if token is None:
-        raise HTTPException(
-            401, "a token is required: Authorization: Bearer <token> (frugalkit tokens create)"
-        )
-    name = token_name(request.app.state.store, token)
-    if name is None:
-        raise HTTPException(401, "this token is unknown or revoked")
-    return name
-
-
-async def readable(request: Request) -> None:
-    """Reads are public unless FRUGALKIT_WEB_PRIVATE=1 (async: no thread-pool hop)."""
-    if request.app.state.private:
-        require_token(request)
-
-
-Reader = Annotated[None, Depends(readable)]
-Writer = Annotated[str, Depends(require_token)]
 
 
 class RunRequest(BaseModel):
@@ -146,32 +116,36 @@ def build_router() -> APIRouter:
         "/reports", status_code=201, summary="Ingest ImpactReports (one, or a list of up to 500)"
     )
     async def ingest(request: Request, token: Writer) -> JSONResponse:
-        from frugalkit.errors import InputError
-        from frugalkit.measure.ingest import to_row, validate
+        from frugalkit.errors import ConflictError, InputError
+        from frugalkit.impact.gate import decode_text, parse_json, validate_report
         from frugalkit.store import save_reports
 
         body = await _limited_body(request)
         try:
-            document = json.loads(body)
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise HTTPException(400, "the body is not JSON") from None
+            document = parse_json(decode_text(body, "the body"), "the body")
+        except InputError as exc:
+            raise HTTPException(400, str(exc)) from None
         payloads = document if isinstance(document, list) else [document]
         if not payloads or len(payloads) > MAX_BATCH:
             raise HTTPException(422, f"send 1 to {MAX_BATCH} reports")
         try:  # all validated before anything is stored
-            rows = [to_row(validate(p)) for p in payloads]
+            reports = [
+                validate_report(p, f"report {i}" if len(payloads) > 1 else "report")
+                for i, p in enumerate(payloads, start=1)
+            ]
+            stored = save_reports(request.app.state.store, reports)
         except InputError as exc:
             raise HTTPException(422, str(exc)) from None
-        stored = save_reports(request.app.state.store, rows)
-        status = 201 if stored else 200
+        except ConflictError as exc:
+            raise HTTPException(409, str(exc)) from None
         return JSONResponse(
             {
-                "received": len(rows),
+                "received": len(reports),
                 "stored": stored,
-                "already_stored": len(rows) - stored,
+                "already_stored": len(reports) - stored,
                 "by": token,
             },
-            status,
+            201 if stored else 200,
         )
 
     @router.post(

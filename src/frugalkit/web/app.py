@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
@@ -16,7 +17,7 @@ from frugalkit.errors import FrugalkitError, InputError, NotFoundError
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, open_store, report_totals
-from frugalkit.web import api, pages, views
+from frugalkit.web import api, auth, pages, views
 
 HERE = Path(__file__).parent
 NAVIGATION = [
@@ -34,6 +35,25 @@ def plotly_js() -> Path:
     import plotly
 
     return Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+
+
+# Scripts only from this server, never inline; Plotly writes <style> elements (inline styles).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+# FastAPI's own API explorers inline their start-up script (served offline by issue 12).
+CSP_EXEMPT = ("/docs", "/redoc")
+
+
+async def _security_headers(request: Request, call_next: Any) -> Response:
+    response: Response = await call_next(request)
+    if request.url.path not in CSP_EXEMPT:
+        response.headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("x-content-type-options", "nosniff")
+    response.headers.setdefault("referrer-policy", "same-origin")
+    return response
 
 
 def create_app(
@@ -59,6 +79,8 @@ def create_app(
     app.state.fresh_store = fresh_store
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(navigation=NAVIGATION, version=__version__)
+    # `|tojson` escapes <, >, & and ' so that data can never close its <script> element.
+    templates.env.policies["json.dumps_kwargs"] = {"default": str, "sort_keys": False}
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
@@ -75,8 +97,10 @@ def create_app(
         report_totals(store)
         return {"status": "ok", "version": __version__, "store": store.backend}
 
+    app.include_router(auth.build_router())
     app.include_router(api.build_router())
     app.include_router(pages.build_router())
+    app.middleware("http")(_security_headers)
     if submission:
         from frugalkit.bench.serve import add_submission_routes
 
@@ -95,16 +119,16 @@ def create_app(
 
     @app.exception_handler(StarletteHTTPException)
     def http_error(request: Request, exc: StarletteHTTPException) -> Response:
-        if (
-            request.url.path.startswith("/api/")
-            or exc.status_code != 404
-            or request.method != "GET"
-        ):
+        if request.url.path.startswith("/api/") or request.method != "GET":
             return JSONResponse(
                 {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
             )
+        message = "no such page" if exc.status_code == 404 else str(exc.detail)
         return templates.TemplateResponse(
-            request, "error.html", {"status": 404, "message": "no such page"}, status_code=404
+            request,
+            "error.html",
+            {"status": exc.status_code, "message": message, "path": request.url.path},
+            status_code=exc.status_code,
         )
 
     return app

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from frugalkit.bench import TASKS
 from frugalkit.web import views
+from frugalkit.web.auth import readable
 
 NOT_BUILT = {
     "observatory": (
@@ -30,13 +30,10 @@ NOT_BUILT = {
 
 
 def build_router() -> APIRouter:
-    router = APIRouter(include_in_schema=False)
+    # The reader is checked before any handler looks anything up (private mode).
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(readable)])
 
     def page(request: Request, template: str, active: str, **context: Any) -> HTMLResponse:
-        if request.app.state.private:
-            from frugalkit.web.api import require_token
-
-            require_token(request)
         response: HTMLResponse = request.app.state.templates.TemplateResponse(
             request, template, {"active": active, **context}
         )
@@ -59,10 +56,6 @@ def build_router() -> APIRouter:
         points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05,
     ) -> Response:
         state = request.app.state
-        if state.private:
-            from frugalkit.web.api import require_token
-
-            require_token(request)
 
         def render() -> bytes:
             data = views.leaderboard_page(
@@ -78,7 +71,6 @@ def build_router() -> APIRouter:
                 "leaderboard.html",
                 "/bench",
                 data=data,
-                data_json=json.dumps(data, default=str),
             )
             return bytes(html.body)
 
@@ -88,9 +80,7 @@ def build_router() -> APIRouter:
     @router.get("/bench/runs/{run_id}", response_class=HTMLResponse)
     def run(request: Request, run_id: str) -> HTMLResponse:
         data = views.run_page(request.app.state.store, run_id)
-        return page(
-            request, "run.html", "/bench", run=data, data_json=json.dumps(data, default=str)
-        )
+        return page(request, "run.html", "/bench", run=data)
 
     @router.get("/reports", response_class=HTMLResponse)
     def reports(request: Request) -> HTMLResponse:
@@ -104,9 +94,7 @@ def build_router() -> APIRouter:
     @router.get("/reports/{report_id}", response_class=HTMLResponse)
     def report(request: Request, report_id: str) -> HTMLResponse:
         data = views.report_page(request.app.state.fresh_store(), report_id)
-        return page(
-            request, "report.html", "/reports", data=data, data_json=json.dumps(data, default=str)
-        )
+        return page(request, "report.html", "/reports", data=data)
 
     @router.get("/compare", response_class=HTMLResponse)
     def compare(request: Request, ids: str) -> HTMLResponse:

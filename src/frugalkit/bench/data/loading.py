@@ -11,7 +11,6 @@ Sources, by what `data` names:
 from __future__ import annotations
 
 import csv
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from frugalkit.bench.split import train_test_indices
 from frugalkit.bench.tasks import Task
 from frugalkit.errors import InputError
+from frugalkit.impact.gate import decode_text, parse_json
 
 FILE_SUFFIXES = (".parquet", ".csv", ".jsonl", ".json")
 
@@ -100,16 +100,19 @@ def _read_file(task: Task, path: Path) -> list[dict[str, Any]]:
                 ) from None
             rows: list[dict[str, Any]] = pq.read_table(path).to_pylist()
         elif suffix == ".csv":
-            with path.open(newline="", encoding="utf-8") as f:
+            # utf-8-sig: spreadsheets save CSV with a byte-order mark before the first column.
+            with path.open(newline="", encoding="utf-8-sig") as f:
                 rows = list(csv.DictReader(f))
         else:
-            with path.open(encoding="utf-8") as f:
-                text = f.read()
-            stripped = text.lstrip()
+            text = decode_text(path.read_bytes(), str(path))
             rows = (
-                json.loads(text)
-                if stripped.startswith("[")
-                else [json.loads(line) for line in text.splitlines() if line.strip()]
+                parse_json(text, str(path))
+                if text.lstrip().startswith("[")
+                else [
+                    parse_json(line, f"{path} line {number:,}")
+                    for number, line in enumerate(text.splitlines(), start=1)
+                    if line.strip()
+                ]
             )
     except InputError:
         raise

@@ -27,7 +27,18 @@ const frugalkit = (() => {
     }
   }
 
+  // Text shown inside a chart: Plotly reads a few HTML tags in it, so none may come from data.
+  const plain = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
   document.addEventListener("DOMContentLoaded", () => {
+    // No inline script (the Content Security Policy forbids it): a page's chart is named by
+    // its data element and drawn from the JSON inside it.
+    const pageData = document.getElementById("page-data");
+    if (pageData && pageData.dataset.chart && window.Plotly) {
+      const data = JSON.parse(pageData.textContent);
+      if (pageData.dataset.chart === "scatter") scatter(pageData.dataset.target, data);
+      if (pageData.dataset.chart === "breakdown") breakdown(pageData.dataset.target, data.report);
+    }
     for (const table of document.querySelectorAll("table.sortable")) {
       table.tHead.querySelectorAll("button[data-sort]").forEach((button) => {
         const column = button.closest("th").cellIndex;
@@ -46,7 +57,7 @@ const frugalkit = (() => {
       {
         type: "scatter", mode: "markers", name: "submissions",
         x: entries.map((e) => e.energy_wh_per_1000), y: entries.map((e) => e.accuracy),
-        customdata: entries.map((e) => e.id), text: entries.map((e) => e.submission.split("/").pop()),
+        customdata: entries.map((e) => e.id), text: entries.map((e) => plain(e.submission.split("/").pop())),
         hovertemplate: "%{text}<br>accuracy %{y:.3f}<br>%{x:.3g} Wh per 1,000 samples<extra></extra>",
         marker: { size: 11, color: PALETTE[0], symbol: entries.map((e) => (e.pareto ? "diamond" : "circle")) },
       },
