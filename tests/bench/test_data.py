@@ -158,3 +158,20 @@ def test_without_the_datasets_package_the_error_says_what_to_install(
     monkeypatch.setitem(sys.modules, "datasets", None)  # import fails
     with pytest.raises(InputError, match=r"pip install 'frugalkit\[data\]'"):
         load_task_data(TEXT, TEXT.hub_dataset)
+
+
+@pytest.mark.parametrize("suffix", [".jsonl", ".csv"])
+def test_a_byte_order_mark_is_accepted(tmp_path: Path, suffix: str) -> None:
+    """Spreadsheets save CSV with a BOM; it used to hide the first column ('lacks quote')."""
+    path = write(tmp_path / f"d{suffix}", ROWS)
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert len(load_task_data(TEXT, str(path)).test) == 8
+
+
+def test_a_bad_json_line_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path / "d.jsonl", ROWS)
+    lines = path.read_text().splitlines()
+    lines[29] = '{"quote": "cut'
+    path.write_text("\n".join(lines))
+    with pytest.raises(InputError, match=r"d\.jsonl line 30 is not JSON"):
+        load_task_data(TEXT, str(path))

@@ -74,6 +74,11 @@ def test_unknown_command_exits_127(cli, home: Path) -> None:
         (["--wue", "-1"], "wue must be >= 0"),
         (["--units", "0"], "units must be > 0"),
         (["--scope", "galaxy"], "scope must be one of"),
+        (["--pue", "inf"], "pue must be a finite number"),
+        (["--wue", "nan"], "wue must be a finite number"),
+        (["--units", "1e999"], "units must be a finite number"),
+        (["--intensity", "nan"], "intensity_g_per_kwh must be a finite number"),
+        (["--name", "x" * 201], "name must have 1 to 200 characters"),
     ],
 )
 def test_bad_options_are_refused_before_the_command_runs(
@@ -207,3 +212,48 @@ def test_schema_is_json_schema(cli) -> None:
     schema = json.loads(cli("reports", "schema").stdout)
     assert schema["title"] == "ImpactReport"
     assert "schema_version" in schema["properties"]
+
+
+def test_kill_9_of_measure_kills_its_command_and_leaves_an_interrupted_run(
+    home: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, "FRUGALKIT_HOME": str(home)}
+    pid_file = tmp_path / "child.pid"
+    script = (
+        f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(60)"
+    )
+    proc = subprocess.Popen(
+        [PY, "-m", "frugalkit", "measure", "--name", "doomed", "--", PY, "-c", script], env=env
+    )
+    deadline = time.monotonic() + 30
+    while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    child = int(pid_file.read_text())
+    proc.kill()
+    proc.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not Path(f"/proc/{child}").exists(), "the measured command outlived frugalkit"
+    listed = subprocess.run(
+        [PY, "-m", "frugalkit", "--json", "reports", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    [report] = json.loads(listed.stdout)
+    assert (report["name"], report["status"]) == ("doomed", "interrupted")
+    assert "ended without a final report" in report["error"]
+
+
+def test_a_running_record_of_a_live_process_stays_running(cli, home: Path) -> None:
+    """Only a process that is really gone is declared lost (pid reuse included)."""
+    from frugalkit.measure import track
+
+    run = track("alive", announce=True).start()
+    listed = json.loads(cli("--json", "reports", "list").stdout)
+    assert [(r["id"], r["status"]) for r in listed] == [(run.id, "running")]
+    run.stop()
+    listed = json.loads(cli("--json", "reports", "list").stdout)
+    assert [(r["id"], r["status"]) for r in listed] == [(run.id, "completed")]

@@ -117,6 +117,10 @@ def test_ingest_is_token_protected_validated_and_idempotent(
         (json.dumps({"id": "x"}).encode(), 422, "report rejected: field"),
         (b"[]", 422, "send 1 to 500"),
         (b" " * (3 * 1024 * 1024), 413, "over"),
+        (b"[" * 100_000 + b"]" * 100_000, 400, "nested deeper than"),
+        (b'{"units": NaN}', 400, "NaN is not a number JSON allows"),
+        (b'{"units": 1e999}', 400, "inf is not a finite number at units"),
+        (b"\xff\xfe{}", 400, "not UTF-8"),
     ],
 )
 def test_bad_bodies_are_4xx_with_nothing_stored(

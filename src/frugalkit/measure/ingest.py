@@ -43,32 +43,39 @@ def _reject(settings: Settings, number: int, line: bytes, reason: str) -> None:
     _append_line(settings.spool_dir / REJECTED_FILE, json.dumps(record) + "\n")
 
 
-def _line_errors() -> tuple[type[BaseException], ...]:
-    """Errors that belong to one line, not to the database as a whole."""
-    from sqlalchemy.exc import DataError, IntegrityError, ProgrammingError, StatementError
+def _line_fault(exc: BaseException) -> bool:
+    """Whether a store error belongs to the line being stored, not to the database as a
+    whole: a server gone or a disk full (OperationalError) keeps the spool for later."""
+    from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, StatementError
 
     from frugalkit.errors import ConflictError
 
-    # OperationalError (server gone, disk full) is not among them: the spool is kept.
-    return ConflictError, DataError, IntegrityError, ProgrammingError, StatementError
+    if isinstance(exc, ConflictError | DataError | IntegrityError):
+        return True
+    return isinstance(exc, StatementError) and not isinstance(exc, DBAPIError)
 
 
 def _store_lines(
     store: Store, settings: Settings, reports: list[tuple[int, bytes, ImpactReport]]
 ) -> tuple[int, int]:
     """Store all at once; when that fails on a line's fault, one by one. (stored, rejected)"""
+    from sqlalchemy.exc import StatementError
+
+    from frugalkit.errors import ConflictError
     from frugalkit.store import save_reports
 
-    line_errors = _line_errors()
     try:
         return save_reports(store, [r for _, _, r in reports]), 0
-    except line_errors:
-        pass
+    except (ConflictError, StatementError) as exc:
+        if not _line_fault(exc):
+            raise
     stored = rejected = 0
     for number, line, report in reports:
         try:
             stored += save_reports(store, [report])
-        except line_errors as exc:
+        except (ConflictError, StatementError) as exc:
+            if not _line_fault(exc):
+                raise
             rejected += 1
             orig = getattr(exc, "orig", None)
             reason = str(orig if orig is not None else exc).strip().splitlines()[0]

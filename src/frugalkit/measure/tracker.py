@@ -93,6 +93,11 @@ class Run:
         self._id = ""
         self._previous_sigterm: Any = None
 
+    @property
+    def id(self) -> str:
+        """The report id, known from start() on ('' before)."""
+        return self._id
+
     # -- lifecycle -------------------------------------------------------------------
     def start(self) -> Run:
         if self._start is not None or self.report is not None:
