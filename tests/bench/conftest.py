@@ -31,6 +31,7 @@ SUBMISSIONS = {
     "bad.py": """
         import math, os, subprocess, sys, time
         LABELS = {labels!r}
+        PIDFILE = {pidfile!r}
 
         def raises(quotes):
             raise ValueError("secret sample: " + quotes[0])
@@ -46,7 +47,7 @@ SUBMISSIONS = {
 
         def sleeps(quotes):
             child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
-            with open(os.environ["FRUGALKIT_TEST_PIDFILE"], "w") as f:
+            with open(PIDFILE, "w") as f:
                 f.write(str(child.pid))
             time.sleep(120)
 
@@ -66,7 +67,8 @@ def submissions(tmp_path: Path) -> Path:
     folder = tmp_path / "submissions"
     folder.mkdir()
     for name, body in SUBMISSIONS.items():
-        (folder / name).write_text(textwrap.dedent(body.format(labels=LABELS)))
+        text = body.format(labels=LABELS, pidfile=str(tmp_path / "grandchild.pid"))
+        (folder / name).write_text(textwrap.dedent(text))
     return folder
 
 

@@ -26,13 +26,13 @@ def test_train_run_rank_show(cli, home: Path, submissions: Path) -> None:
     for card in cards:
         result = cli("bench", "run", "--submission", card["path"], "--repeats", "2")
         assert result.exit_code == 0, result.stderr
-    before = json.loads(cli("--json", "bench", "leaderboard").stdout)
+    before = json.loads(cli("--json", "bench", "leaderboard").stdout)["entries"]
     assert Path(before[0]["submission"]).stem == "tfidf-linear"
 
     failed = cli("bench", "run", "--submission", f"{submissions}/bad.py:too_few")
     assert failed.exit_code == 1
     assert "predict() returned 79 predictions for 80 samples" in failed.stdout
-    after = json.loads(cli("--json", "bench", "leaderboard").stdout)
+    after = json.loads(cli("--json", "bench", "leaderboard").stdout)["entries"]
     assert after == before  # a failed run changes nothing that was stored
 
     rows = list(csv.DictReader(io.StringIO(cli("bench", "leaderboard", "--csv").stdout)))
@@ -43,7 +43,8 @@ def test_train_run_rank_show(cli, home: Path, submissions: Path) -> None:
     shown = cli("bench", "show", best["id"][:8])
     assert shown.exit_code == 0
     assert "macro-F1" in shown.stdout and "repeats" in shown.stdout
-    assert best["payload"]["timing"]["runner_overhead_s"] >= 0
+    shown_json = json.loads(cli("--json", "bench", "show", best["id"]).stdout)
+    assert shown_json["payload"]["timing"]["runner_overhead_s"] >= 0
 
 
 def test_bad_submission_spec_and_unknown_task(cli) -> None:

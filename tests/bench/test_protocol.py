@@ -148,5 +148,6 @@ def test_reported_energy_needs_a_sample_count() -> None:
 
     text = _test_samples(get_task("text"), "QuotaClimat/frugalaichallenge-text-train", 0.2, 42)
     assert text[0] == 1219
-    count, note = _test_samples(get_task("audio"), "rfcx/frugalai", 0.2, 42)
-    assert count == 0 and "pass --data" in note
+    count, note, test_set = _test_samples(get_task("audio"), "rfcx/frugalai", 0.2, 42)
+    assert count == 0 and "no local copy of rfcx/frugalai" in note
+    assert test_set.endswith("#unverified")

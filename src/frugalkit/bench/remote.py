@@ -65,7 +65,7 @@ def evaluate_remote(
             **failed,
             "reason": f"{endpoint} answered something that is not the challenge's JSON: {reason}",
         }
-    samples, samples_note = _test_samples(task, dataset_name, test_size, seed)
+    samples, samples_note, test_set = _test_samples(task, dataset_name, test_size, seed)
     if not samples:
         return {**failed, "reason": f"cannot put the reported energy per sample: {samples_note}"}
     per_1000 = 1000 / samples
@@ -79,6 +79,7 @@ def evaluate_remote(
         "ghg_g_per_1000": ghg_g * per_1000,
         "energy_method": "reported",
         "hardware": "remote (reported by the submission)",
+        "test_set": test_set,
         "payload": {
             "endpoint": endpoint,
             "request": body,
@@ -97,23 +98,28 @@ def evaluate_remote(
     }
 
 
-def _test_samples(task: Task, dataset_name: str, test_size: float, seed: int) -> tuple[int, str]:
-    """How many samples the server evaluated: counted on a local copy of the same data
-    when there is one, else the challenge's split of the reference dataset."""
+def _test_samples(
+    task: Task, dataset_name: str, test_size: float, seed: int
+) -> tuple[int, str, str]:
+    """How many samples the server evaluated, and on which test set: counted on a local
+    copy of the same data when there is one, else the challenge's split of the reference
+    dataset."""
     from frugalkit.bench.data import load_task_data
+    from frugalkit.bench.runner import test_set_key
     from frugalkit.errors import FrugalkitError
 
     try:
-        count = len(load_task_data(task, dataset_name, test_size=test_size, seed=seed).test)
-        return count, f"{count} test samples, counted on a local copy of {dataset_name}"
+        data = load_task_data(task, dataset_name, test_size=test_size, seed=seed)
+        count = len(data.test)
+        note = f"{count} test samples, counted on a local copy of {dataset_name}"
+        return count, note, test_set_key(data)
     except FrugalkitError:
+        unknown = f"{dataset_name} (seed {seed}, test {test_size:g}) #unverified"
         if not task.reference_samples:
-            return 0, f"no local copy of {dataset_name} to count its test samples; pass --data"
+            return 0, f"no local copy of {dataset_name} to count its test samples", unknown
         count = math.ceil(test_size * task.reference_samples)
-        return (
-            count,
-            f"assumed {count} test samples: ceil({test_size:g} x {task.reference_samples})",
-        )
+        note = f"assumed {count} test samples: ceil({test_size:g} x {task.reference_samples})"
+        return count, note, unknown
 
 
 def _extra_metrics(task: Task, answer: dict[str, Any]) -> dict[str, float]:

@@ -1,37 +1,44 @@
-"""Run one evaluation in its own process, with a wall-time and a memory limit.
+"""Evaluate a submission: the runner holds the truth, the submission's process gets inputs.
 
-Isolation, said plainly: the worker is a separate process in its own session (process
-group), with an address-space limit (RLIMIT_AS) and a wall-clock limit after which the
-whole group is killed. That stops runaway memory, hangs and stray child processes, and
-keeps a crash from touching the runner or the store. It is NOT a sandbox: the
-submission's Python code runs with the runner's user, files and network. Run untrusted
-submissions inside a container or VM of their own (one job = one process, so a Ray or
-Kubernetes worker can run each).
+The trust boundary: the data (inputs and labels) is loaded here, in the runner. The
+submission runs in a worker process (see `isolation`) that is sent only the test inputs,
+one repeat at a time, and answers with predictions that are checked and scored here.
+Energy is measured from outside the worker's process tree (its CPU time, memory and the
+GPU counters), from the moment the inputs are sent to the moment the predictions are
+back: nothing the submission writes or reports becomes its score.
+
+Isolation, said plainly: limits, a scrubbed environment and a process tree killed whole,
+not a sandbox: the submission's Python code runs with the runner's user, files and
+network. Run untrusted submissions inside a container or VM of their own (one job = one
+process, so a Ray or Kubernetes worker can run each).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
+import hashlib
+import math
 import os
-import resource
-import signal
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from frugalkit.bench.data import TaskData, load_task_data
+from frugalkit.bench.isolation import Evaluation, Failure
+from frugalkit.bench.metrics import score
+from frugalkit.bench.predictions import BadPredictions, normalise, same_everywhere
 from frugalkit.bench.submissions import kind_of
 from frugalkit.bench.tasks import Task
+from frugalkit.errors import InputError
+from frugalkit.measure import track
 from frugalkit.store.bench import fit_lengths
 
 DEFAULT_TIME_LIMIT_S = 600.0
 DEFAULT_MEMORY_LIMIT_MB = 4096
-MB = 1024 * 1024
+MIN_MEMORY_LIMIT_MB = 64  # a Python interpreter alone needs about 30 MB
+MAX_REPEATS = 100
+MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
 
 
 def unscored(status: str, energy_method: str, hardware: str, **fields: Any) -> dict[str, Any]:
@@ -51,77 +58,49 @@ def unscored(status: str, energy_method: str, hardware: str, **fields: Any) -> d
     }
 
 
-def _limit_memory(limit_mb: int) -> Any:
-    def apply() -> None:
-        limit = limit_mb * MB
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-    return apply
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-
-
-def run_worker(job: dict[str, Any], time_limit_s: float, memory_limit_mb: int) -> dict[str, Any]:
-    """Start the worker, wait for it within the limits, return its result (or why not)."""
-    with tempfile.TemporaryDirectory(prefix="frugalkit-eval-") as folder:
-        job_path, result_path = Path(folder, "job.json"), Path(folder, "result.json")
-        log_path = Path(folder, "worker.log")
-        job_path.write_text(json.dumps(job))
-        started = time.monotonic()
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "frugalkit.bench.worker", str(job_path), str(result_path)],
-                stdout=log,
-                stderr=log,
-                start_new_session=True,  # its own group: killed whole, grandchildren too
-                preexec_fn=_limit_memory(memory_limit_mb),
-            )
-            try:
-                process.wait(timeout=time_limit_s)
-            except subprocess.TimeoutExpired:
-                _kill_group(process)
-                process.wait()
-                return {
-                    "status": "failed",
-                    "reason": f"exceeded the time limit of {time_limit_s:g} s",
-                    "wall_s": time.monotonic() - started,
-                }
-            finally:
-                _kill_group(process)  # whatever it left running
-        wall_s = time.monotonic() - started
-        if result_path.exists():
-            try:
-                result: dict[str, Any] = json.loads(result_path.read_text())
-            except json.JSONDecodeError:
-                result = {"status": "failed", "reason": "the worker wrote an unreadable result"}
-        else:
-            result = {
-                "status": "failed",
-                "reason": _death_reason(process.returncode, log_path, memory_limit_mb),
-            }
-        result["wall_s"] = wall_s
-        return result
+def check_limits(
+    repeats: int, time_limit_s: float, memory_limit_mb: int, gpu_memory_limit_mb: int | None
+) -> None:
+    """Refuse impossible limits before any work, naming the option."""
+    if not 1 <= repeats <= MAX_REPEATS:
+        raise InputError(f"repeats must be 1 to {MAX_REPEATS} (got {repeats})")
+    if not (math.isfinite(time_limit_s) and 0 < time_limit_s <= MAX_TIME_LIMIT_S):
+        raise InputError(f"time limit must be a number of seconds above 0 (got {time_limit_s})")
+    if memory_limit_mb < MIN_MEMORY_LIMIT_MB:
+        raise InputError(
+            f"memory limit must be at least {MIN_MEMORY_LIMIT_MB} MB (got {memory_limit_mb})"
+        )
+    if gpu_memory_limit_mb is not None and gpu_memory_limit_mb < 1:
+        raise InputError(f"GPU memory limit must be at least 1 MB (got {gpu_memory_limit_mb})")
 
 
-def _death_reason(code: int, log_path: Path, memory_limit_mb: int) -> str:
-    tail = (
-        log_path.read_text(errors="replace").strip().splitlines()[-1:] if log_path.exists() else []
-    )
-    if code < 0:
-        name = signal.Signals(-code).name
-        if -code in (signal.SIGKILL, signal.SIGSEGV):
-            return (
-                f"the evaluation was killed ({name}), likely past the memory limit of "
-                f"{memory_limit_mb} MB"
-            )
-        return f"the evaluation was killed by {name}"
-    last = tail[0][:300] if tail else "no output"
-    if "MemoryError" in last or "bad_alloc" in last:
-        return f"exceeded the memory limit of {memory_limit_mb} MB"
-    return f"the evaluation process exited with code {code}: {last}"
+def submission_identity(spec: str) -> str:
+    """What makes two runs the same entry: a file's content hash (two files with the same
+    name are different entries, a renamed file is the same), or the spec itself."""
+    target, _, name = spec.rpartition(":") if kind_of(spec) == "python" else (spec, "", "")
+    path = Path(target).expanduser()
+    if kind_of(spec) != "http" and path.is_file():
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        return f"sha256:{digest}" + (f":{name}" if name else "")
+    return spec
+
+
+def _input_bytes(value: Any) -> bytes:
+    if isinstance(value, str):
+        return value.encode()
+    if hasattr(value, "tobytes"):
+        return bytes(value.tobytes())
+    return repr(value).encode()
+
+
+def test_set_key(data: TaskData) -> str:
+    """The test set a run was scored on: its name, split and a hash of inputs and labels,
+    so that only runs on the very same samples are ranked together."""
+    digest = hashlib.sha256()
+    for value, label in zip(data.test.inputs, data.test.labels, strict=True):
+        digest.update(_input_bytes(value))
+        digest.update(repr(label).encode())
+    return f"{data.name} ({data.split}) #{digest.hexdigest()[:12]}"
 
 
 def _energy_summary(reports: list[dict[str, Any]], samples: int) -> dict[str, Any]:
@@ -176,69 +155,130 @@ def evaluate(
     seed: int = 42,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
     memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB,
+    gpu_memory_limit_mb: int | None = None,
     private: bool = False,
     country: str | None = None,
 ) -> dict[str, Any]:
     """Evaluate a submission; returns the run (a dict ready for the store) and, under
     'reports', the impact reports to store with it."""
-    from frugalkit.errors import InputError
-
-    if repeats < 1:
-        raise InputError(f"repeats must be >= 1 (got {repeats})")
+    check_limits(repeats, time_limit_s, memory_limit_mb, gpu_memory_limit_mb)
     kind = kind_of(submission)
-    run_id = os.urandom(8).hex()
     base: dict[str, Any] = {
-        "id": run_id,
+        "id": os.urandom(8).hex(),
         "task": task.id,
         "submission": submission,
+        "submission_key": submission_identity(submission),
         "kind": kind,
         "created_at": datetime.now(UTC),
         "private": private,
     }
     fit_lengths(base)  # a spec the store would refuse is refused before any work
+    limits = {"time_s": time_limit_s, "memory_mb": memory_limit_mb, "gpu_mb": gpu_memory_limit_mb}
     if kind == "http":
         from frugalkit.bench.remote import evaluate_remote
 
+        remote = evaluate_remote(
+            task, submission, data=data, test_size=test_size, seed=seed, timeout_s=time_limit_s
+        )
+        return {**base, **remote}
+    task_data = load_task_data(task, data, test_size=test_size, seed=seed)
+    base["test_set"] = test_set_key(task_data)
+    started = time.monotonic()
+    try:
+        with Evaluation(
+            task.id,
+            time_limit_s=time_limit_s,
+            memory_limit_mb=memory_limit_mb,
+            gpu_memory_limit_mb=gpu_memory_limit_mb,
+        ) as evaluation:
+            result = _measured(evaluation, task, task_data, submission, repeats, country)
+            result["peak_rss_mb"] = evaluation.peak_rss_mb
+    except Failure as failure:
         return {
             **base,
-            **evaluate_remote(
-                task, submission, data=data, test_size=test_size, seed=seed, timeout_s=time_limit_s
-            ),
+            **unscored("failed", "none", "", reason=failure.reason(private)),
+            "payload": {"wall_s": time.monotonic() - started, "limits": limits},
         }
-    job = {
-        "task": task.id,
-        "submission": submission,
-        "data": data,
-        "test_size": test_size,
-        "seed": seed,
-        "repeats": repeats,
-        "private": private,
-        "country": country,
+    return _completed(base, task, task_data, result, private, time.monotonic() - started, limits)
+
+
+def _checked(task: Task, reply: dict[str, Any], stage: str, expected: int) -> list[Any]:
+    """The predictions of a reply, checked here again: the worker's word is not trusted."""
+    if not reply.get("ok"):
+        cause = reply.get("cause")
+        public = {
+            "exit": f"the submission called sys.exit() in {stage}",
+            "memory": f"the submission ran out of memory (MemoryError) in {stage}",
+            "predictions": f"{stage} returned unusable predictions",
+        }.get(str(cause), f"the submission raised an exception in {stage}")
+        raise Failure(public, str(reply.get("detail", ""))[:600])
+    try:
+        return normalise(task, reply.get("predictions"), expected)
+    except BadPredictions as exc:
+        raise Failure(f"{stage} returned unusable predictions", str(exc)) from None
+
+
+def _measured(
+    evaluation: Evaluation,
+    task: Task,
+    task_data: TaskData,
+    submission: str,
+    repeats: int,
+    country: str | None,
+) -> dict[str, Any]:
+    """Load the submission, then predict `repeats` times, each measured from outside."""
+    common = {"persist": False, "country": country, "root_pid": evaluation.root_pid}
+    inputs = task_data.test.inputs
+    with track(f"{task.id}:load", phase="evaluation", **common) as load_run:
+        loaded = evaluation.request(
+            {"op": "load", "submission": submission, "search_path": os.getcwd()}
+        )
+    if not loaded.get("ok"):
+        _checked(task, loaded, "loading the submission", 0)
+    reports, outputs = [], []
+    for _ in range(repeats):
+        with track(
+            f"{task.id}:inference",
+            phase="inference",
+            units=len(inputs),
+            functional_unit="sample",
+            **common,
+        ) as run:
+            reply = evaluation.request({"op": "predict", "inputs": inputs}, run=run)
+            outputs.append(_checked(task, reply, "predict()", len(inputs)))
+        reports.append(run.report)
+    return {
+        "description": str(loaded.get("description", ""))[:200],
+        "outputs": outputs,
+        "load_report": load_run.report,
+        "inference_reports": reports,
     }
-    result = run_worker(job, time_limit_s, memory_limit_mb)
-    if result["status"] != "completed":
-        return {
-            **base,
-            **unscored("failed", "none", "", reason=result["reason"]),
-            "payload": {
-                "wall_s": result["wall_s"],
-                "limits": {"time_s": time_limit_s, "memory_mb": memory_limit_mb},
-            },
-        }
-    reports = [result["load_report"], *result["inference_reports"]]
+
+
+def _completed(
+    base: dict[str, Any],
+    task: Task,
+    task_data: TaskData,
+    result: dict[str, Any],
+    private: bool,
+    wall_s: float,
+    limits: dict[str, Any],
+) -> dict[str, Any]:
     inference = result["inference_reports"]
-    energy = _energy_summary(inference, result["samples"])
+    samples = len(task_data.test)
+    reports = [result["load_report"], *inference]
+    energy = _energy_summary(inference, samples)
     kinds = sorted({m["kind"] for m in inference[0]["methods"]})
-    measured_s = result["load_report"]["duration_s"] + sum(r["duration_s"] for r in inference)
-    metrics = result["metrics"]
+    metrics = score(task, task_data.test.labels, result["outputs"][0])
     if private:
         metrics = {k: v for k, v in metrics.items() if k != "confusion_matrix"}
+    measured_s = result["load_report"]["duration_s"] + sum(r["duration_s"] for r in inference)
     return {
         **base,
         "description": result["description"],
         "status": "completed",
         "reason": None,
-        "samples": result["samples"],
+        "samples": samples,
         "accuracy": metrics["accuracy"],  # classification_accuracy for the image task
         "energy_wh_per_1000": energy["energy_wh_per_1000"],
         "ghg_g_per_1000": energy["ghg_g_per_1000"],
@@ -254,17 +294,18 @@ def evaluate(
             "methods": inference[0]["methods"],
             "host": inference[0]["host"],
             "zone": inference[0]["ghg"]["zone"],
-            "data": result["data"],
-            "split": result["split"],
-            "deterministic": result["deterministic"],
+            "data": task_data.name,
+            "split": task_data.split,
+            "test_set": base["test_set"],
+            "deterministic": same_everywhere(result["outputs"]),
             "report_ids": [r["id"] for r in reports],
+            "peak_rss_mb": result["peak_rss_mb"],
             "timing": {
-                "wall_s": result["wall_s"],
-                "data_load_s": result["data_load_s"],
+                "wall_s": wall_s,
                 "measured_s": measured_s,
-                "runner_overhead_s": result["wall_s"] - measured_s - result["data_load_s"],
+                "runner_overhead_s": wall_s - measured_s,
             },
-            "limits": {"time_s": time_limit_s, "memory_mb": memory_limit_mb},
+            "limits": limits,
         },
         "reports": reports,
     }

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
-from frugalkit.store import Store, list_runs, save_run
+from frugalkit.bench.tasks import Task
+from frugalkit.errors import NotFoundError
+from frugalkit.store import Store, save_run
+from frugalkit.store.bench import latest_completed, payload_field, test_sets
 
 
 def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
@@ -18,11 +21,36 @@ def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
     return run
 
 
-def leaderboard_for(
-    store: Store, task: str, points_per_decade: float = POINTS_PER_DECADE
-) -> list[dict[str, Any]]:
-    """The latest completed run of each submission on `task`, ranked."""
-    latest: dict[str, dict[str, Any]] = {}
-    for run in list_runs(store, task=task, status="completed"):  # newest first
-        latest.setdefault(run["submission"], run)
-    return leaderboard(list(latest.values()), points_per_decade)
+def board(
+    store: Store,
+    task: Task,
+    test_set: str | None = None,
+    points_per_decade: float = POINTS_PER_DECADE,
+    include_reported: bool = False,
+) -> dict[str, Any]:
+    """One task's leaderboard on one test set (default: the one with the most runs): the
+    newest completed run of each submission, ranked. Figures a submission reported about
+    itself (HTTP submissions) are listed apart, unranked, unless `include_reported`.
+    The CLI and the web both show this."""
+    sets = test_sets(store, task.id)
+    chosen = test_set or (sets[0]["test_set"] if sets else None)
+    if test_set is not None and test_set not in {s["test_set"] for s in sets}:
+        raise NotFoundError(
+            f"no completed run of task {task.id} on test set {test_set!r}; test sets: "
+            + (", ".join(repr(s["test_set"]) for s in sets) or "none yet")
+        )
+    latest = latest_completed(store, task.id, chosen) if chosen else []
+    if task.kind == "detection" and latest:
+        ious = payload_field(store, [e["id"] for e in latest], "metrics", "mean_iou")
+        latest = [{**e, "mean_iou": ious.get(e["id"])} for e in latest]
+    measured = [e for e in latest if include_reported or e["energy_method"] != "reported"]
+    reported = [e for e in latest if not include_reported and e["energy_method"] == "reported"]
+    return {
+        "task": {"id": task.id, "title": task.title, "kind": task.kind},
+        "test_set": chosen,
+        "test_sets": sets,
+        "points_per_decade": points_per_decade,
+        "include_reported": include_reported,
+        "entries": leaderboard(measured, points_per_decade),
+        "reported": reported,
+    }

@@ -119,14 +119,20 @@ def leaderboard(
     points_per_decade: float = typer.Option(
         0.05, help="Accuracy a tenfold increase in energy must buy (composite rank)."
     ),
+    test_set: str = typer.Option(
+        None, help="Rank runs on this test set (default: the one with the most runs)."
+    ),
+    include_reported: bool = typer.Option(
+        False, help="Rank figures that HTTP submissions reported about themselves too."
+    ),
 ) -> None:
-    """Rank the latest run of each submission on accuracy and energy."""
+    """Rank the latest run of each submission on accuracy and energy, on one test set."""
     from frugalkit.bench import get_task
-    from frugalkit.bench.service import leaderboard_for
+    from frugalkit.bench.service import board as board_of
 
-    get_task(task)
     with opened_store(ctx) as store:
-        board = leaderboard_for(store, task, points_per_decade)
+        ranked = board_of(store, get_task(task), test_set, points_per_decade, include_reported)
+    board = ranked["entries"]
     if as_csv:
         out = io.StringIO()
         writer = csv.DictWriter(
@@ -136,36 +142,34 @@ def leaderboard(
         writer.writerows(board)
         sys.stdout.write(out.getvalue())
         return
-    emit(ctx, board, lambda console: render_leaderboard(console, task, board))
+    emit(ctx, ranked, lambda console: render_leaderboard(console, ranked))
 
 
 METHOD_MARK = {"counter": "measured", "estimate": "estimated", "reported": "reported"}
 
 
-def render_leaderboard(console: Console, task: str, board: list[dict[str, Any]]) -> None:
+def render_leaderboard(console: Console, ranked: dict[str, Any]) -> None:
+    task, board = ranked["task"]["id"], ranked["entries"]
     if not board:
         console.print(f"no completed run on task {task} yet")
         return
     table = Table(
-        title=f"{task} leaderboard",
+        title=f"{task} leaderboard on {ranked['test_set']}",
         caption="#: accuracy - 0.05 x log10(Wh/1k) by default; stars: AI Energy Score bands",
     )
-    detection = any("mean_iou" in e["payload"].get("metrics", {}) for e in board)
+    detection = ranked["task"]["kind"] == "detection"
     names = ("#", "submission", "acc.", *(("IoU",) if detection else ()), "Wh/1k", "gCO2e/1k")
     for name in (*names, "energy", "front", "run"):
         numeric = name in ("#", "acc.", "IoU", "Wh/1k", "gCO2e/1k")
         table.add_column(name, justify="right" if numeric else "left", no_wrap=True)
     for e in board:
         name = Path(e["submission"]).stem if e["kind"] in ("joblib", "onnx") else e["submission"]
+        iou = e.get("mean_iou")
         table.add_row(
             str(e["rank"]),
             name[-16:],
             f"{e['accuracy']:.3f}",
-            *(
-                (f"{e['payload'].get('metrics', {}).get('mean_iou', float('nan')):.3f}",)
-                if detection
-                else ()
-            ),
+            *((f"{iou:.3f}" if iou is not None else "",) if detection else ()),
             f"{e['energy_wh_per_1000']:.2g}",
             f"{e['ghg_g_per_1000']:.2g}",
             "★" * e["stars"] + "☆" * (5 - e["stars"]),
@@ -173,6 +177,11 @@ def render_leaderboard(console: Console, task: str, board: list[dict[str, Any]])
             e["id"][:6],
         )
     console.print(table)
+    if ranked["reported"]:
+        console.print(
+            f"{len(ranked['reported'])} run(s) with self-reported figures are not ranked "
+            "(--include-reported ranks them)"
+        )
     methods = sorted({METHOD_MARK.get(e["energy_method"], e["energy_method"]) for e in board})
     console.print(
         f"energy per 1,000 samples, {' / '.join(methods)}; `frugalkit bench show RUN` for more"

@@ -77,23 +77,30 @@ def tree_usage(root_pid: int) -> tuple[float, int]:
     return _cpu_s_of(root_pid, pids), _rss_bytes_of(pids)
 
 
+def process_cpu_s(pid: int) -> float | None:
+    """CPU time of a living process, all its threads (ended ones too), in nanosecond
+    precision: Linux's per-process CPU clock, which any process may read
+    (clock_getcpuclockid's encoding: CPUCLOCK_SCHED of the whole process). None if gone."""
+    if pid == os.getpid():
+        return time.process_time()
+    try:
+        return time.clock_gettime(((~pid) << 3) | 2)
+    except OSError:
+        return None
+
+
 def _cpu_s_of(root_pid: int, pids: list[int]) -> float:
-    own_s = None
-    if root_pid == os.getpid():
-        # This process's own CPU time in nanoseconds (clock_gettime), not 10 ms ticks:
-        # short windows such as one fast predict() call need the precision.
-        own_s = time.process_time()
-    total_ticks = 0
+    """Each living process's own CPU clock (short windows, such as one fast predict()
+    call, need better than /proc's 10 ms ticks) plus the ticks of its ended children."""
+    total_s = 0.0
     for pid in pids:
         fields = _stat_fields(pid)
-        if fields is None:
+        own_s = process_cpu_s(pid)
+        if fields is None or own_s is None:
             continue
         # fields[11:15] = utime, stime, cutime, cstime (stat fields 14-17)
-        if pid == root_pid and own_s is not None:
-            total_ticks += int(fields[13]) + int(fields[14])  # ended children only
-        else:
-            total_ticks += sum(int(v) for v in fields[11:15])
-    return (own_s or 0.0) + total_ticks / _TICKS_PER_S
+        total_s += own_s + (int(fields[13]) + int(fields[14])) / _TICKS_PER_S
+    return total_s
 
 
 def _rss_bytes_of(pids: list[int]) -> int:

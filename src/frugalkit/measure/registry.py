@@ -67,6 +67,15 @@ def meters(scope: str) -> list[Meter]:
         return list(_meters[scope])
 
 
+def meters_of_tree(root_pid: int) -> list[Meter]:
+    """Meters for another process's tree (the bench measures a submission from outside):
+    the shared counters and an estimate of its own, bound to that root."""
+    from frugalkit.measure.meters.estimate import EstimateMeter
+
+    counters = meters("process")[:-1]
+    return [*counters, EstimateMeter("process", host.cpu_model(), host.virtualised(), root_pid)]
+
+
 def gpus() -> list[dict[str, object]]:
     """The GPUs the NVML meter found (after `meters` ran)."""
     return list(_gpus)

@@ -58,6 +58,7 @@ class Run:
         command: list[str] | None = None,
         persist: bool = True,
         announce: bool = False,
+        root_pid: int | None = None,
     ) -> None:
         for field, text, longest in (("name", name, 200), ("unit", functional_unit, 100)):
             if not text.strip() or len(text) > longest or "\x00" in text:
@@ -80,6 +81,7 @@ class Run:
             "command": command,
             "persist": persist,
             "announce": announce,
+            "root_pid": root_pid,
         }
         self.name = name
         self.zone = resolve_zone(
@@ -91,6 +93,7 @@ class Run:
         self._windows: list[dict[str, Any]] = []
         self._meters: list[Any] = []
         self._id = ""
+        self._root_pid = os.getpid()
         self._previous_sigterm: Any = None
 
     @property
@@ -102,12 +105,18 @@ class Run:
     def start(self) -> Run:
         if self._start is not None or self.report is not None:
             raise InputError(f"run {self.name!r} was already started; a Run measures once")
-        self._meters = registry.meters(self._params["scope"])
+        root_pid = self._params["root_pid"]
+        self._root_pid = os.getpid() if root_pid is None else root_pid
+        self._meters = (
+            registry.meters(self._params["scope"])
+            if root_pid is None
+            else registry.meters_of_tree(root_pid)
+        )
         for meter in self._meters:
             meter.acquire()
         self._install_sigterm()
         atexit.register(self._at_exit)
-        self._start = snapshot(self._meters, os.getpid())
+        self._start = snapshot(self._meters, self._root_pid)
         self._id = os.urandom(ID_BYTES).hex()
         if self._params["announce"] and self._params["persist"]:
             self._announce()
@@ -129,7 +138,7 @@ class Run:
         """End the run, build its report, persist it; returns the report."""
         if self._start is None:
             raise InputError(f"run {self.name!r} was not started")
-        end = snapshot(self._meters, os.getpid())
+        end = snapshot(self._meters, self._root_pid)
         start, self._start = self._start, None
         for meter in self._meters:
             meter.release()
@@ -195,11 +204,11 @@ class Run:
         """A named part of the run (preprocess, inference...), measured on its own."""
         if self._start is None:
             raise InputError(f"run {self.name!r} is not running: open windows inside it")
-        start = snapshot(self._meters, os.getpid())
+        start = snapshot(self._meters, self._root_pid)
         try:
             yield
         finally:
-            end = snapshot(self._meters, os.getpid())
+            end = snapshot(self._meters, self._root_pid)
             parts = {
                 c["component"]: c["energy_kwh"]
                 for c in attribute(self._meters, start, end, self._params["scope"])

@@ -18,6 +18,8 @@ COLUMNS = [
     "id",
     "task",
     "submission",
+    "submission_key",
+    "test_set",
     "kind",
     "description",
     "status",
@@ -42,7 +44,7 @@ SHORTENED = ("reason", "description", "hardware")
 def fit_lengths(run: dict[str, Any]) -> dict[str, Any]:
     """The same limits on SQLite (which has none) as on PostgreSQL, before any write:
     free text shortened, NUL characters dropped; an identifier too long is refused."""
-    fitted = dict(run)
+    fitted = {"submission_key": run.get("submission"), "test_set": "", **run}
     for column in BenchRunRow.__table__.columns:
         value = run.get(column.name)
         longest = getattr(column.type, "length", None)
@@ -105,6 +107,7 @@ def get_run(store: Store, run_id: str) -> dict[str, Any]:
 SLIM = (
     "id",
     "submission",
+    "submission_key",
     "kind",
     "description",
     "accuracy",
@@ -116,21 +119,39 @@ SLIM = (
 )
 
 
-def latest_completed(store: Store, task: str) -> list[dict[str, Any]]:
-    """The newest completed run of each submission on `task`, without payloads (cheap
-    enough for leaderboards of thousands of runs)."""
+def latest_completed(store: Store, task: str, test_set: str) -> list[dict[str, Any]]:
+    """The newest completed run of each submission (by identity) on one test set of
+    `task`, without payloads (cheap enough for leaderboards of thousands of runs)."""
     columns = [getattr(BenchRunRow, c) for c in SLIM]
     query = (
         select(*columns)
-        .where(BenchRunRow.task == task, BenchRunRow.status == "completed")
+        .where(
+            BenchRunRow.task == task,
+            BenchRunRow.test_set == test_set,
+            BenchRunRow.status == "completed",
+        )
         .order_by(BenchRunRow.created_at.desc())
     )
     latest: dict[str, dict[str, Any]] = {}
     with store.session() as session:
         for row in session.execute(query):
             entry = dict(zip(SLIM, row, strict=True))
-            latest.setdefault(entry["submission"], entry)
+            latest.setdefault(entry["submission_key"], entry)
     return list(latest.values())
+
+
+def test_sets(store: Store, task: str) -> list[dict[str, Any]]:
+    """The test sets `task` has completed runs on, most runs first."""
+    from sqlalchemy import func
+
+    query = (
+        select(BenchRunRow.test_set, func.count(BenchRunRow.id))
+        .where(BenchRunRow.task == task, BenchRunRow.status == "completed")
+        .group_by(BenchRunRow.test_set)
+        .order_by(func.count(BenchRunRow.id).desc(), BenchRunRow.test_set)
+    )
+    with store.session() as session:
+        return [{"test_set": t, "runs": int(n)} for t, n in session.execute(query)]
 
 
 def runs_version(store: Store, task: str) -> tuple[int, Any]:

@@ -23,7 +23,7 @@ class ImpactReportRow(Base):
     schema_version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200), index=True)
     phase: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), index=True)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     ended_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     energy_kwh: Mapped[float] = mapped_column(Float)
@@ -40,6 +40,10 @@ class BenchRunRow(Base):
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     task: Mapped[str] = mapped_column(String(32))
     submission: Mapped[str] = mapped_column(String(500))
+    # What makes two runs one leaderboard entry (a file's content hash), and the test set
+    # they were scored on: only runs on the same test set are ranked together.
+    submission_key: Mapped[str] = mapped_column(String(500))
+    test_set: Mapped[str] = mapped_column(String(300))
     kind: Mapped[str] = mapped_column(String(16))
     description: Mapped[str] = mapped_column(String(500))
     status: Mapped[str] = mapped_column(String(16))

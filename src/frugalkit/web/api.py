@@ -47,6 +47,8 @@ def build_router() -> APIRouter:
         kind: str | None = None,
         method: str | None = None,
         hardware: str | None = None,
+        test_set: str | None = None,
+        include_reported: bool = False,
     ) -> Response:
         state = request.app.state
         query: dict[str, Any] = {
@@ -56,6 +58,8 @@ def build_router() -> APIRouter:
             "kind": kind,
             "method": method,
             "hardware": hardware,
+            "test_set": test_set,
+            "include_reported": include_reported,
         }
 
         def render() -> bytes:

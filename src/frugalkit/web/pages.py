@@ -54,27 +54,30 @@ def build_router() -> APIRouter:
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
         offset: Annotated[int, Query(ge=0)] = 0,
         points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05,
+        kind: str | None = None,
+        method: str | None = None,
+        hardware: str | None = None,
+        test_set: str | None = None,
+        include_reported: bool = False,
     ) -> Response:
         state = request.app.state
+        query: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "points_per_decade": points_per_decade,
+            "kind": kind,
+            "method": method,
+            "hardware": hardware,
+            "test_set": test_set,
+            "include_reported": include_reported,
+        }
 
         def render() -> bytes:
-            data = views.leaderboard_page(
-                state.store,
-                state.leaderboards,
-                task,
-                limit=limit,
-                offset=offset,
-                points_per_decade=points_per_decade,
-            )
-            html = page(
-                request,
-                "leaderboard.html",
-                "/bench",
-                data=data,
-            )
+            data = views.leaderboard_page(state.store, state.leaderboards, task, **query)
+            html = page(request, "leaderboard.html", "/bench", data=data)
             return bytes(html.body)
 
-        key = ("page-leaderboard", task, limit, offset, points_per_decade)
+        key = ("page-leaderboard", task, *query.values())
         return HTMLResponse(state.leaderboards.response(state.store, task, key, render))
 
     @router.get("/bench/runs/{run_id}", response_class=HTMLResponse)

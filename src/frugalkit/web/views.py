@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from frugalkit.bench import TASKS, get_task
-from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
+from frugalkit.bench.scoring import POINTS_PER_DECADE
+from frugalkit.bench.service import board
 from frugalkit.errors import InputError
 from frugalkit.impact import equivalents
 from frugalkit.store import Store, get_report, get_run, list_reports, list_runs, report_totals
-from frugalkit.store.bench import latest_completed, payload_field, runs_version
+from frugalkit.store.bench import runs_version
 
 REPORT_FIELDS = ("id", "name", "phase", "status", "started_at", "duration_s")
 
@@ -62,7 +63,7 @@ class LeaderboardCache:
     VERSION_TTL_S = 1.0
 
     def __init__(self) -> None:
-        self._boards: dict[tuple[str, float], tuple[Any, list[dict[str, Any]]]] = {}
+        self._boards: dict[tuple[Any, ...], tuple[Any, dict[str, Any]]] = {}
         self._responses: dict[tuple[Any, ...], tuple[Any, bytes]] = {}
         self._versions: dict[str, tuple[float, Any]] = {}
 
@@ -89,14 +90,24 @@ class LeaderboardCache:
         self._responses[key] = (version, body)
         return body
 
-    def ranked(self, store: Store, task: str, points_per_decade: float) -> list[dict[str, Any]]:
+    def board(
+        self,
+        store: Store,
+        task: str,
+        test_set: str | None,
+        points_per_decade: float,
+        include_reported: bool,
+    ) -> dict[str, Any]:
         version = self.version(store, task)
-        cached = self._boards.get((task, points_per_decade))
+        key = (task, test_set, points_per_decade, include_reported)
+        cached = self._boards.get(key)
         if cached and cached[0] == version:
             return cached[1]
-        board = leaderboard(latest_completed(store, task), points_per_decade)
-        self._boards[(task, points_per_decade)] = (version, board)
-        return board
+        ranked = board(store, get_task(task), test_set, points_per_decade, include_reported)
+        if len(self._boards) >= self.MAX_RESPONSES:
+            self._boards.clear()
+        self._boards[key] = (version, ranked)
+        return ranked
 
 
 def leaderboard_page(
@@ -110,39 +121,35 @@ def leaderboard_page(
     kind: str | None = None,
     method: str | None = None,
     hardware: str | None = None,
+    test_set: str | None = None,
+    include_reported: bool = False,
 ) -> dict[str, Any]:
     if task_id not in TASKS:
         from frugalkit.errors import NotFoundError
 
         raise NotFoundError(f"no task {task_id!r}; tasks: {', '.join(TASKS)}")
-    task = get_task(task_id)
     if not 1 <= limit <= 1000 or offset < 0:
         raise InputError("limit must be 1 to 1000 and offset >= 0")
-    board = cache.ranked(store, task.id, points_per_decade)
+    ranked = cache.board(store, task_id, test_set, points_per_decade, include_reported)
+    entries = ranked["entries"]
     rows = [
         e
-        for e in board
+        for e in entries
         if (not kind or e["kind"] == kind)
         and (not method or e["energy_method"] == method)
         and (not hardware or e["hardware"] == hardware)
     ]
-    page = [dict(e) for e in rows[offset : offset + limit]]
-    if task.kind == "detection" and page:
-        ious = payload_field(store, [e["id"] for e in page], "metrics", "mean_iou")
-        for e in page:
-            e["mean_iou"] = ious.get(e["id"])
     return {
-        "task": {"id": task.id, "title": task.title, "kind": task.kind},
+        **{k: v for k, v in ranked.items() if k != "entries"},
         "total": len(rows),
         "offset": offset,
         "limit": limit,
-        "points_per_decade": points_per_decade,
         "filters": {
-            "kind": sorted({e["kind"] for e in board}),
-            "method": sorted({e["energy_method"] for e in board}),
-            "hardware": sorted({e["hardware"] for e in board}),
+            "kind": sorted({e["kind"] for e in entries}),
+            "method": sorted({e["energy_method"] for e in entries}),
+            "hardware": sorted({e["hardware"] for e in entries}),
         },
-        "entries": page,
+        "entries": rows[offset : offset + limit],
     }
 
 

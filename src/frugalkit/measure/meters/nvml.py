@@ -88,6 +88,21 @@ class NvmlMeter:
         except Exception:  # NVMLError_NotSupported on GPUs before Volta
             return Device(index, name, handle, has_counter=False)
 
+    def memory_by_pid(self) -> dict[int, int]:
+        """GPU memory in bytes used by each process, over the visible GPUs (processes
+        whose usage the driver does not report are left out)."""
+        used: dict[int, int] = {}
+        for device in self.devices:
+            try:
+                processes = self._nvml.nvmlDeviceGetComputeRunningProcesses(device.handle)
+            except Exception:  # NVMLError: not supported on this GPU or driver
+                continue
+            for process in processes:
+                memory = getattr(process, "usedGpuMemory", None)
+                if isinstance(memory, int):
+                    used[int(process.pid)] = used.get(int(process.pid), 0) + memory
+        return used
+
     def _power_w(self, index: int) -> float:
         device = next(d for d in self.devices if d.index == index)
         return float(self._nvml.nvmlDeviceGetPowerUsage(device.handle)) / 1000.0
@@ -134,3 +149,13 @@ class NvmlMeter:
     def release(self) -> None:
         if self._poller:
             self._poller.release()
+
+
+def gpu_memory_by_pid() -> dict[int, int]:
+    """GPU memory per process from the shared NVML meter; {} where there is none."""
+    from frugalkit.measure import registry
+
+    for meter in registry.meters("process"):
+        if isinstance(meter, NvmlMeter):
+            return meter.memory_by_pid()
+    return {}
