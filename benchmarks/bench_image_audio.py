@@ -30,6 +30,23 @@ def test_set(task_id: str) -> tuple[list[Any], list[Any]]:
     return clips(per_label=500, seed=7)
 
 
+class Windows:
+    """The worker's window marks, opened in this process (the runner does it from outside)."""
+
+    def __init__(self, run: Any) -> None:
+        self.run, self.open = run, None
+
+    def mark(self, name: str) -> None:
+        self.close()
+        self.open = self.run.window(name)
+        self.open.__enter__()
+
+    def close(self) -> None:
+        if self.open is not None:
+            self.open.__exit__(None, None, None)
+            self.open = None
+
+
 def measure(model: Any, inputs: list[Any], repeats: int) -> tuple[list[Any], dict[str, float]]:
     """Predictions, and medians over the repeats of wall time and IT energy per window."""
     from frugalkit.bench.worker import predict_in_windows
@@ -38,7 +55,9 @@ def measure(model: Any, inputs: list[Any], repeats: int) -> tuple[list[Any], dic
     seconds, windows = [], {}
     for _ in range(repeats):
         with track("bench", phase="inference", units=len(inputs), persist=False) as run:
-            raw = predict_in_windows(model, inputs, run)
+            marks = Windows(run)
+            raw = predict_in_windows(model, inputs, marks)  # type: ignore[arg-type]
+            marks.close()
         assert run.report is not None
         seconds.append(run.report["duration_s"])
         for window in run.report["windows"]:

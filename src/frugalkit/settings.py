@@ -3,6 +3,8 @@
 - ``FRUGALKIT_HOME``: data directory (default: the platform's user data dir).
 - ``FRUGALKIT_DATABASE_URL``: SQLAlchemy URL (default: SQLite file ``frugalkit.db`` in
   the data directory; ``postgresql://user:pass@host/db`` for PostgreSQL).
+- ``FRUGALKIT_REMOTE_ALLOW``: non-public hosts or networks that evaluations queued over the
+  web API may reach (default: none; public addresses are always allowed).
 """
 
 from __future__ import annotations
@@ -23,16 +25,24 @@ DB_FILENAME = "frugalkit.db"
 class Settings:
     """Where frugalkit keeps its data and which database it uses. Immutable."""
 
-    __slots__ = ("database_url", "database_url_from_env", "home")
+    __slots__ = ("database_url", "database_url_from_env", "home", "remote_allow")
 
-    def __init__(self, home: Path, database_url: str, database_url_from_env: bool = False) -> None:
+    def __init__(
+        self,
+        home: Path,
+        database_url: str,
+        database_url_from_env: bool = False,
+        remote_allow: str = "",
+    ) -> None:
         object.__setattr__(self, "home", home)
         object.__setattr__(self, "database_url", database_url)
         object.__setattr__(self, "database_url_from_env", database_url_from_env)
+        object.__setattr__(self, "remote_allow", remote_allow)
 
     home: Path
     database_url: str
     database_url_from_env: bool
+    remote_allow: str
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Settings are read once and do not change")
@@ -45,9 +55,10 @@ class Settings:
         env = os.environ if env is None else env
         home = Path(paths.home_dir(env))
         url = env.get("FRUGALKIT_DATABASE_URL", "").strip()
+        allow = env.get("FRUGALKIT_REMOTE_ALLOW", "").strip()
         if url:
-            return cls(home=home, database_url=url, database_url_from_env=True)
-        return cls(home=home, database_url=f"sqlite:///{home / DB_FILENAME}")
+            return cls(home, url, database_url_from_env=True, remote_allow=allow)
+        return cls(home, f"sqlite:///{home / DB_FILENAME}", remote_allow=allow)
 
     @property
     def spool_dir(self) -> Path:

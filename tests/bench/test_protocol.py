@@ -55,9 +55,24 @@ def test_served_submission_answers_the_original_fields(submissions: Path) -> Non
 def test_served_submission_refuses_bad_requests_clearly(submissions: Path) -> None:
     client = TestClient(create_submission_app(f"{submissions}/good.py:keyword"))
     assert client.post("/text", json={"test_size": 2}).status_code == 422
-    offline = client.post("/text", json={**BODY, "dataset_name": "no-such/dataset"})
-    assert offline.status_code == 422
-    assert "no-such/dataset" in offline.json()["detail"]
+    unknown = client.post("/text", json={**BODY, "dataset_name": "no-such/dataset"})
+    assert unknown.status_code == 422
+    assert "QuotaClimat/frugalaichallenge-text-train or frugalkit/text-demo" in unknown.text
+
+
+def test_the_challenge_routes_open_no_file_they_are_named(
+    submissions: Path, tmp_path: Path
+) -> None:
+    """`dataset_name` used to open any path on the server and echo values from it."""
+    secret = tmp_path / "secrets.csv"
+    secret.write_text("quote,label\nAWS_SECRET_ACCESS_KEY=abc,0_not_relevant\n")
+    client = TestClient(create_submission_app(f"{submissions}/good.py:keyword"))
+    for name in (str(secret), "/etc/passwd", "../../secrets.csv"):
+        response = client.post("/text", json={**BODY, "dataset_name": name})
+        assert response.status_code == 422
+        assert "AWS" not in response.text and "root:" not in response.text
+    builtin = client.post("/text", json={**BODY, "dataset_name": "frugalkit/text-demo"})
+    assert builtin.status_code == 200 and builtin.json()["accuracy"] > 0
 
 
 class Misbehaving(BaseHTTPRequestHandler):

@@ -44,13 +44,13 @@ def test_demo_trains_evaluates_and_ranks_the_baselines(cli, home: Path) -> None:
     result = cli("--json", "demo", "--repeats", "1")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
-    board = data["leaderboards"]["text"]
+    board = data["leaderboards"]["text"]["entries"]
     names = [Path(entry["submission"]).stem for entry in board]
     assert sorted(names) == ["majority", "random", "tfidf-linear"]
     assert names[0] == "tfidf-linear"  # accurate and frugal enough to rank first
     assert board[0]["accuracy"] > 0.8
     assert (home / "baselines" / "text" / "tfidf-linear.joblib").exists()
-    audio = data["leaderboards"]["audio"]
+    audio = data["leaderboards"]["audio"]["entries"]
     assert Path(audio[0]["submission"]).stem == "logmel-linear" and audio[0]["accuracy"] >= 0.85
     tasks = len(data["leaderboards"])
     # per task 3 trainings, then per evaluation 1 load + 1 inference report

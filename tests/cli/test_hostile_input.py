@@ -118,3 +118,22 @@ def test_a_submission_spec_the_store_would_refuse_is_refused_before_any_work(
     assert result.exit_code == 2
     assert "field submission must have at most 500 characters" in _one_line(result)
     assert json.loads(cli("--json", "reports", "list").stdout) == []  # no orphan report
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--time-limit", "0"], "time limit must be a number of seconds above 0"),
+        (["--time-limit", "-5"], "time limit must be a number of seconds above 0"),
+        (["--time-limit", "nan"], "time limit must be a number of seconds above 0"),
+        (["--memory-limit", "10"], "memory limit must be at least 64 MB"),
+        (["--repeats", "0"], "repeats must be 1 to 100"),
+        (["--gpu-memory-limit", "0"], "GPU memory limit must be at least 1 MB"),
+    ],
+)
+def test_impossible_bench_limits_are_refused_before_any_run(cli, option, message) -> None:  # type: ignore[no-untyped-def]
+    result = cli("bench", "run", "--submission", "model.joblib", *option)
+    assert result.exit_code == 2
+    assert message in _one_line(result)
+    assert json.loads(cli("--json", "bench", "leaderboard").stdout)["entries"] == []
+    assert json.loads(cli("--json", "reports", "list").stdout) == []

@@ -156,26 +156,81 @@ def test_unknown_things_are_404_json_or_page(client: TestClient) -> None:
     assert page.status_code == 404 and "<h1>Not found</h1>" in page.text
 
 
-def test_queue_an_http_evaluation(client: TestClient, token: str, tmp_path: Path) -> None:
-    auth = {"authorization": f"Bearer {token}"}
-    refused = client.post(
-        "/api/bench/runs", json={"task": "text", "submission": "model.py:f"}, headers=auth
+def test_queue_an_http_evaluation(settings, token: str, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from frugalkit.web import create_app
+
+    monkeypatch.setenv("FRUGALKIT_REMOTE_ALLOW", "127.0.0.1")
+    from frugalkit.settings import Settings
+
+    app = create_app(Settings.from_env())
+    auth = {"authorization": f"Bearer {create_token(app.state.store, 'queue')}"}
+    with TestClient(app) as client:
+        refused = client.post(
+            "/api/bench/runs", json={"task": "text", "submission": "model.py:f"}, headers=auth
+        )
+        assert refused.status_code == 422
+        anonymous = {"task": "text", "submission": "http://x"}
+        assert client.post("/api/bench/runs", json=anonymous).status_code == 401
+        queued = client.post(
+            "/api/bench/runs",
+            json={"task": "text", "submission": "http://127.0.0.1:1"},
+            headers=auth,
+        )
+        assert queued.status_code == 202
+        url = queued.json()["url"]
+        deadline = time.monotonic() + 30
+        while client.get(url).json()["status"] in ("queued", "running"):
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        state = client.get(url).json()
+        assert state["status"] == "failed" and "cannot reach" in state["reason"]
+    app.state.store.close()
+
+
+@pytest.mark.parametrize(
+    ("body", "detail"),
+    [
+        ({"submission": "http://127.0.0.1:22"}, "is at 127.0.0.1, a non-public address"),
+        ({"submission": "http://10.1.2.3:80"}, "is at 10.1.2.3, a non-public address"),
+        ({"submission": "http://169.254.169.254/"}, "a non-public address"),
+        ({"submission": "http://[::1]:8000"}, "a non-public address"),
+        (
+            {"submission": "http://8.8.8.8", "data": "/etc/passwd"},
+            "data must be QuotaClimat/frugalaichallenge-text-train or frugalkit/text-demo",
+        ),
+    ],
+)
+def test_a_token_holder_cannot_make_the_server_reach_inside(
+    client: TestClient, token: str, body: dict[str, str], detail: str
+) -> None:
+    response = client.post(
+        "/api/bench/runs",
+        json={"task": "text", **body},
+        headers={"authorization": f"Bearer {token}"},
     )
-    assert refused.status_code == 422
-    assert (
-        client.post("/api/bench/runs", json={"task": "text", "submission": "http://x"}).status_code
-        == 401
-    )
-    queued = client.post(
-        "/api/bench/runs", json={"task": "text", "submission": "http://127.0.0.1:1"}, headers=auth
-    )
-    assert queued.status_code == 202
-    url = queued.json()["url"]
-    deadline = time.monotonic() + 30
-    while client.get(url).json()["status"] in ("queued", "running") and time.monotonic() < deadline:
-        time.sleep(0.1)
-    state = client.get(url).json()
-    assert state["status"] == "failed" and "cannot reach" in state["reason"]
+    assert response.status_code == 422 and detail in response.json()["detail"]
+    assert client.get("/api/bench/text/leaderboard").json()["entries"] == []
+
+
+def test_the_remote_queue_is_bounded(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from frugalkit.web import api, create_app
+
+    monkeypatch.setattr(api.RemoteQueue, "WORKERS", 0)  # nothing drains it
+    monkeypatch.setattr(api.RemoteQueue, "MAX_WAITING", 2)
+    monkeypatch.setattr("frugalkit.bench.remote_guard.check_remote_url", lambda *a: None)
+    app = create_app(settings)
+    auth = {"authorization": f"Bearer {create_token(app.state.store, 'flood')}"}
+    with TestClient(app) as client:
+        codes = [
+            client.post(
+                "/api/bench/runs",
+                json={"task": "text", "submission": "http://example.org"},
+                headers=auth,
+            ).status_code
+            for _ in range(4)
+        ]
+    assert codes == [202, 202, 503, 503]
+    app.state.store.close()
 
 
 def test_private_mode_hides_reads(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]

@@ -78,11 +78,14 @@ def submission_identity(spec: str) -> str:
     """What makes two runs the same entry: a file's content hash (two files with the same
     name are different entries, a renamed file is the same), or the spec itself."""
     target, _, name = spec.rpartition(":") if kind_of(spec) == "python" else (spec, "", "")
-    path = Path(target).expanduser()
-    if kind_of(spec) != "http" and path.is_file():
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
-        return f"sha256:{digest}" + (f":{name}" if name else "")
-    return spec
+    try:
+        content = Path(target).expanduser().read_bytes() if kind_of(spec) != "http" else None
+    except OSError:  # not a file (a module name), or unreadable: the spec names it
+        return spec
+    if content is None:
+        return spec
+    digest = hashlib.sha256(content).hexdigest()[:16]
+    return f"sha256:{digest}" + (f":{name}" if name else "")
 
 
 def _input_bytes(value: Any) -> bytes:
@@ -167,12 +170,12 @@ def evaluate(
         "id": os.urandom(8).hex(),
         "task": task.id,
         "submission": submission,
-        "submission_key": submission_identity(submission),
         "kind": kind,
         "created_at": datetime.now(UTC),
         "private": private,
     }
     fit_lengths(base)  # a spec the store would refuse is refused before any work
+    base["submission_key"] = submission_identity(submission)
     limits = {"time_s": time_limit_s, "memory_mb": memory_limit_mb, "gpu_mb": gpu_memory_limit_mb}
     if kind == "http":
         from frugalkit.bench.remote import evaluate_remote

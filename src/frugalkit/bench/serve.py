@@ -56,6 +56,14 @@ def add_submission_routes(
 
     def evaluate(task: Task, request: EvaluationRequest) -> dict[str, Any]:
         dataset_name = request.dataset_name or task.hub_dataset
+        # A client names one of the known datasets, never a path on this server.
+        accepted = [task.hub_dataset, task.builtin, *([data] if data else [])]
+        if dataset_name not in accepted:
+            named = f"{task.hub_dataset} or {task.builtin}"
+            own = " (or the name of the data this server was started with)" if data else ""
+            raise HTTPException(
+                status_code=422, detail=f"dataset_name must be {named}{own}; no file is opened"
+            )
         try:
             task_data = load_task_data(
                 task, data or dataset_name, test_size=request.test_size, seed=request.test_seed

@@ -79,7 +79,12 @@ def run(
     ),
     repeats: int = typer.Option(3, help="Inference repeats; the median energy is reported."),
     time_limit: float = typer.Option(600.0, help="Wall-time limit of the evaluation, s."),
-    memory_limit: int = typer.Option(4096, help="Memory (address space) limit, MB."),
+    memory_limit: int = typer.Option(
+        4096, help="Resident memory limit of all the evaluation's processes, MB."
+    ),
+    gpu_memory_limit: int = typer.Option(
+        None, help="GPU memory limit of the evaluation's processes, MB (NVML; none by default)."
+    ),
     private: bool = typer.Option(False, help="Private test set: only metrics and energy are kept."),
     country: str = typer.Option(None, help="Grid zone of this machine (ISO 3166)."),
 ) -> None:
@@ -87,9 +92,11 @@ def run(
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from frugalkit.bench import evaluate, get_task
+    from frugalkit.bench.runner import check_limits
     from frugalkit.bench.service import record
 
     task_spec = get_task(task)
+    check_limits(repeats, time_limit, memory_limit, gpu_memory_limit)
     sync_store(ctx)  # a bad store fails before the evaluation
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
@@ -101,6 +108,7 @@ def run(
             repeats=repeats,
             time_limit_s=time_limit,
             memory_limit_mb=memory_limit,
+            gpu_memory_limit_mb=gpu_memory_limit,
             private=private,
             country=country,
         )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import queue
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -16,6 +18,7 @@ from frugalkit.web.auth import Reader, Writer
 
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a report is a few kB; a batch of 100 fits
 MAX_BATCH = 500
+REMOTE_TIMEOUT_S = 600.0
 
 
 class RunRequest(BaseModel):
@@ -173,10 +176,47 @@ async def _limited_body(request: Request) -> bytes:
     return body
 
 
+class RemoteQueue:
+    """Evaluations queued over the API: at most WORKERS at once and MAX_WAITING waiting;
+    past that a request is refused (503) instead of starting one more thread."""
+
+    WORKERS = 2
+    MAX_WAITING = 32
+
+    def __init__(self) -> None:
+        self._waiting: queue.Queue[Callable[[], None]] = queue.Queue(maxsize=self.MAX_WAITING)
+        self._threads: list[threading.Thread] = []
+        self._lock = threading.Lock()
+
+    def submit(self, work: Callable[[], None]) -> None:
+        try:
+            self._waiting.put_nowait(work)
+        except queue.Full:
+            raise HTTPException(
+                503,
+                f"the evaluation queue is full ({self.MAX_WAITING} waiting); try again later",
+                headers={"retry-after": "60"},
+            ) from None
+        with self._lock:
+            if len(self._threads) < self.WORKERS:
+                thread = threading.Thread(target=self._loop, name="frugalkit-remote", daemon=True)
+                self._threads.append(thread)
+                thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            work = self._waiting.get()
+            try:
+                work()
+            finally:
+                self._waiting.task_done()
+
+
 def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
     import os
 
     from frugalkit.bench import get_task
+    from frugalkit.bench.remote_guard import check_remote_url
     from frugalkit.bench.runner import unscored
     from frugalkit.bench.service import record
     from frugalkit.bench.submissions import kind_of
@@ -189,6 +229,11 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
             raise HTTPException(
                 422, "the web API evaluates http(s) submissions only; run others with the CLI"
             )
+        if body.data not in (None, task.hub_dataset, task.builtin):
+            raise HTTPException(
+                422, f"data must be {task.hub_dataset} or {task.builtin}; no file is opened"
+            )
+        check_remote_url(body.submission, request.app.state.settings.remote_allow)
     except FrugalkitError as exc:
         raise HTTPException(422, str(exc)) from None
     store = request.app.state.store
@@ -202,7 +247,6 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
         "private": False,
         **unscored("queued", "reported", "remote", payload={"queued_by": token}),
     }
-    save_run(store, queued)
 
     def work() -> None:
         from frugalkit.bench.remote import evaluate_remote
@@ -215,18 +259,19 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
                 data=body.data,
                 test_size=body.test_size,
                 seed=body.seed,
-                timeout_s=600,
+                timeout_s=REMOTE_TIMEOUT_S,
             )
         except Exception as exc:  # keep the queue honest whatever happens
-            result = {
-                **queued,
-                "status": "failed",
-                "reason": f"internal error: {type(exc).__name__}",
-            }
+            result = {"status": "failed", "reason": f"internal error: {type(exc).__name__}"}
         record(
             store,
             {**queued, **result, "payload": {**result.get("payload", {}), "queued_by": token}},
         )
 
-    threading.Thread(target=work, name=f"frugalkit-run-{run_id}", daemon=True).start()
+    save_run(store, queued)
+    try:
+        request.app.state.remote_queue.submit(work)
+    except HTTPException:
+        save_run(store, {**queued, "status": "failed", "reason": "refused: the queue was full"})
+        raise
     return {"id": run_id, "state": "queued", "url": f"/api/bench/runs/{run_id}"}

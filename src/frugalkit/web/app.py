@@ -70,6 +70,8 @@ def create_app(
     app.state.store = store
     app.state.private = os.environ.get("FRUGALKIT_WEB_PRIVATE", "") in ("1", "true", "yes")
     app.state.leaderboards = views.LeaderboardCache()
+    app.state.settings = settings
+    app.state.remote_queue = api.RemoteQueue()
 
     def fresh_store() -> Store:
         """The store with reports spooled by trackers since the last request."""

@@ -44,7 +44,7 @@ const frugalkit = (() => {
         const column = button.closest("th").cellIndex;
         button.addEventListener("click", () => sortTable(table, column, button.dataset.sort === "n"));
       });
-      const form = document.querySelector("form.filters");
+      const form = document.querySelector("form.filters:not(.test-set)");
       if (form) form.addEventListener("change", () => filterTable(table, form));
     }
   });
