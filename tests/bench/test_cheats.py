@@ -239,3 +239,25 @@ def test_each_failure_says_what_happened(tmp_path: Path, body: str, reason: str)
     path.write_text(body)
     run = evaluate(TEXT, f"{path}:predict", repeats=1)
     assert run["reason"] == reason
+
+
+def test_caching_answers_across_repeats_does_not_lower_the_energy(tmp_path: Path) -> None:
+    """Only the first repeat's predictions are scored: a cache made the others free."""
+    honest = "def predict(quotes):\n    return [LABELS[{work} % 1] for q in quotes]\n"
+    cached = (
+        "CACHE = {{}}\ndef predict(quotes):\n"
+        "    key = tuple(quotes)\n"
+        "    if key not in CACHE:\n"
+        "        CACHE[key] = [LABELS[{work} % 1] for q in quotes]\n"
+        "    return CACHE[key]\n"
+    )
+    work = "sum(i * i for i in range(40_000))"
+    runs = {}
+    for name, body in (("honest", honest), ("cached", cached)):
+        path = tmp_path / f"{name}.py"
+        path.write_text(f"LABELS = {list(TEXT.labels)!r}\n" + body.format(work=work))
+        runs[name] = evaluate(TEXT, f"{path}:predict", repeats=3)
+        assert runs[name]["status"] == "completed", runs[name]["reason"]
+    ratio = runs["cached"]["energy_wh_per_1000"] / runs["honest"]["energy_wh_per_1000"]
+    assert ratio > 0.5, f"caching cut the ranked energy to {ratio:.3g} x"
+    assert runs["cached"]["payload"]["energy"]["repeats_disagree"]

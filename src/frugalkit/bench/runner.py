@@ -39,6 +39,8 @@ DEFAULT_MEMORY_LIMIT_MB = 4096
 MIN_MEMORY_LIMIT_MB = 64  # a Python interpreter alone needs about 30 MB
 MAX_REPEATS = 100
 MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
+# Repeats whose energy differs by more than this factor are not trusted to a median.
+CACHED_RATIO = 2.0
 
 
 def unscored(status: str, energy_method: str, hardware: str, **fields: Any) -> dict[str, Any]:
@@ -106,10 +108,22 @@ def test_set_key(data: TaskData) -> str:
     return f"{data.name} ({data.split}) #{digest.hexdigest()[:12]}"
 
 
+def _ranked_repeat(wh: list[float]) -> int:
+    """The repeat whose energy is ranked: the median one, unless the repeats disagree by
+    more than CACHED_RATIO, when it is the costliest. Only the first repeat must do the
+    work (its predictions are scored); a submission that caches answers, or sends the
+    next answers ahead on its channel, makes the later repeats nearly free."""
+    order = sorted(range(len(wh)), key=wh.__getitem__)
+    if wh[order[0]] * CACHED_RATIO < wh[order[-1]]:
+        return order[-1]
+    return order[(len(order) - 1) // 2]
+
+
 def _energy_summary(reports: list[dict[str, Any]], samples: int) -> dict[str, Any]:
-    """Median and spread over the repeats, per run and per 1,000 samples."""
+    """The ranked repeat (see _ranked_repeat), medians and spread over the repeats, per
+    run and per 1,000 samples."""
     wh = [r["energy"]["facility_kwh"] * 1000 for r in reports]
-    ghg = [r["ghg"]["location_based_g"] for r in reports]
+    ranked = reports[_ranked_repeat(wh)]
     wall = [r["duration_s"] for r in reports]
     per_1000 = 1000 / samples
     windows: dict[str, list[float]] = {}
@@ -130,14 +144,11 @@ def _energy_summary(reports: list[dict[str, Any]], samples: int) -> dict[str, An
         "inference_s_median": statistics.median(wall),
         "inference_s_min": min(wall),
         "inference_s_max": max(wall),
-        "energy_wh_per_1000": statistics.median(wh) * per_1000,
-        "ghg_g_per_1000": statistics.median(ghg) * per_1000,
-        "energy_low_wh_per_1000": statistics.median(r["energy"]["low_kwh"] for r in reports)
-        * 1000
-        * per_1000,
-        "energy_high_wh_per_1000": statistics.median(r["energy"]["high_kwh"] for r in reports)
-        * 1000
-        * per_1000,
+        "repeats_disagree": ranked["energy"]["facility_kwh"] * 1000 != statistics.median(wh),
+        "energy_wh_per_1000": ranked["energy"]["facility_kwh"] * 1000 * per_1000,
+        "ghg_g_per_1000": ranked["ghg"]["location_based_g"] * per_1000,
+        "energy_low_wh_per_1000": ranked["energy"]["low_kwh"] * 1000 * per_1000,
+        "energy_high_wh_per_1000": ranked["energy"]["high_kwh"] * 1000 * per_1000,
     }
 
 
