@@ -5,6 +5,12 @@
   the data directory; ``postgresql://user:pass@host/db`` for PostgreSQL).
 - ``FRUGALKIT_REMOTE_ALLOW``: non-public hosts or networks that evaluations queued over the
   web API may reach (default: none; public addresses are always allowed).
+- ``FRUGALKIT_WEB_PRIVATE``: ``1`` makes every page and JSON route ask for a token.
+- ``FRUGALKIT_COUNTRY``: the default grid zone of tracked runs (ISO 3166).
+- ``FRUGALKIT_EXECUTOR``: where jobs run, ``local`` (worker processes, default) or ``ray``;
+  ``FRUGALKIT_RAY_ADDRESS``: the Ray cluster (default: start a local one);
+  ``FRUGALKIT_JOB_STALE_S``: seconds without a heartbeat after which a job's worker is
+  taken for dead (default 30).
 """
 
 from __future__ import annotations
@@ -20,12 +26,42 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
 DB_FILENAME = "frugalkit.db"
+EXECUTORS = ("local", "ray")
+TRUE = ("1", "true", "yes")
+
+
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    value = env.get(name, "").strip().lower() or choices[0]
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)} (got {value!r})")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    text = env.get(name, "").strip()
+    try:
+        value = float(text) if text else default
+    except ValueError:
+        value = -1.0
+    if not 0 < value < float("inf"):
+        raise ConfigError(f"{name} must be a number of seconds above 0 (got {text!r})")
+    return value
 
 
 class Settings:
     """Where frugalkit keeps its data and which database it uses. Immutable."""
 
-    __slots__ = ("database_url", "database_url_from_env", "home", "remote_allow")
+    __slots__ = (
+        "country",
+        "database_url",
+        "database_url_from_env",
+        "executor",
+        "home",
+        "job_stale_s",
+        "ray_address",
+        "remote_allow",
+        "web_private",
+    )
 
     def __init__(
         self,
@@ -33,16 +69,35 @@ class Settings:
         database_url: str,
         database_url_from_env: bool = False,
         remote_allow: str = "",
+        executor: str = "local",
+        ray_address: str = "",
+        job_stale_s: float = 30.0,
+        web_private: bool = False,
+        country: str = "",
     ) -> None:
-        object.__setattr__(self, "home", home)
-        object.__setattr__(self, "database_url", database_url)
-        object.__setattr__(self, "database_url_from_env", database_url_from_env)
-        object.__setattr__(self, "remote_allow", remote_allow)
+        values = {
+            "home": home,
+            "database_url": database_url,
+            "database_url_from_env": database_url_from_env,
+            "remote_allow": remote_allow,
+            "executor": executor,
+            "ray_address": ray_address,
+            "job_stale_s": job_stale_s,
+            "web_private": web_private,
+            "country": country,
+        }
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
 
     home: Path
     database_url: str
     database_url_from_env: bool
     remote_allow: str
+    executor: str
+    ray_address: str
+    job_stale_s: float
+    web_private: bool
+    country: str
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Settings are read once and do not change")
@@ -55,10 +110,17 @@ class Settings:
         env = os.environ if env is None else env
         home = Path(paths.home_dir(env))
         url = env.get("FRUGALKIT_DATABASE_URL", "").strip()
-        allow = env.get("FRUGALKIT_REMOTE_ALLOW", "").strip()
-        if url:
-            return cls(home, url, database_url_from_env=True, remote_allow=allow)
-        return cls(home, f"sqlite:///{home / DB_FILENAME}", remote_allow=allow)
+        return cls(
+            home,
+            url or f"sqlite:///{home / DB_FILENAME}",
+            database_url_from_env=bool(url),
+            remote_allow=env.get("FRUGALKIT_REMOTE_ALLOW", "").strip(),
+            executor=_choice(env, "FRUGALKIT_EXECUTOR", EXECUTORS),
+            ray_address=env.get("FRUGALKIT_RAY_ADDRESS", "").strip(),
+            job_stale_s=_seconds(env, "FRUGALKIT_JOB_STALE_S", 30.0),
+            web_private=env.get("FRUGALKIT_WEB_PRIVATE", "").strip().lower() in TRUE,
+            country=env.get("FRUGALKIT_COUNTRY", "").strip(),
+        )
 
     @property
     def spool_dir(self) -> Path:

@@ -21,10 +21,11 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from frugalkit.bench.frames import BrokenChannel, read_frame, write_frame
 from frugalkit.measure import proctree
@@ -82,6 +83,17 @@ def _signal_name(number: int) -> str:
 class Evaluation:
     """One worker tree under limits; use as a context manager."""
 
+    # The evaluation each thread runs, so that a cancelled job can stop its own.
+    _by_thread: ClassVar[dict[int, Evaluation]] = {}
+
+    @classmethod
+    def stop(cls, thread_id: int) -> None:
+        """End the evaluation that thread `thread_id` runs (a job was cancelled)."""
+        evaluation = cls._by_thread.get(thread_id)
+        if evaluation is not None and evaluation._process is not None:
+            evaluation.cancelled = True
+            evaluation._process.send_signal(signal.SIGTERM)
+
     def __init__(
         self,
         task_id: str,
@@ -101,6 +113,7 @@ class Evaluation:
         self._folder = tempfile.TemporaryDirectory(prefix="frugalkit-eval-")
         self._process: subprocess.Popen[bytes] | None = None
         self._commands = self._replies = -1
+        self.cancelled = False
 
     @property
     def root_pid(self) -> int:
@@ -127,6 +140,7 @@ class Evaluation:
         os.close(commands_r)
         os.close(replies_w)
         self._commands, self._replies = commands_w, replies_r
+        Evaluation._by_thread[threading.get_ident()] = self
         return self
 
     @staticmethod
@@ -138,6 +152,7 @@ class Evaluation:
 
     def close(self) -> int | None:
         """End the tree (the supervisor kills every descendant); returns its exit code."""
+        Evaluation._by_thread.pop(threading.get_ident(), None)
         process = self._process
         for fd in (self._commands, self._replies):
             if fd >= 0:
@@ -230,6 +245,8 @@ class Evaluation:
         choose (a private test set could leak through it), so it is detail, not reason."""
         assert self._process is not None
         stage = self.stage
+        if self.cancelled:
+            return Failure(f"the evaluation was cancelled during {stage}")
         try:
             code = self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:

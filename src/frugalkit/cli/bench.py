@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from frugalkit.cli.bench_many import run_many
 from frugalkit.cli.output import emit, opened_store, state, sync_store
 
 app = typer.Typer(
@@ -117,6 +118,9 @@ def run(
     emit(ctx, result, lambda c: c.print(f"run {result['id']}: {_summary_line(result)}"))
     if result["status"] != "completed":
         raise typer.Exit(1)
+
+
+app.command("run-many")(run_many)
 
 
 @app.command("leaderboard")

@@ -8,7 +8,7 @@ import sys
 import typer
 
 from frugalkit._version import __version__
-from frugalkit.cli import bench, config, db, demo, measure, reports, serve, tokens
+from frugalkit.cli import bench, config, db, demo, jobs, measure, reports, serve, tokens
 from frugalkit.cli.output import error_line, state
 from frugalkit.errors import FrugalkitError
 
@@ -24,6 +24,8 @@ app.add_typer(bench.app, name="bench")
 app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")
 app.add_typer(tokens.app, name="tokens")
+app.add_typer(jobs.app, name="jobs")
+app.command("worker")(jobs.worker)
 app.command("measure", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     measure.measure
 )

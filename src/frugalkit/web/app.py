@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
@@ -68,7 +67,7 @@ def create_app(
         summary="The footprint of AI, measured: impact reports and the Frugal AI Challenge bench.",
     )
     app.state.store = store
-    app.state.private = os.environ.get("FRUGALKIT_WEB_PRIVATE", "") in ("1", "true", "yes")
+    app.state.private = settings.web_private
     app.state.leaderboards = views.LeaderboardCache()
     app.state.settings = settings
     app.state.remote_queue = api.RemoteQueue()

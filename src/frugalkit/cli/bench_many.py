@@ -1,0 +1,95 @@
+"""`frugalkit bench run-many`: many evaluations at once, as jobs, locally or on Ray."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from frugalkit.cli.output import emit, opened_store, state
+
+
+def run_many(
+    ctx: typer.Context,
+    submissions: list[str] = typer.Argument(..., help="Submissions, as for `bench run`."),
+    task: str = typer.Option("text", help="Task id (see `bench tasks`)."),
+    data: str = typer.Option(None, help="Data file, folder or hub id (default: built-in set)."),
+    repeats: int = typer.Option(3, help="Inference repeats of each evaluation."),
+    time_limit: float = typer.Option(600.0, help="Wall-time limit of each evaluation, s."),
+    memory_limit: int = typer.Option(4096, help="Resident memory limit of each, MB."),
+    executor: str = typer.Option(None, help="local or ray (default: FRUGALKIT_EXECUTOR)."),
+    workers: int = typer.Option(2, min=1, help="Evaluations at once (local executor)."),
+    country: str = typer.Option(None, help="Grid zone of the machines (ISO 3166)."),
+) -> None:
+    """Evaluate several submissions in parallel: one job (one evaluation process) each,
+    run by local worker processes or on a Ray cluster; a summary table at the end."""
+    from frugalkit.bench import get_task
+    from frugalkit.bench.jobs import KIND
+    from frugalkit.bench.runner import check_limits
+    from frugalkit.bench.submissions import kind_of
+    from frugalkit.jobs import executor_for, submit
+
+    settings = state(ctx).settings
+    get_task(task)
+    check_limits(repeats, time_limit, memory_limit, None)
+    for spec in submissions:
+        kind_of(spec)  # a bad spec is refused before anything is queued
+    runner = executor_for(settings, executor, workers)
+    inputs = [
+        {
+            "task": task,
+            "submission": spec,
+            "data": data,
+            "repeats": repeats,
+            "time_limit_s": time_limit,
+            "memory_limit_mb": memory_limit,
+            "country": country,
+        }
+        for spec in submissions
+    ]
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with opened_store(ctx) as store:
+        ids = [job.id for job in submit(store, KIND, inputs)]
+        with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as bar:
+            bar_id = bar.add_task(f"evaluating on {task}", total=len(ids))
+            jobs = runner.run(
+                store,
+                settings,
+                ids,
+                lambda now: bar.update(bar_id, completed=sum(j.final for j in now)),
+            )
+    rows = [_row(spec, job) for spec, job in zip(submissions, jobs, strict=True)]
+    emit(ctx, rows, lambda console: console.print(_table(rows)))
+    if any(row["status"] != "completed" for row in rows):
+        raise typer.Exit(1)
+
+
+def _row(spec: str, job: Any) -> dict[str, Any]:
+    result = job.result or {}
+    return {
+        "submission": spec,
+        "job": job.id,
+        "run": result.get("id"),
+        "status": result.get("status") or job.state,
+        "accuracy": result.get("accuracy"),
+        "energy_wh_per_1000": result.get("energy_wh_per_1000"),
+        "reason": result.get("reason") or job.error,
+    }
+
+
+def _table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("submission", "status", "acc.", "Wh/1k", "run", "reason", title="evaluations")
+    for row in rows:
+        accuracy, energy = row["accuracy"], row["energy_wh_per_1000"]
+        table.add_row(
+            row["submission"][-40:],
+            row["status"],
+            f"{accuracy:.3f}" if accuracy is not None else "",
+            f"{energy:.2g}" if energy is not None else "",
+            (row["run"] or "")[:8],
+            (row["reason"] or "")[:60],
+        )
+    return table
