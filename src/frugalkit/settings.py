@@ -142,12 +142,21 @@ class Settings:
             ) from None
         return self.home
 
-    def as_dict(self) -> dict[str, str]:
-        from frugalkit.store.engine import redact_url
+    @property
+    def redacted_url(self) -> str:
+        """The database URL with its password hidden, for messages and `config show`."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
 
+        try:
+            return make_url(self.database_url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "<not a URL>"
+
+    def as_dict(self) -> dict[str, str]:
         return {
             "home": str(self.home),
-            "database_url": redact_url(self.database_url),
+            "database_url": self.redacted_url,
             "database_url_source": "FRUGALKIT_DATABASE_URL"
             if self.database_url_from_env
             else "default (SQLite in FRUGALKIT_HOME)",

@@ -11,7 +11,8 @@ import threading
 from typing import Any
 
 from frugalkit.bench.isolation import Evaluation
-from frugalkit.bench.runner import evaluate, unscored
+from frugalkit.bench.records import unscored
+from frugalkit.bench.runner import evaluate
 from frugalkit.bench.service import record
 from frugalkit.bench.tasks import get_task
 from frugalkit.store import Store, get_run, save_run

@@ -36,7 +36,7 @@ def evaluate_remote(
     dataset_name = data or task.hub_dataset
     body = {"test_size": test_size, "test_seed": seed, "dataset_name": dataset_name}
     endpoint = url.rstrip("/") + f"/{task.id}"
-    from frugalkit.bench.runner import unscored
+    from frugalkit.bench.records import unscored
 
     failed = unscored(
         "failed", "reported", "remote", payload={"endpoint": endpoint, "request": body}
@@ -105,7 +105,7 @@ def _test_samples(
     copy of the same data when there is one, else the challenge's split of the reference
     dataset."""
     from frugalkit.bench.data import load_task_data
-    from frugalkit.bench.runner import test_set_key
+    from frugalkit.bench.records import test_set_key
     from frugalkit.errors import FrugalkitError
 
     try:

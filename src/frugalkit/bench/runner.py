@@ -28,6 +28,7 @@ from frugalkit.bench.data import TaskData, load_task_data
 from frugalkit.bench.isolation import Evaluation, Failure
 from frugalkit.bench.metrics import score
 from frugalkit.bench.predictions import BadPredictions, normalise, same_everywhere
+from frugalkit.bench.records import test_set_key, unscored
 from frugalkit.bench.submissions import kind_of
 from frugalkit.bench.tasks import Task
 from frugalkit.errors import InputError
@@ -41,23 +42,6 @@ MAX_REPEATS = 100
 MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
 # Repeats whose energy differs by more than this factor are not trusted to a median.
 CACHED_RATIO = 2.0
-
-
-def unscored(status: str, energy_method: str, hardware: str, **fields: Any) -> dict[str, Any]:
-    """The fields of a run without scores: failed, queued or running."""
-    return {
-        "description": "",
-        "status": status,
-        "reason": None,
-        "samples": 0,
-        "accuracy": None,
-        "energy_wh_per_1000": None,
-        "ghg_g_per_1000": None,
-        "energy_method": energy_method,
-        "hardware": hardware,
-        "reports": [],  # what evaluate() returns: a run and the impact reports it made
-        **fields,
-    }
 
 
 def check_limits(
@@ -88,24 +72,6 @@ def submission_identity(spec: str) -> str:
         return spec
     digest = hashlib.sha256(content).hexdigest()[:16]
     return f"sha256:{digest}" + (f":{name}" if name else "")
-
-
-def _input_bytes(value: Any) -> bytes:
-    if isinstance(value, str):
-        return value.encode()
-    if hasattr(value, "tobytes"):
-        return bytes(value.tobytes())
-    return repr(value).encode()
-
-
-def test_set_key(data: TaskData) -> str:
-    """The test set a run was scored on: its name, split and a hash of inputs and labels,
-    so that only runs on the very same samples are ranked together."""
-    digest = hashlib.sha256()
-    for value, label in zip(data.test.inputs, data.test.labels, strict=True):
-        digest.update(_input_bytes(value))
-        digest.update(repr(label).encode())
-    return f"{data.name} ({data.split}) #{digest.hexdigest()[:12]}"
 
 
 def _ranked_repeat(wh: list[float]) -> int:

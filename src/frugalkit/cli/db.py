@@ -6,7 +6,7 @@ import typer
 from rich.console import Console
 
 from frugalkit.cli.output import emit, state
-from frugalkit.store.engine import parse_url, redact_url
+from frugalkit.store.engine import parse_url
 
 app = typer.Typer(help="Create, migrate and inspect the store.", no_args_is_help=True)
 
@@ -19,7 +19,7 @@ def upgrade(ctx: typer.Context) -> None:
     settings = state(ctx).settings
     open_store(settings).close()
     schema = read_schema_state(settings)
-    data = {"database_url": redact_url(settings.database_url), "revision": schema.current}
+    data = {"database_url": settings.redacted_url, "revision": schema.current}
     emit(ctx, data, lambda c: c.print(f"database at revision {schema.current} (up to date)"))
 
 
@@ -32,7 +32,7 @@ def status(ctx: typer.Context) -> None:
     schema = read_schema_state(settings)
     data: dict[str, Any] = {
         "backend": parse_url(settings.database_url).get_backend_name(),
-        "database_url": redact_url(settings.database_url),
+        "database_url": settings.redacted_url,
         "revision": schema.current,
         "head": schema.head,
         "up_to_date": schema.up_to_date,

@@ -14,7 +14,6 @@ from rich.console import Console
 
 from frugalkit.cli.bench import render_leaderboard
 from frugalkit.cli.output import emit, opened_store, state, stderr, sync_store
-from frugalkit.store.engine import redact_url
 
 
 def demo(
@@ -46,7 +45,7 @@ def demo(
             boards[task.id] = board(store, task, result.get("test_set"))
     with opened_store(ctx) as store:
         totals = report_totals(store)
-    store_summary = {"database_url": redact_url(settings.database_url), **totals}
+    store_summary = {"database_url": settings.redacted_url, **totals}
     data = {
         "leaderboards": boards,
         "store": store_summary,

@@ -12,12 +12,15 @@ def serve(
     submission: str = typer.Option(
         None, help="Also answer the challenge's POST /text, /image, /audio for this submission."
     ),
+    workers: int = typer.Option(
+        1, min=0, help="Job workers in the server (queued evaluations); 0: none."
+    ),
 ) -> None:
     """Serve the web app and its JSON API (OpenAPI at /docs)."""
     import uvicorn
 
     from frugalkit.web import create_app
 
-    web_app = create_app(state(ctx).settings, submission=submission)
+    web_app = create_app(state(ctx).settings, submission=submission, workers=workers)
     stderr().print(f"frugalkit web app on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(web_app, host=host, port=port, log_level="warning")

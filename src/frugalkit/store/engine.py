@@ -32,14 +32,6 @@ def parse_url(url_text: str) -> URL:
     raise ConfigError(f"unsupported database {backend!r} in FRUGALKIT_DATABASE_URL; {URL_HELP}")
 
 
-def redact_url(url_text: str) -> str:
-    """The URL with its password hidden, for messages and `config show`."""
-    try:
-        return make_url(url_text).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<not a URL>"
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # The busy timeout first: concurrent writers then wait for the lock instead of failing

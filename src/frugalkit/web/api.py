@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import queue
-import threading
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -19,6 +16,7 @@ from frugalkit.web.auth import Reader, Writer
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a report is a few kB; a batch of 100 fits
 MAX_BATCH = 500
 REMOTE_TIMEOUT_S = 600.0
+MAX_WAITING = 32  # queued jobs past which a new evaluation is refused (503)
 
 
 class RunRequest(BaseModel):
@@ -176,51 +174,16 @@ async def _limited_body(request: Request) -> bytes:
     return body
 
 
-class RemoteQueue:
-    """Evaluations queued over the API: at most WORKERS at once and MAX_WAITING waiting;
-    past that a request is refused (503) instead of starting one more thread."""
-
-    WORKERS = 2
-    MAX_WAITING = 32
-
-    def __init__(self) -> None:
-        self._waiting: queue.Queue[Callable[[], None]] = queue.Queue(maxsize=self.MAX_WAITING)
-        self._threads: list[threading.Thread] = []
-        self._lock = threading.Lock()
-
-    def submit(self, work: Callable[[], None]) -> None:
-        try:
-            self._waiting.put_nowait(work)
-        except queue.Full:
-            raise HTTPException(
-                503,
-                f"the evaluation queue is full ({self.MAX_WAITING} waiting); try again later",
-                headers={"retry-after": "60"},
-            ) from None
-        with self._lock:
-            if len(self._threads) < self.WORKERS:
-                thread = threading.Thread(target=self._loop, name="frugalkit-remote", daemon=True)
-                self._threads.append(thread)
-                thread.start()
-
-    def _loop(self) -> None:
-        while True:
-            work = self._waiting.get()
-            try:
-                work()
-            finally:
-                self._waiting.task_done()
-
-
 def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
     import os
 
     from frugalkit.bench import get_task
+    from frugalkit.bench.jobs import KIND
+    from frugalkit.bench.records import unscored
     from frugalkit.bench.remote_guard import check_remote_url
-    from frugalkit.bench.runner import unscored
-    from frugalkit.bench.service import record
     from frugalkit.bench.submissions import kind_of
     from frugalkit.errors import FrugalkitError
+    from frugalkit.jobs import list_jobs, submit
     from frugalkit.store import save_run
 
     try:
@@ -237,6 +200,13 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
     except FrugalkitError as exc:
         raise HTTPException(422, str(exc)) from None
     store = request.app.state.store
+    waiting = len(list_jobs(store, state="queued", limit=MAX_WAITING + 1))
+    if waiting >= MAX_WAITING:
+        raise HTTPException(
+            503,
+            f"the evaluation queue is full ({waiting} waiting); try again later",
+            headers={"retry-after": "60"},
+        )
     run_id = os.urandom(8).hex()
     queued = {
         "id": run_id,
@@ -248,30 +218,15 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
         **unscored("queued", "reported", "remote", payload={"queued_by": token}),
     }
 
-    def work() -> None:
-        from frugalkit.bench.remote import evaluate_remote
-
-        save_run(store, {**queued, "status": "running"})
-        try:
-            result = evaluate_remote(
-                task,
-                body.submission,
-                data=body.data,
-                test_size=body.test_size,
-                seed=body.seed,
-                timeout_s=REMOTE_TIMEOUT_S,
-            )
-        except Exception as exc:  # keep the queue honest whatever happens
-            result = {"status": "failed", "reason": f"internal error: {type(exc).__name__}"}
-        record(
-            store,
-            {**queued, **result, "payload": {**result.get("payload", {}), "queued_by": token}},
-        )
-
     save_run(store, queued)
-    try:
-        request.app.state.remote_queue.submit(work)
-    except HTTPException:
-        save_run(store, {**queued, "status": "failed", "reason": "refused: the queue was full"})
-        raise
-    return {"id": run_id, "state": "queued", "url": f"/api/bench/runs/{run_id}"}
+    inputs = {
+        "task": task.id,
+        "submission": body.submission,
+        "data": body.data,
+        "test_size": body.test_size,
+        "seed": body.seed,
+        "time_limit_s": REMOTE_TIMEOUT_S,
+        "run_id": run_id,
+    }
+    [job] = submit(store, KIND, [inputs])
+    return {"id": run_id, "state": "queued", "url": f"/api/bench/runs/{run_id}", "job": job.id}

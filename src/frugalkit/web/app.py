@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,17 +19,11 @@ from frugalkit.errors import FrugalkitError, InputError, NotFoundError
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, open_store, report_totals
-from frugalkit.web import api, auth, pages, views
+from frugalkit.web import api, auth, jobs, pages, views
 
 HERE = Path(__file__).parent
-NAVIGATION = [
-    ("/", "Home"),
-    ("/bench", "Bench"),
-    ("/reports", "Reports"),
-    ("/observatory", "Observatory"),
-    ("/library", "Library"),
-    ("/datacenters", "Data centres"),
-]
+# Built modules only: a page that says "not built yet" is no place to send a reader.
+NAVIGATION = [("/", "Home"), ("/bench", "Bench"), ("/reports", "Reports"), jobs.NAVIGATION]
 
 
 def plotly_js() -> Path:
@@ -46,6 +43,39 @@ CONTENT_SECURITY_POLICY = (
 CSP_EXEMPT = ("/docs", "/redoc")
 
 
+def _job_workers(store: Store, settings: Settings, count: int) -> Any:
+    """Threads that run queued jobs while the app serves: jobs queued before a restart
+    are picked up again, and a job whose worker died is re-queued (see frugalkit.jobs)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        from frugalkit.jobs import work, worker_name
+
+        stop = threading.Event()
+        threads = [
+            threading.Thread(
+                target=work,
+                args=(store,),
+                kwargs={
+                    "stale_s": settings.job_stale_s,
+                    "stop": stop,
+                    "worker": worker_name(f":web{i}"),
+                },
+                name=f"frugalkit-jobs-{i}",
+                daemon=True,
+            )
+            for i in range(count)
+        ]
+        for thread in threads:
+            thread.start()
+        yield
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=5)
+
+    return lifespan
+
+
 async def _security_headers(request: Request, call_next: Any) -> Response:
     response: Response = await call_next(request)
     if request.url.path not in CSP_EXEMPT:
@@ -56,12 +86,17 @@ async def _security_headers(request: Request, call_next: Any) -> Response:
 
 
 def create_app(
-    settings: Settings, store: Store | None = None, submission: str | None = None
+    settings: Settings,
+    store: Store | None = None,
+    submission: str | None = None,
+    workers: int = 0,
 ) -> FastAPI:
     """Build the app on an open store (opened from `settings` when not given); with
-    `submission`, also answer the challenge's POST /text, /image and /audio for it."""
+    `submission`, also answer the challenge's POST /text, /image and /audio for it; with
+    `workers`, run that many job workers (queued evaluations) while the app runs."""
     store = store or open_store(settings)
     app = FastAPI(
+        lifespan=_job_workers(store, settings, workers),
         title="frugalkit",
         version=__version__,
         summary="The footprint of AI, measured: impact reports and the Frugal AI Challenge bench.",
@@ -70,7 +105,6 @@ def create_app(
     app.state.private = settings.web_private
     app.state.leaderboards = views.LeaderboardCache()
     app.state.settings = settings
-    app.state.remote_queue = api.RemoteQueue()
 
     def fresh_store() -> Store:
         """The store with reports spooled by trackers since the last request."""
@@ -99,6 +133,7 @@ def create_app(
         return {"status": "ok", "version": __version__, "store": store.backend}
 
     app.include_router(auth.build_router())
+    app.include_router(jobs.build_router())
     app.include_router(api.build_router())
     app.include_router(pages.build_router())
     app.middleware("http")(_security_headers)

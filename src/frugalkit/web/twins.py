@@ -1,0 +1,59 @@
+"""One handler, two renderings: a page at PATH and its JSON twin at /api/PATH come from
+the same function, with the same query parameters, so they cannot drift apart.
+
+    @twin(router, "/jobs", "jobs.html", active="/jobs")
+    def jobs(request: Request, state: str | None = None) -> dict[str, Any]:
+        return {...}
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+
+from frugalkit.web.auth import readable
+
+DataView = Callable[..., dict[str, Any]]
+
+
+def twin(
+    router: APIRouter, path: str, template: str, *, active: str, summary: str = ""
+) -> Callable[[DataView], DataView]:
+    """Route `view` at `path` (HTML through `template`) and at `/api{path}` (JSON)."""
+
+    def register(view: DataView) -> DataView:
+        @functools.wraps(view)
+        def endpoint(request: Request, *args: Any, **kwargs: Any) -> Response:
+            data = view(request, *args, **kwargs)
+            if request.url.path.startswith("/api/"):
+                return JSONResponse(jsonable_encoder(data))
+            response: Response = request.app.state.templates.TemplateResponse(
+                request, template, {"active": active, "data": data}
+            )
+            return response
+
+        dependencies = [Depends(readable)]
+        router.add_api_route(
+            path,
+            endpoint,
+            methods=["GET"],
+            include_in_schema=False,
+            dependencies=dependencies,
+            response_class=HTMLResponse,
+        )
+        router.add_api_route(
+            f"/api{path}",
+            endpoint,
+            methods=["GET"],
+            dependencies=dependencies,
+            summary=summary or f"JSON twin of {path}",
+            tags=["api"],
+        )
+        return view
+
+    return register
