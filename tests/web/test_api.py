@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from frugalkit.bench import evaluate, get_task
 from frugalkit.bench.service import record
 from frugalkit.measure import track
+from frugalkit.settings import Settings
 from frugalkit.store.tokens import create_token, revoke_token
 
 SUBMISSION = '''
@@ -162,7 +163,7 @@ def test_queue_an_http_evaluation(settings, token: str, monkeypatch: pytest.Monk
     monkeypatch.setenv("FRUGALKIT_REMOTE_ALLOW", "127.0.0.1")
     from frugalkit.settings import Settings
 
-    app = create_app(Settings.from_env())
+    app = create_app(Settings.from_env(), workers=1)
     auth = {"authorization": f"Bearer {create_token(app.state.store, 'queue')}"}
     with TestClient(app) as client:
         refused = client.post(
@@ -213,10 +214,9 @@ def test_a_token_holder_cannot_make_the_server_reach_inside(
 
 
 def test_the_remote_queue_is_bounded(settings, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    from frugalkit.web import api, create_app
+    from frugalkit.web import bench, create_app
 
-    monkeypatch.setattr(api.RemoteQueue, "WORKERS", 0)  # nothing drains it
-    monkeypatch.setattr(api.RemoteQueue, "MAX_WAITING", 2)
+    monkeypatch.setattr(bench, "MAX_WAITING", 2)  # and no job worker drains the queue
     monkeypatch.setattr("frugalkit.bench.remote_guard.check_remote_url", lambda *a: None)
     app = create_app(settings)
     auth = {"authorization": f"Bearer {create_token(app.state.store, 'flood')}"}
@@ -237,7 +237,7 @@ def test_private_mode_hides_reads(settings, monkeypatch: pytest.MonkeyPatch) -> 
     from frugalkit.web import create_app
 
     monkeypatch.setenv("FRUGALKIT_WEB_PRIVATE", "1")
-    app = create_app(settings)
+    app = create_app(Settings.from_env())  # read after the variable is set
     with TestClient(app) as client:
         assert client.get("/api/reports").status_code == 401
         assert client.get("/reports").status_code == 401

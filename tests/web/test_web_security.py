@@ -55,7 +55,7 @@ def test_pages_embed_data_escaped_and_send_a_content_security_policy(
 @pytest.fixture
 def private_app(settings: Settings, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("FRUGALKIT_WEB_PRIVATE", "1")
-    app = create_app(settings)
+    app = create_app(Settings.from_env())  # read after the variable is set
     save_reports(app.state.store, [make_report("secret-report-1")])
     yield app
     app.state.store.close()

@@ -38,6 +38,7 @@ def run_many(
     for spec in submissions:
         kind_of(spec)  # a bad spec is refused before anything is queued
     runner = executor_for(settings, executor, workers)
+    runner.start()  # an unreachable cluster fails here, before anything is queued
     inputs = [
         {
             "task": task,

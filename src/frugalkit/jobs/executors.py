@@ -33,6 +33,9 @@ class LocalExecutor:
             raise ConfigError(f"workers must be at least 1 (got {workers})")
         self.workers = workers
 
+    def start(self) -> None:
+        """Nothing to reach: workers are started by run()."""
+
     def run(
         self, store: Store, settings: Settings, ids: list[str], progress: Progress
     ) -> list[Job]:
@@ -81,10 +84,33 @@ class RayExecutor:
         self.address = address
         self.num_cpus = num_cpus
 
+    def _check_reachable(self) -> None:
+        """A quick TCP check of HOST:PORT before Ray's own client, which retries for
+        minutes on an address where nothing listens."""
+        import socket
+
+        target = self.address.removeprefix("ray://")
+        host, _, port = target.rpartition(":")
+        if not host or not port.isdigit():
+            if self.address == "auto":
+                return
+            raise ConfigError(
+                f"FRUGALKIT_RAY_ADDRESS {self.address!r} is not HOST:PORT or ray://HOST:PORT"
+            )
+        try:
+            socket.create_connection((host.strip("[]"), int(port)), timeout=3).close()
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot reach the Ray cluster at {self.address}: {exc.strerror or exc}; check "
+                "FRUGALKIT_RAY_ADDRESS (ray://HOST:10001 or HOST:6379) and that it is running"
+            ) from None
+
     def start(self) -> None:
         ray = self.ray
         if ray.is_initialized():
             return
+        if self.address:
+            self._check_reachable()
         options: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
         if self.address:
             options["address"] = self.address

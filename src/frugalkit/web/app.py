@@ -19,11 +19,12 @@ from frugalkit.errors import FrugalkitError, InputError, NotFoundError
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, open_store, report_totals
-from frugalkit.web import api, auth, jobs, pages, views
+from frugalkit.web import auth, bench, home, jobs, reports, views
 
 HERE = Path(__file__).parent
 # Built modules only: a page that says "not built yet" is no place to send a reader.
-NAVIGATION = [("/", "Home"), ("/bench", "Bench"), ("/reports", "Reports"), jobs.NAVIGATION]
+MODULES = (home, bench, reports, jobs)
+NAVIGATION = [module.NAVIGATION for module in MODULES]
 
 
 def plotly_js() -> Path:
@@ -133,9 +134,8 @@ def create_app(
         return {"status": "ok", "version": __version__, "store": store.backend}
 
     app.include_router(auth.build_router())
-    app.include_router(jobs.build_router())
-    app.include_router(api.build_router())
-    app.include_router(pages.build_router())
+    for module in MODULES:
+        app.include_router(module.build_router())
     app.middleware("http")(_security_headers)
     if submission:
         from frugalkit.bench.serve import add_submission_routes

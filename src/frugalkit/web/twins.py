@@ -22,9 +22,16 @@ DataView = Callable[..., dict[str, Any]]
 
 
 def twin(
-    router: APIRouter, path: str, template: str, *, active: str, summary: str = ""
+    router: APIRouter,
+    path: str,
+    template: str,
+    *,
+    active: str,
+    summary: str = "",
+    api_path: str | None = None,
 ) -> Callable[[DataView], DataView]:
-    """Route `view` at `path` (HTML through `template`) and at `/api{path}` (JSON)."""
+    """Route `view` at `path` (HTML through `template`) and at `/api{path}` (JSON), or
+    `api_path` when given."""
 
     def register(view: DataView) -> DataView:
         @functools.wraps(view)
@@ -47,7 +54,7 @@ def twin(
             response_class=HTMLResponse,
         )
         router.add_api_route(
-            f"/api{path}",
+            api_path or f"/api{path}",
             endpoint,
             methods=["GET"],
             dependencies=dependencies,

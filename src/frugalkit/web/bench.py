@@ -1,0 +1,165 @@
+"""The bench: the tasks, each task's leaderboard (cached), a run, and queued evaluations
+of HTTP submissions (as jobs)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel, Field
+
+from frugalkit.bench import TASKS
+from frugalkit.web import views
+from frugalkit.web.auth import Writer, readable
+from frugalkit.web.twins import twin
+
+NAVIGATION = ("/bench", "Bench")
+REMOTE_TIMEOUT_S = 600.0
+MAX_WAITING = 32  # queued jobs past which a new evaluation is refused (503)
+
+
+class RunRequest(BaseModel):
+    task: str = Field(description="text, image or audio")
+    submission: str = Field(description="http(s) URL of a server speaking the challenge protocol")
+    data: str | None = Field(None, description="dataset_name sent to the server")
+    test_size: float = Field(0.2, gt=0, lt=1)
+    seed: int = 42
+
+
+def build_router() -> APIRouter:
+    router = APIRouter(tags=["api"])
+
+    @twin(router, "/bench", "bench.html", active="/bench", summary="The tasks")
+    def bench(request: Request) -> dict[str, Any]:
+        return {"tasks": [{"id": t.id, "title": t.title, "kind": t.kind} for t in TASKS.values()]}
+
+    @twin(router, "/bench/runs/{run_id}", "run.html", active="/bench", summary="One run")
+    def run(request: Request, run_id: str) -> dict[str, Any]:
+        return views.run_page(request.app.state.store, run_id)
+
+    async def leaderboard(
+        request: Request,
+        task: str,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05,
+        kind: str | None = None,
+        method: str | None = None,
+        hardware: str | None = None,
+        test_set: str | None = None,
+        include_reported: bool = False,
+    ) -> Response:
+        """A task's leaderboard on one test set; rendered once per change of its runs."""
+        state = request.app.state
+        as_json = request.url.path.startswith("/api/")
+        query: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "points_per_decade": points_per_decade,
+            "kind": kind,
+            "method": method,
+            "hardware": hardware,
+            "test_set": test_set,
+            "include_reported": include_reported,
+        }
+
+        def render() -> bytes:
+            data = views.leaderboard_page(state.store, state.leaderboards, task, **query)
+            if as_json:
+                return json.dumps(data, default=str).encode()
+            page = state.templates.TemplateResponse(
+                request, "leaderboard.html", {"active": "/bench", "data": data}
+            )
+            return bytes(page.body)
+
+        key = (as_json, task, *query.values())
+        body = state.leaderboards.response(state.store, task, key, render)
+        if as_json:
+            return Response(body, media_type="application/json")
+        return HTMLResponse(body)
+
+    readers = [Depends(readable)]
+    router.add_api_route(
+        "/bench/{task}/leaderboard",
+        leaderboard,
+        methods=["GET"],
+        include_in_schema=False,
+        dependencies=readers,
+        response_class=HTMLResponse,
+    )
+    router.add_api_route(
+        "/api/bench/{task}/leaderboard",
+        leaderboard,
+        methods=["GET"],
+        dependencies=readers,
+        summary="A task's leaderboard (twin of /bench/{task}/leaderboard)",
+    )
+
+    @router.post(
+        "/api/bench/runs", status_code=202, summary="Queue the evaluation of an HTTP submission"
+    )
+    def queue_run(request: Request, body: RunRequest, token: Writer) -> dict[str, Any]:
+        return _queue(request, body, token)
+
+    return router
+
+
+def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
+    import os
+
+    from frugalkit.bench import get_task
+    from frugalkit.bench.jobs import KIND
+    from frugalkit.bench.records import unscored
+    from frugalkit.bench.remote_guard import check_remote_url
+    from frugalkit.bench.submissions import kind_of
+    from frugalkit.errors import FrugalkitError
+    from frugalkit.jobs import list_jobs, submit
+    from frugalkit.store import save_run
+
+    try:
+        task = get_task(body.task)
+        if kind_of(body.submission) != "http":
+            raise HTTPException(
+                422, "the web API evaluates http(s) submissions only; run others with the CLI"
+            )
+        if body.data not in (None, task.hub_dataset, task.builtin):
+            raise HTTPException(
+                422, f"data must be {task.hub_dataset} or {task.builtin}; no file is opened"
+            )
+        check_remote_url(body.submission, request.app.state.settings.remote_allow)
+    except FrugalkitError as exc:
+        raise HTTPException(422, str(exc)) from None
+    store = request.app.state.store
+    waiting = len(list_jobs(store, state="queued", limit=MAX_WAITING + 1))
+    if waiting >= MAX_WAITING:
+        raise HTTPException(
+            503,
+            f"the evaluation queue is full ({waiting} waiting); try again later",
+            headers={"retry-after": "60"},
+        )
+    run_id = os.urandom(8).hex()
+    queued = {
+        "id": run_id,
+        "task": task.id,
+        "submission": body.submission,
+        "kind": "http",
+        "created_at": datetime.now(UTC),
+        "private": False,
+        **unscored("queued", "reported", "remote", payload={"queued_by": token}),
+    }
+
+    save_run(store, queued)
+    inputs = {
+        "task": task.id,
+        "submission": body.submission,
+        "data": body.data,
+        "test_size": body.test_size,
+        "seed": body.seed,
+        "time_limit_s": REMOTE_TIMEOUT_S,
+        "run_id": run_id,
+    }
+    [job] = submit(store, KIND, [inputs])
+    return {"id": run_id, "state": "queued", "url": f"/api/bench/runs/{run_id}", "job": job.id}
