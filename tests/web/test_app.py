@@ -96,3 +96,12 @@ def test_a_tracked_run_appears_on_the_pages(client: TestClient) -> None:
     reports = client.get("/reports").text
     assert "web-visible-run" in reports and "inference" in reports
     assert 'id="total-reports">1<' in client.get("/").text
+
+
+def test_the_openapi_document_shows_the_records(client: TestClient) -> None:
+    document = client.get("/openapi.json").json()
+    assert {"ImpactReport", "BenchRun", "Leaderboard", "LeaderboardEntry"} <= set(
+        document["components"]["schemas"]
+    )
+    run = document["paths"]["/api/bench/runs/{run_id}"]["get"]["responses"]["200"]
+    assert run["content"]["application/json"]["schema"]["$ref"].endswith("/BenchRun")

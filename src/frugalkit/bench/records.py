@@ -4,7 +4,10 @@ scores (queued, running, failed) and the key of the test set a run was scored on
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
 
 from frugalkit.bench.data import TaskData
 
@@ -42,3 +45,63 @@ def test_set_key(data: TaskData) -> str:
         digest.update(_input_bytes(value))
         digest.update(repr(label).encode())
     return f"{data.name} ({data.split}) #{digest.hexdigest()[:12]}"
+
+
+class BenchRun(BaseModel):
+    """One evaluation of a submission on a task: what ran, on which test set, how it
+    scored and what it cost. Energies in Wh and greenhouse gases in gCO2e, per 1,000
+    samples; `payload` holds metrics, energy details, methods, timings and report ids."""
+
+    model_config = ConfigDict(extra="ignore")  # 'reports' travels beside it until stored
+
+    id: str = Field(min_length=8, max_length=64)
+    task: str
+    submission: str = Field(max_length=500)
+    submission_key: str = Field(max_length=500, description="content hash of a file, or the spec")
+    test_set: str = Field(max_length=300, description="data name, split and hash of the samples")
+    kind: Literal["python", "joblib", "onnx", "http"]
+    description: str
+    status: Literal["queued", "running", "completed", "failed"]
+    reason: str | None
+    created_at: datetime
+    private: bool
+    samples: int = Field(ge=0)
+    accuracy: float | None = Field(ge=0, le=1)
+    energy_wh_per_1000: float | None = Field(ge=0)
+    ghg_g_per_1000: float | None = Field(ge=0)
+    energy_method: Literal["counter", "estimate", "reported", "none"]
+    hardware: str
+    payload: dict[str, Any]
+
+
+class LeaderboardEntry(BaseModel):
+    """A ranked run: its scores and the rank, composite score, Pareto mark and stars."""
+
+    id: str
+    submission: str
+    submission_key: str
+    kind: str
+    description: str
+    accuracy: float
+    mean_iou: float | None = None
+    energy_wh_per_1000: float
+    ghg_g_per_1000: float
+    energy_method: str
+    hardware: str
+    created_at: datetime
+    rank: int
+    composite_score: float = Field(description="accuracy - points_per_decade x log10(Wh/1k)")
+    pareto: bool
+    stars: int = Field(ge=1, le=5, description="5: the most frugal fifth of the field")
+
+
+class Leaderboard(BaseModel):
+    """One task's board on one test set, as the CLI and the web show it."""
+
+    task: dict[str, str]
+    test_set: str | None
+    test_sets: list[dict[str, Any]]
+    points_per_decade: float
+    include_reported: bool
+    entries: list[LeaderboardEntry]
+    reported: list[dict[str, Any]] = Field(description="self-reported runs, not ranked")

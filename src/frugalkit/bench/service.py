@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from frugalkit.bench.records import BenchRun
 from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
 from frugalkit.bench.tasks import Task
 from frugalkit.errors import NotFoundError
 from frugalkit.store import Store, save_run
-from frugalkit.store.bench import latest_completed, payload_field, test_sets
+from frugalkit.store.bench import fit_lengths, latest_completed, payload_field, test_sets
 
 
 def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
@@ -17,7 +18,9 @@ def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
     from frugalkit.impact.gate import validate_report
 
     reports = [validate_report(r) for r in run.pop("reports", [])]
-    save_run(store, run, reports)
+    fitted = fit_lengths(run)  # free text shortened first: the record's limits are the store's
+    BenchRun.model_validate(fitted)  # the typed record: a malformed run is refused here
+    save_run(store, fitted, reports)
     return run
 
 

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
 from frugalkit.bench import TASKS
+from frugalkit.bench.records import BenchRun, Leaderboard
 from frugalkit.web import views
 from frugalkit.web.auth import Writer, readable
 from frugalkit.web.twins import twin
@@ -36,7 +37,14 @@ def build_router() -> APIRouter:
     def bench(request: Request) -> dict[str, Any]:
         return {"tasks": [{"id": t.id, "title": t.title, "kind": t.kind} for t in TASKS.values()]}
 
-    @twin(router, "/bench/runs/{run_id}", "run.html", active="/bench", summary="One run")
+    @twin(
+        router,
+        "/bench/runs/{run_id}",
+        "run.html",
+        active="/bench",
+        summary="One run, or the state of a queued one",
+        response_model=BenchRun,
+    )
     def run(request: Request, run_id: str) -> dict[str, Any]:
         return views.run_page(request.app.state.store, run_id)
 
@@ -96,6 +104,7 @@ def build_router() -> APIRouter:
         methods=["GET"],
         dependencies=readers,
         summary="A task's leaderboard (twin of /bench/{task}/leaderboard)",
+        response_model=Leaderboard,
     )
 
     @router.post(

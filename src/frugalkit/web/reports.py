@@ -7,12 +7,21 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
+from frugalkit.impact.report import ImpactReport
 from frugalkit.web import views
 from frugalkit.web.auth import Reader, Writer
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/reports", "Reports")
+
+
+class ReportPage(BaseModel):
+    report: ImpactReport
+    equivalents: Any
+
+
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a report is a few kB; a batch of 100 fits
 MAX_BATCH = 500
 
@@ -26,7 +35,14 @@ def build_router() -> APIRouter:
     ) -> dict[str, Any]:
         return views.reports_page(request.app.state.fresh_store(), limit)
 
-    @twin(router, "/reports/{report_id}", "report.html", active="/reports", summary="One report")
+    @twin(
+        router,
+        "/reports/{report_id}",
+        "report.html",
+        active="/reports",
+        summary="One impact report and its everyday equivalents",
+        response_model=ReportPage,
+    )
     def report(request: Request, report_id: str) -> dict[str, Any]:
         return views.report_page(request.app.state.fresh_store(), report_id)
 

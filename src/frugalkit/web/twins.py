@@ -29,6 +29,7 @@ def twin(
     active: str,
     summary: str = "",
     api_path: str | None = None,
+    response_model: Any = None,
 ) -> Callable[[DataView], DataView]:
     """Route `view` at `path` (HTML through `template`) and at `/api{path}` (JSON), or
     `api_path` when given."""
@@ -60,6 +61,7 @@ def twin(
             dependencies=dependencies,
             summary=summary or f"JSON twin of {path}",
             tags=["api"],
+            response_model=response_model,  # documents the record in /openapi.json
         )
         return view
 
