@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from frugalkit import paths
 from frugalkit.errors import ConfigError
@@ -24,6 +23,7 @@ from frugalkit.errors import ConfigError
 TYPE_CHECKING = False  # kept off the tracking path: typing and dataclasses cost import time
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from pathlib import Path
 
 DB_FILENAME = "frugalkit.db"
 EXECUTORS = ("local", "ray")
@@ -46,6 +46,11 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     if not 0 < value < float("inf"):
         raise ConfigError(f"{name} must be a number of seconds above 0 (got {text!r})")
     return value
+
+
+def default_country(env: Mapping[str, str] | None = None) -> str | None:
+    """FRUGALKIT_COUNTRY, for the tracker (which must start fast: no Settings built)."""
+    return (os.environ if env is None else env).get("FRUGALKIT_COUNTRY", "").strip() or None
 
 
 class Settings:
@@ -108,6 +113,8 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
+        from pathlib import Path  # here, not at the top: the tracker reads the country
+
         home = Path(paths.home_dir(env))
         url = env.get("FRUGALKIT_DATABASE_URL", "").strip()
         return cls(

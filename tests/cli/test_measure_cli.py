@@ -20,6 +20,19 @@ from frugalkit.impact.exports import CODECARBON_COLUMNS
 PY = sys.executable
 
 
+def _listed_by_another_process(env: dict[str, str]) -> list[dict[str, object]]:
+    """`frugalkit --json reports list`, as the next command a user types."""
+    listed = subprocess.run(
+        [PY, "-m", "frugalkit", "--json", "reports", "list"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    reports: list[dict[str, object]] = json.loads(listed.stdout)
+    return reports
+
+
 def test_measure_stores_the_report_and_prints_it(cli) -> None:
     result = cli(
         "measure",
@@ -116,14 +129,7 @@ def test_sigterm_reaches_the_command_and_the_run_is_stored(home: Path, tmp_path:
     time.sleep(0.2)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=30) == 128 + signal.SIGTERM
-    listed = subprocess.run(
-        [PY, "-m", "frugalkit", "--json", "reports", "list"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    [report] = json.loads(listed.stdout)
+    [report] = _listed_by_another_process(env)
     assert (report["name"], report["status"]) == ("long", "interrupted")
 
 
@@ -235,14 +241,7 @@ def test_kill_9_of_measure_kills_its_command_and_leaves_an_interrupted_run(
     while Path(f"/proc/{child}").exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not Path(f"/proc/{child}").exists(), "the measured command outlived frugalkit"
-    listed = subprocess.run(
-        [PY, "-m", "frugalkit", "--json", "reports", "list"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    [report] = json.loads(listed.stdout)
+    [report] = _listed_by_another_process(env)
     assert (report["name"], report["status"]) == ("doomed", "interrupted")
     assert "ended without a final report" in report["error"]
 

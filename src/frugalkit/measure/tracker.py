@@ -20,7 +20,7 @@ from frugalkit.errors import InputError
 from frugalkit.impact import build_report, check_parameters, resolve_zone
 from frugalkit.measure import host, registry, spool
 from frugalkit.measure.attribution import Snapshot, attribute, snapshot
-from frugalkit.settings import Settings
+from frugalkit.settings import default_country
 
 TYPE_CHECKING = False  # typing is imported by type checkers only: tracking must start fast
 if TYPE_CHECKING:
@@ -85,9 +85,7 @@ class Run:
             "root_pid": root_pid,
         }
         self.name = name
-        self.zone = resolve_zone(
-            country or Settings.from_env().country or None, intensity_g_per_kwh
-        )
+        self.zone = resolve_zone(country or default_country(), intensity_g_per_kwh)
         self.report: dict[str, Any] | None = None
         self.spool_path: str | None = None
         self._start: Snapshot | None = None

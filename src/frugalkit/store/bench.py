@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from frugalkit.errors import InputError, NotFoundError
+from frugalkit.errors import InputError
 from frugalkit.store.models import BenchRunRow
-from frugalkit.store.store import Store
+from frugalkit.store.store import Store, resolve_id
 
 if TYPE_CHECKING:
     from frugalkit.impact.report import ImpactReport
@@ -90,18 +90,11 @@ def list_runs(
 
 def get_run(store: Store, run_id: str) -> dict[str, Any]:
     """By id or unique prefix."""
-    if not run_id:
-        raise InputError("give a run id")
-    query = select(BenchRunRow).where(BenchRunRow.id.startswith(run_id, autoescape=True)).limit(2)
+    full_id = resolve_id(store, BenchRunRow.id, run_id, "bench run", "frugalkit bench leaderboard")
     with store.session() as session:
-        rows = list(session.scalars(query))
-        if not rows:
-            raise NotFoundError(
-                f"no bench run with id {run_id!r}; `frugalkit bench leaderboard` lists them"
-            )
-        if len(rows) > 1:
-            raise InputError(f"run id prefix {run_id!r} is ambiguous; give more characters")
-        return _as_dict(rows[0])
+        row = session.get(BenchRunRow, full_id)
+        assert row is not None
+        return _as_dict(row)
 
 
 SLIM = (

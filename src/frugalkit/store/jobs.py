@@ -12,9 +12,8 @@ from typing import Any
 
 from sqlalchemy import select, update
 
-from frugalkit.errors import InputError, NotFoundError
 from frugalkit.store.models import JobRow
-from frugalkit.store.store import Store
+from frugalkit.store.store import Store, resolve_id
 
 COLUMNS = [c.name for c in JobRow.__table__.columns]
 ACTIVE = ("queued", "running")
@@ -35,16 +34,11 @@ def insert_jobs(store: Store, jobs: list[dict[str, Any]]) -> None:
 
 def get_job(store: Store, job_id: str) -> dict[str, Any]:
     """By id or unique prefix."""
-    if not job_id:
-        raise InputError("give a job id")
-    query = select(JobRow).where(JobRow.id.startswith(job_id, autoescape=True)).limit(2)
+    full_id = resolve_id(store, JobRow.id, job_id, "job", "frugalkit jobs list")
     with store.session() as session:
-        rows = list(session.scalars(query))
-    if not rows:
-        raise NotFoundError(f"no job with id {job_id!r}; `frugalkit jobs list` shows them")
-    if len(rows) > 1:
-        raise InputError(f"job id prefix {job_id!r} is ambiguous; give more characters")
-    return _as_dict(rows[0])
+        row = session.get(JobRow, full_id)
+        assert row is not None
+        return _as_dict(row)
 
 
 def list_jobs(

@@ -10,9 +10,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from frugalkit.errors import ConflictError, InputError, NotFoundError
+from frugalkit.errors import ConflictError
 from frugalkit.store.models import ImpactReportRow
-from frugalkit.store.store import Store
+from frugalkit.store.store import Store, resolve_id
 
 if TYPE_CHECKING:
     from frugalkit.impact.report import ImpactReport
@@ -133,19 +133,7 @@ def list_reports(store: Store, *, limit: int = 50, name: str | None = None) -> l
 
 
 def _resolve_id(store: Store, report_id: str) -> str:
-    """Accept a full id or a unique prefix of one (as git does for commits)."""
-    if not report_id:
-        raise InputError("give a report id")
-    query = select(ImpactReportRow.id).where(
-        ImpactReportRow.id.startswith(report_id, autoescape=True)
-    )
-    with store.session() as session:
-        matches = list(session.scalars(query.limit(2)))
-    if not matches:
-        raise NotFoundError(f"no report with id {report_id!r}; `frugalkit reports list` shows them")
-    if len(matches) > 1:
-        raise InputError(f"report id prefix {report_id!r} is ambiguous; give more characters")
-    return matches[0]
+    return resolve_id(store, ImpactReportRow.id, report_id, "report", "frugalkit reports list")
 
 
 def get_report(store: Store, report_id: str) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import fcntl
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.engine import URL
@@ -214,3 +215,22 @@ def _remove(paths: list[Path]) -> None:
     """Leave nothing behind when a database this call created could not be set up."""
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+def resolve_id(store: Store, id_column: Any, wanted: str, noun: str, listing: str) -> str:
+    """The one stored id that `wanted` is, or a unique prefix of (as git does for
+    commits); NotFoundError naming the command that lists them, or InputError."""
+    from sqlalchemy import select
+
+    from frugalkit.errors import InputError, NotFoundError
+
+    if not wanted:
+        raise InputError(f"give a {noun} id")
+    query = select(id_column).where(id_column.startswith(wanted, autoescape=True)).limit(2)
+    with store.session() as session:
+        matches = list(session.scalars(query))
+    if not matches:
+        raise NotFoundError(f"no {noun} with id {wanted!r}; `{listing}` lists them")
+    if len(matches) > 1:
+        raise InputError(f"{noun} id prefix {wanted!r} is ambiguous; give more characters")
+    return str(matches[0])
