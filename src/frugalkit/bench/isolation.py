@@ -235,7 +235,7 @@ class Evaluation:
                 )
 
     def _gpu_memory_mb(self) -> float:
-        from frugalkit.measure.meters.nvml import gpu_memory_by_pid
+        from frugalkit.measure.registry import gpu_memory_by_pid
 
         pids = set(proctree.tree_pids(self.root_pid))
         return sum(b for pid, b in gpu_memory_by_pid().items() if pid in pids) / MB

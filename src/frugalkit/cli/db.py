@@ -6,7 +6,6 @@ import typer
 from rich.console import Console
 
 from frugalkit.cli.output import emit, state
-from frugalkit.store.engine import parse_url
 
 app = typer.Typer(help="Create, migrate and inspect the store.", no_args_is_help=True)
 
@@ -26,7 +25,7 @@ def upgrade(ctx: typer.Context) -> None:
 @app.command("status")
 def status(ctx: typer.Context) -> None:
     """Show the backend, the schema revision and what is stored. Changes nothing."""
-    from frugalkit.store import open_store, read_schema_state, report_totals
+    from frugalkit.store import open_store, parse_url, read_schema_state, report_totals
 
     settings = state(ctx).settings
     schema = read_schema_state(settings)

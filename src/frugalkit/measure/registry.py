@@ -86,3 +86,13 @@ def reset() -> None:
     with _lock:
         _meters.clear()
         _gpus.clear()
+
+
+def gpu_memory_by_pid() -> dict[int, int]:
+    """GPU memory in bytes per process, from the shared NVML meter; {} without one."""
+    for meter in meters("process"):
+        memory_by_pid = getattr(meter, "memory_by_pid", None)
+        if memory_by_pid is not None:
+            used: dict[int, int] = memory_by_pid()
+            return used
+    return {}

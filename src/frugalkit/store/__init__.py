@@ -1,6 +1,7 @@
 """The store: SQLite by default, PostgreSQL when FRUGALKIT_DATABASE_URL says so."""
 
 from frugalkit.store.bench import get_run, list_runs, save_run
+from frugalkit.store.engine import parse_url
 from frugalkit.store.reports import (
     delete_report,
     get_report,
@@ -27,6 +28,7 @@ __all__ = [
     "list_reports",
     "list_runs",
     "open_store",
+    "parse_url",
     "read_schema_state",
     "report_totals",
     "running_reports",

@@ -149,13 +149,3 @@ class NvmlMeter:
     def release(self) -> None:
         if self._poller:
             self._poller.release()
-
-
-def gpu_memory_by_pid() -> dict[int, int]:
-    """GPU memory per process from the shared NVML meter; {} where there is none."""
-    from frugalkit.measure import registry
-
-    for meter in registry.meters("process"):
-        if isinstance(meter, NvmlMeter):
-            return meter.memory_by_pid()
-    return {}
