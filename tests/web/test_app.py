@@ -56,7 +56,7 @@ def test_every_html_route_has_a_json_twin_with_the_same_parameters(client: TestC
         and not path.startswith("/api/")
         and not route.include_in_schema
         and path not in NO_TWIN
-        and path not in ("/vendor/plotly.min.js", "/healthz")
+        and path not in ("/vendor/plotly.min.js", "/healthz", "/favicon.ico")
     ]
     assert {p.path for p in pages} >= {"/", "/bench", "/reports", "/jobs", "/compare"}
     for page in pages:
@@ -105,3 +105,30 @@ def test_the_openapi_document_shows_the_records(client: TestClient) -> None:
     )
     run = document["paths"]["/api/bench/runs/{run_id}"]["get"]["responses"]["200"]
     assert run["content"]["application/json"]["schema"]["$ref"].endswith("/BenchRun")
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/compare", "the parameter ids is missing"),
+        ("/reports?limit=0", "limit: input should be greater than or equal to 1"),
+        ("/jobs?state=lost", "state must be one of"),
+    ],
+)
+def test_bad_parameters_on_a_page_are_a_page_in_words(
+    client: TestClient, path: str, words: str
+) -> None:
+    page = client.get(path)
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert words in page.text and 'href="/"' in page.text
+    twin = client.get("/api" + path)
+    assert twin.status_code == 422 and twin.headers["content-type"] == "application/json"
+
+
+def test_favicon_and_compressed_responses(client: TestClient) -> None:
+    assert client.get("/favicon.ico").headers["content-type"] == "image/svg+xml"
+    plotly = client.get("/vendor/plotly.min.js", headers={"accept-encoding": "gzip"})
+    assert plotly.headers["content-encoding"] == "gzip"
+    assert int(plotly.headers["content-length"]) < 1_500_000  # 4.8 MB before compression
+    page = client.get("/bench", headers={"accept-encoding": "gzip"})
+    assert page.headers.get("content-encoding") == "gzip" or len(page.content) < 1024

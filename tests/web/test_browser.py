@@ -63,6 +63,13 @@ def test_leaderboard_chart_sort_filter_and_runs(
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(live_server + "/bench/text/leaderboard")
     page.wait_for_selector("#scatter .main-svg")  # Plotly drew its SVG
+    transferred = page.evaluate(
+        "performance.getEntriesByType('navigation').concat(performance.getEntriesByType("
+        "'resource')).reduce((total, e) => total + e.transferSize, 0)"
+    )
+    print(f"leaderboard page, first load: {transferred / 1e6:.2f} MB transferred")
+    assert 0 < transferred < 1_500_000
+    assert page.locator("#scatter .modebar").count() == 0  # no tool bar, no cloud sharing
     assert page.locator("#scatter .scatterlayer .point").count() == 2
     page.screenshot(path=str(artefacts / "leaderboard.png"), full_page=True)
 

@@ -4,6 +4,10 @@ const frugalkit = (() => {
   // Okabe-Ito: distinguishable with the common colour-vision deficiencies.
   const PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"];
 
+  // No tool bar: its "share" button uploads the chart to a third-party cloud, and its ten
+  // buttons sat in the tab order inside an image; the table below each chart has the data.
+  const CHART_CONFIG = { responsive: true, displayModeBar: false, displaylogo: false, showSendToCloud: false, showEditInChartStudio: false };
+
   function sortTable(table, column, numeric) {
     const header = table.tHead.rows[0].cells[column];
     const ascending = header.getAttribute("aria-sort") !== "ascending";
@@ -72,7 +76,7 @@ const frugalkit = (() => {
       xaxis: { type: "log", title: { text: "Energy (Wh per 1,000 samples, log scale)" } },
       yaxis: { title: { text: "Accuracy (fraction correct)" }, rangemode: "tozero" },
     };
-    Plotly.newPlot(element, traces, layout, { responsive: true, displaylogo: false });
+    Plotly.newPlot(element, traces, layout, CHART_CONFIG);
     element.on("plotly_click", (event) => {
       const point = event.points.find((p) => p.customdata);
       if (point) window.location.href = `/bench/runs/${point.customdata}`;
@@ -98,7 +102,7 @@ const frugalkit = (() => {
       yaxis: { title: { text: "Energy (Wh)" } }, yaxis2: { title: { text: "Greenhouse gases (gCO2e)" } },
       showlegend: false,
     };
-    Plotly.newPlot(document.getElementById(id), traces, layout, { responsive: true, displaylogo: false });
+    Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
   }
 
   return { scatter, breakdown, sortTable, filterTable };
