@@ -120,3 +120,23 @@ def test_report_page_draws_and_exports(
     ids = f"{populated['runs'][0]['id']},{report_id}"
     page.goto(f"{live_server}/compare?ids={ids}")
     assert page.locator("h1").inner_text() == "Side by side"
+
+
+def test_the_api_explorers_work_offline(live_server: str, browser_page) -> None:  # type: ignore[no-untyped-def]
+    """FastAPI's own /docs and /redoc loaded their scripts from a CDN: blank offline."""
+    page = browser_page
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    outside: list[str] = []  # requests that reached another host (CSP blocks ReDoc's logo)
+    page.on(
+        "requestfinished",
+        lambda r: outside.append(r.url) if not r.url.startswith(live_server) else None,
+    )
+    page.goto(live_server + "/docs")
+    page.wait_for_selector(".swagger-ui .opblock", timeout=20_000)
+    assert page.locator(".swagger-ui .opblock").count() >= 5
+    page.goto(live_server + "/redoc")
+    page.wait_for_selector(".api-content h1", timeout=20_000)
+    assert "frugalkit" in page.locator(".api-content h1").first.inner_text()
+    assert errors == []
+    assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []

@@ -25,6 +25,7 @@ from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, open_store, report_totals
 from frugalkit.web import auth, bench, home, jobs, reports, views
+from frugalkit.web.docs import DOCS_POLICY, add_docs
 
 HERE = Path(__file__).parent
 # Built modules only: a page that says "not built yet" is no place to send a reader.
@@ -45,8 +46,8 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-# FastAPI's own API explorers inline their start-up script (served offline by issue 12).
-CSP_EXEMPT = ("/docs", "/redoc")
+# The API explorers inline their start-up script: they get DOCS_POLICY instead.
+DOCS_PAGES = ("/docs", "/redoc")
 
 
 def _job_workers(store: Store, settings: Settings, count: int) -> Any:
@@ -93,8 +94,8 @@ def _in_words(error: Any) -> str:
 
 async def _security_headers(request: Request, call_next: Any) -> Response:
     response: Response = await call_next(request)
-    if request.url.path not in CSP_EXEMPT:
-        response.headers.setdefault("content-security-policy", CONTENT_SECURITY_POLICY)
+    policy = DOCS_POLICY if request.url.path in DOCS_PAGES else CONTENT_SECURITY_POLICY
+    response.headers.setdefault("content-security-policy", policy)
     response.headers.setdefault("x-content-type-options", "nosniff")
     response.headers.setdefault("referrer-policy", "same-origin")
     return response
@@ -118,6 +119,8 @@ def create_app(
     store = store or open_store(settings)
     app = FastAPI(
         lifespan=_job_workers(store, settings, workers),
+        docs_url=None,
+        redoc_url=None,
         title="frugalkit",
         version=__version__,
         summary="The footprint of AI, measured: impact reports and the Frugal AI Challenge bench.",
@@ -139,6 +142,7 @@ def create_app(
     templates.env.policies["json.dumps_kwargs"] = {"default": str, "sort_keys": False}
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    add_docs(app)
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly(request: Request) -> Response:
