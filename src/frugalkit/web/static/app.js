@@ -72,7 +72,7 @@ const frugalkit = (() => {
       },
     ];
     const layout = {
-      margin: { t: 20, r: 20 }, height: 380, legend: { orientation: "h" },
+      margin: { t: 20, r: 20, l: 60, b: 90 }, height: 400, legend: { orientation: "h", y: -0.3 },
       xaxis: { type: "log", title: { text: "Energy (Wh per 1,000 samples, log scale)" } },
       yaxis: { title: { text: "Accuracy (fraction correct)" }, rangemode: "tozero" },
     };
