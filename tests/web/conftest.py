@@ -8,12 +8,18 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from frugalkit.bench import evaluate, get_task
+from frugalkit.bench.baselines import train_baseline
+from frugalkit.bench.service import record
+from frugalkit.measure import track
 from frugalkit.settings import Settings
+from frugalkit.store import open_store
 from frugalkit.web import create_app
 from tests.net import free_port
 
@@ -88,3 +94,14 @@ def artefacts(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
     folder = Path(root) / request.node.name if root else tmp_path
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+@pytest.fixture
+def stored(home: Path) -> dict[str, Any]:
+    task = get_task("text")
+    model = train_baseline(home, task, "tfidf-linear")["path"]
+    with open_store(Settings.from_env()) as store:
+        run = record(store, evaluate(task, model, repeats=1))
+    with track("a-rather-long-run-name-with-no-spaces-at-all-to-see-it-wrap", units=100) as r:
+        sum(range(100_000))
+    return {"run": run["id"], "report": r.report["id"] if r.report else ""}

@@ -4,30 +4,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from frugalkit.bench import evaluate, get_task
-from frugalkit.bench.baselines import train_baseline
-from frugalkit.bench.service import record
-from frugalkit.measure import track
-from frugalkit.settings import Settings
-from frugalkit.store import open_store
-
 pytestmark = pytest.mark.browser
 WIDTHS = [(1366, 900), (390, 844)]
-
-
-@pytest.fixture
-def stored(home: Path) -> dict[str, Any]:
-    task = get_task("text")
-    model = train_baseline(home, task, "tfidf-linear")["path"]
-    with open_store(Settings.from_env()) as store:
-        run = record(store, evaluate(task, model, repeats=1))
-    with track("a-rather-long-run-name-with-no-spaces-at-all-to-see-it-wrap", units=100) as r:
-        sum(range(100_000))
-    return {"run": run["id"], "report": r.report["id"] if r.report else ""}
 
 
 def test_no_page_scrolls_sideways(  # type: ignore[no-untyped-def]
