@@ -119,10 +119,49 @@ def test_allocation_is_linear_in_time_and_share() -> None:
 
 def test_equivalents_use_their_sources() -> None:
     eq = {e["key"]: e for e in equivalents(ghg_g=488.0, energy_kwh=0.038, water_l=0.25)}
-    assert eq["car_km"]["text"] == "2 km by car"
-    assert eq["phone_charges"]["text"] == "2 phone charges"
-    assert eq["water_glasses"]["text"] == "1 glass of water"
-    assert "EPA" in eq["car_km"]["source"]
+    assert eq["ghg"]["text"] == "2 km by car"
+    assert eq["energy"]["text"] == "2 phone charges"
+    assert eq["water"]["text"] == "1 glass of water"
+    assert "EPA" in eq["ghg"]["source"]
+
+
+@pytest.mark.parametrize(
+    ("indicator", "amount", "text"),
+    [
+        ("energy", 2.1e-5 * 19, "0.14 seconds of a 10 W LED bulb"),  # was '2.1e-05 phone charges'
+        ("energy", 2e-8, "0.0072 milliseconds of a 10 W LED bulb"),  # below every step
+        ("energy", 50.0, "2.6 phone charges"),
+        ("ghg", 9e-8 * 244, "0.09 millimetres by car"),  # was '9e-08 km by car'
+        ("ghg", 2.44, "10 metres by car"),
+        ("water", 0.001, "0.2 teaspoons of water"),
+        ("water", 0.0002, "4 drops of water"),
+    ],
+)
+def test_each_equivalent_lands_in_a_readable_range(
+    indicator: str, amount: float, text: str
+) -> None:
+    from frugalkit.impact.equivalents import everyday
+
+    assert everyday(indicator, amount)["text"] == text
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "band", "text"),
+    [
+        (0.000434, "Wh", None, "434 µWh"),
+        (0.000434, "Wh", (0.000217, 0.000651), "430 µWh"),  # ±50 %: two figures
+        (2.51e-08, "Wh", None, "25.1 nWh"),  # was '2.51e-08' and wrapped inside the token
+        (999.6, "Wh", None, "1.00 kWh"),
+        (3.0, "L", (0.0, 6.0), "3 L"),  # ±100 %: one figure
+        (0.0, "gCO2e", None, "0 gCO2e"),
+    ],
+)
+def test_one_way_to_write_a_figure(
+    value: float, unit: str, band: tuple[float, float] | None, text: str
+) -> None:
+    from frugalkit.impact.display import quantity
+
+    assert quantity(value, unit, *(band or (None, None))) == text
 
 
 @pytest.mark.parametrize("content", [None, "{not json", "[1, 2]"])

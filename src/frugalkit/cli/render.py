@@ -8,21 +8,12 @@ from rich.console import Console
 from rich.table import Table
 
 from frugalkit.impact import equivalents
+from frugalkit.impact.display import quantity
 
 
 def scaled(value: float, unit: str) -> str:
-    """3 significant digits with a metric prefix: 0.00243 Wh -> '2.43 mWh'."""
-    for factor, prefix in (
-        (1e3, "k"),
-        (1.0, ""),
-        (1e-3, "m"),
-        (1e-6, "µ"),
-        (1e-9, "n"),
-        (1e-12, "p"),
-    ):
-        if abs(value) >= factor:
-            return f"{value / factor:.3g} {prefix}{unit}"
-    return f"0 {unit}" if value == 0 else f"{value:.3g} {unit}"
+    """3 significant digits with a metric prefix: 0.00243 Wh -> '2.43 mWh' (the web's too)."""
+    return quantity(value, unit)
 
 
 def summary(console: Console, report: dict[str, Any]) -> None:
@@ -51,19 +42,19 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         "energy",
         scaled(energy["facility_kwh"] * 1000, "Wh"),
         f"{scaled(energy['low_kwh'] * 1000, 'Wh')} to {scaled(energy['high_kwh'] * 1000, 'Wh')}",
-        eq["phone_charges"],
+        eq["energy"],
     )
     table.add_row(
         "greenhouse gases",
         scaled(ghg["location_based_g"], "gCO2e"),
         f"{scaled(ghg['low_g'], 'g')} to {scaled(ghg['high_g'], 'g')}",
-        eq["car_km"],
+        eq["ghg"],
     )
     table.add_row(
         "water",
         scaled(water["total_l"], "L"),
         f"on-site {scaled(water['onsite_l'], 'L')}",
-        eq["water_glasses"],
+        eq["water"],
     )
     table.add_row(
         "embodied",

@@ -1,63 +1,117 @@
-"""Plain-language equivalents, so that a figure means something to everyone."""
+"""Plain-language equivalents, so that a figure means something to everyone.
+
+Each indicator has a ladder of everyday quantities from the same sourced factor (a car's
+km, metres and millimetres; a 10 W LED bulb's hours, minutes, seconds and milliseconds;
+glasses, teaspoons and drops of water); the one chosen is the most familiar whose count
+lands between 0.1 and 1,000.
+"""
 
 from __future__ import annotations
 
 from frugalkit.impact.data import field
+from frugalkit.impact.display import rounded
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+LOWEST, HIGHEST = 0.1, 1000.0
 
-def equivalents(*, ghg_g: float, energy_kwh: float, water_l: float) -> list[dict[str, Any]]:
-    """Each equivalent with its value, a sentence fragment and its source.
 
-    >>> [e["text"] for e in equivalents(ghg_g=244.0, energy_kwh=0.019, water_l=0.5)][:3]
-    ['1 km by car', '1 phone charge', '2 glasses of water']
-    """
+def _ladders() -> dict[str, list[tuple[float, str, str, str]]]:
+    """Per indicator: (count per unit of the indicator, one, many, source), most familiar
+    first. Indicators in gCO2e, Wh and L."""
     car = field("equivalents", "car_km")
     phone = field("equivalents", "phone_charges")
-    glass = field("equivalents", "water_glasses")
     bulb = field("equivalents", "led_bulb_hours")
-    rows = [
-        ("car_km", ghg_g / float(car["ghg_g_per_km"]), "km by car", "km by car", car),
-        (
-            "phone_charges",
-            energy_kwh / float(phone["energy_kwh_per_charge"]),
-            "phone charge",
-            "phone charges",
-            phone,
-        ),
-        (
-            "water_glasses",
-            water_l / float(glass["water_l_per_glass"]),
-            "glass of water",
-            "glasses of water",
-            glass,
-        ),
-        (
-            "led_bulb_hours",
-            energy_kwh * 1000.0 / float(bulb["power_w"]),
-            "hour of a 10 W LED bulb",
-            "hours of a 10 W LED bulb",
-            bulb,
-        ),
-    ]
+    glass = field("equivalents", "water_glasses")
+    spoon = field("equivalents", "teaspoons")
+    drop = field("equivalents", "drops")
+    per_km = 1 / float(car["ghg_g_per_km"])
+    per_charge = 1 / (float(phone["energy_kwh_per_charge"]) * 1000)
+    bulb_h = 1 / float(bulb["power_w"])
+    return {
+        "ghg": [
+            (per_km, "km by car", "km by car", car["source"]),
+            (per_km * 1e3, "metre by car", "metres by car", car["source"]),
+            (per_km * 1e6, "millimetre by car", "millimetres by car", car["source"]),
+        ],
+        "energy": [
+            (per_charge, "phone charge", "phone charges", phone["source"]),
+            (bulb_h, "hour of a 10 W LED bulb", "hours of a 10 W LED bulb", bulb["source"]),
+            (
+                bulb_h * 60,
+                "minute of a 10 W LED bulb",
+                "minutes of a 10 W LED bulb",
+                bulb["source"],
+            ),
+            (
+                bulb_h * 3600,
+                "second of a 10 W LED bulb",
+                "seconds of a 10 W LED bulb",
+                bulb["source"],
+            ),
+            (
+                bulb_h * 3.6e6,
+                "millisecond of a 10 W LED bulb",
+                "milliseconds of a 10 W LED bulb",
+                bulb["source"],
+            ),
+        ],
+        "water": [
+            (
+                1 / float(glass["water_l_per_glass"]),
+                "glass of water",
+                "glasses of water",
+                glass["source"],
+            ),
+            (
+                1 / float(spoon["water_l_per_teaspoon"]),
+                "teaspoon of water",
+                "teaspoons of water",
+                spoon["source"],
+            ),
+            (
+                1 / float(drop["water_l_per_drop"]),
+                "drop of water",
+                "drops of water",
+                drop["source"],
+            ),
+        ],
+    }
+
+
+def everyday(indicator: str, amount: float) -> dict[str, Any]:
+    """The equivalent of `amount` (gCO2e, Wh or L) on its indicator's ladder.
+
+    >>> everyday("energy", 0.0005)["text"]
+    '0.18 seconds of a 10 W LED bulb'
+    """
+    ladder = _ladders()[indicator]
+    chosen = next(
+        (step for step in ladder if LOWEST <= amount * step[0] <= HIGHEST),
+        ladder[0] if amount * ladder[0][0] > HIGHEST else ladder[-1],
+    )
+    count = amount * chosen[0]
+    shown = rounded(count, 2) if count else "0"
+    if "." in shown:  # 2 significant figures, without trailing zeros: '2', '0.09', '1.5'
+        shown = shown.rstrip("0").rstrip(".")
+    return {
+        "key": indicator,
+        "value": count,
+        "text": f"{shown} {chosen[1] if shown == '1' else chosen[2]}",
+        "source": str(chosen[3]),
+    }
+
+
+def equivalents(*, ghg_g: float, energy_kwh: float, water_l: float) -> list[dict[str, Any]]:
+    """The everyday equivalent of each indicator, with its source: GHG, energy, water.
+
+    >>> [e["text"] for e in equivalents(ghg_g=244.0, energy_kwh=0.019, water_l=0.5)]
+    ['1 km by car', '1 phone charge', '2 glasses of water']
+    """
     return [
-        {
-            "key": key,
-            "value": value,
-            "text": f"{_fmt(value)} {one if _fmt(value) == '1' else many}",
-            "source": str(source["source"]),
-        }
-        for key, value, one, many, source in rows
+        everyday("ghg", ghg_g),
+        everyday("energy", energy_kwh * 1000),
+        everyday("water", water_l),
     ]
-
-
-def _fmt(value: float) -> str:
-    """Short, readable numbers: 0.00042, 3.1, 1,234."""
-    if value >= 100:
-        return f"{value:,.0f}"
-    if value >= 1:
-        return f"{value:.3g}"
-    return f"{value:.2g}" if value > 0 else "0"

@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frugalkit._version import __version__
 from frugalkit.errors import FrugalkitError, InputError, NotFoundError
+from frugalkit.impact.display import MAX_DIGITS, NO_VALUE, quantity, rounded
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, open_store, report_totals
@@ -83,6 +84,19 @@ def _job_workers(store: Store, settings: Settings, count: int) -> Any:
     return lifespan
 
 
+def figure(
+    value: float | None,
+    unit: str | None = None,
+    low: float | None = None,
+    high: float | None = None,
+) -> str:
+    """A figure as the site writes it: with a unit, a metric prefix and the digits its band
+    allows ('434 µWh'); without one, 3 significant figures and never an exponent."""
+    if value is None or unit is None:
+        return NO_VALUE if value is None else rounded(value, MAX_DIGITS)
+    return quantity(value, unit, low, high)
+
+
 def _in_words(error: Any) -> str:
     """'limit: must be greater than or equal to 1' from one of FastAPI's validation errors."""
     where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "the address"
@@ -138,6 +152,7 @@ def create_app(
     app.state.fresh_store = fresh_store
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(navigation=NAVIGATION, version=__version__)
+    templates.env.filters["figure"] = figure
     # `|tojson` escapes <, >, & and ' so that data can never close its <script> element.
     templates.env.policies["json.dumps_kwargs"] = {"default": str, "sort_keys": False}
     app.state.templates = templates

@@ -62,7 +62,7 @@ const frugalkit = (() => {
         type: "scatter", mode: "markers", name: "submissions",
         x: entries.map((e) => e.energy_wh_per_1000), y: entries.map((e) => e.accuracy),
         customdata: entries.map((e) => e.id), text: entries.map((e) => plain(e.submission.split("/").pop())),
-        hovertemplate: "%{text}<br>accuracy %{y:.3f}<br>%{x:.3g} Wh per 1,000 samples<extra></extra>",
+        hovertemplate: "%{text}<br>accuracy %{y:.3f}<br>%{x:.3s}Wh per 1,000 samples<extra></extra>",
         marker: { size: 11, color: PALETTE[0], symbol: entries.map((e) => (e.pareto ? "diamond" : "circle")) },
       },
       {
@@ -73,7 +73,8 @@ const frugalkit = (() => {
     ];
     const layout = {
       margin: { t: 20, r: 20, l: 60, b: 90 }, height: 400, legend: { orientation: "h", y: -0.3 },
-      xaxis: { type: "log", title: { text: "Energy (Wh per 1,000 samples, log scale)" } },
+      // One tick a decade, with the site's metric prefixes: "100µWh", "1mWh".
+      xaxis: { type: "log", dtick: 1, exponentformat: "SI", ticksuffix: "Wh", title: { text: "Energy per 1,000 samples (log scale)" } },
       yaxis: { title: { text: "Accuracy (fraction correct)" }, rangemode: "tozero" },
     };
     Plotly.newPlot(element, traces, layout, CHART_CONFIG);
@@ -99,7 +100,8 @@ const frugalkit = (() => {
     ];
     const layout = {
       grid: { rows: 1, columns: 2, pattern: "independent" }, height: 320, margin: { t: 30 },
-      yaxis: { title: { text: "Energy (Wh)" } }, yaxis2: { title: { text: "Greenhouse gases (gCO2e)" } },
+      yaxis: { title: { text: "Energy" }, exponentformat: "SI", ticksuffix: "Wh" },
+      yaxis2: { title: { text: "Greenhouse gases" }, exponentformat: "SI", ticksuffix: "g" },
       showlegend: false,
     };
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
