@@ -260,3 +260,17 @@ def test_hosted_submission_answers_the_challenge_routes(settings, tmp_path: Path
         answer = client.post("/text", json=body).json()
         assert {"accuracy", "energy_consumed_wh", "emissions_data", "api_route"} <= set(answer)
     app.state.store.close()
+
+
+def test_the_leaderboard_as_csv_takes_the_page_filters(
+    client: TestClient, stored: dict[str, Any]
+) -> None:
+    import csv
+    import io
+
+    response = client.get("/api/bench/text/leaderboard.csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert [r["rank"] for r in rows] == ["1", "2"] and "energy_wh_per_1000" in rows[0]
+    one = client.get("/api/bench/text/leaderboard.csv?kind=joblib").text
+    assert len(one.strip().splitlines()) == 1  # the header only: both runs are python

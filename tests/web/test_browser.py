@@ -82,10 +82,18 @@ def test_leaderboard_chart_sort_filter_and_runs(
     values = [float(v) for v in rows.evaluate_all("rs => rs.map(r => r.cells[3].dataset.value)")]
     assert values == sorted(values, reverse=True)
 
-    page.get_by_label("Submission kind").select_option("joblib")
-    assert rows.evaluate_all("rs => rs.filter(r => !r.hidden).length") == 1
+    # Filters go to the server: the rows, the count, the chart and the address follow.
+    page.get_by_label("Submission kind").select_option(label="joblib (1)")
+    page.wait_for_url("**kind=joblib**")
+    page.wait_for_selector("#scatter .main-svg")
+    assert rows.count() == 1 and page.locator("#entry-count").inner_text() == "1"
+    assert page.locator("#scatter .scatterlayer .point").count() == 1
     page.get_by_label("Submission kind").select_option("")
-    assert rows.evaluate_all("rs => rs.filter(r => !r.hidden).length") == 2
+    page.wait_for_url("**kind=&**")
+    assert rows.count() == 2
+    assert "Demonstration data" in page.locator("main").inner_text()
+    page.get_by_text("How ranking works").click()
+    assert "most frugal band" in page.locator("details.explain").inner_text()
 
     page.locator("#leaderboard tbody tr a").first.click()
     page.wait_for_url("**/bench/runs/*")

@@ -57,3 +57,34 @@ def board(
         "entries": leaderboard(measured, points_per_decade),
         "reported": reported,
     }
+
+
+LEADERBOARD_COLUMNS = (
+    "rank",
+    "composite_score",
+    "submission",
+    "kind",
+    "accuracy",
+    "mean_iou",
+    "energy_wh_per_1000",
+    "ghg_g_per_1000",
+    "stars",
+    "pareto",
+    "energy_method",
+    "hardware",
+    "id",
+)
+
+
+def board_csv(entries: list[dict[str, Any]]) -> str:
+    """Ranked entries as CSV (units in the column names: Wh and gCO2e per 1,000 samples)."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.DictWriter(
+        out, fieldnames=LEADERBOARD_COLUMNS, extrasaction="ignore", lineterminator="\n"
+    )
+    writer.writeheader()
+    writer.writerows(entries)
+    return out.getvalue()

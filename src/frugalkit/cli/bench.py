@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -18,20 +16,6 @@ from frugalkit.cli.output import emit, opened_store, state, sync_store
 app = typer.Typer(
     help="Evaluate models on accuracy and energy (Frugal AI Challenge tasks).", no_args_is_help=True
 )
-LEADERBOARD_COLUMNS = [
-    "rank",
-    "composite_score",
-    "submission",
-    "kind",
-    "accuracy",
-    "energy_wh_per_1000",
-    "ghg_g_per_1000",
-    "stars",
-    "pareto",
-    "energy_method",
-    "hardware",
-    "id",
-]
 
 
 @app.command("tasks")
@@ -141,18 +125,13 @@ def leaderboard(
     """Rank the latest run of each submission on accuracy and energy, on one test set."""
     from frugalkit.bench import get_task
     from frugalkit.bench.service import board as board_of
+    from frugalkit.bench.service import board_csv
 
     with opened_store(ctx) as store:
         ranked = board_of(store, get_task(task), test_set, points_per_decade, include_reported)
     board = ranked["entries"]
     if as_csv:
-        out = io.StringIO()
-        writer = csv.DictWriter(
-            out, fieldnames=LEADERBOARD_COLUMNS, extrasaction="ignore", lineterminator="\n"
-        )
-        writer.writeheader()
-        writer.writerows(board)
-        sys.stdout.write(out.getvalue())
+        sys.stdout.write(board_csv(board))
         return
     emit(ctx, ranked, lambda console: render_leaderboard(console, ranked))
 

@@ -13,8 +13,9 @@ from pydantic import BaseModel, Field
 
 from frugalkit.bench import TASKS
 from frugalkit.bench.records import BenchRun, Leaderboard
+from frugalkit.bench.service import board_csv
 from frugalkit.web import views
-from frugalkit.web.auth import Writer, readable
+from frugalkit.web.auth import Reader, Writer, readable
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/bench", "Bench")
@@ -106,6 +107,39 @@ def build_router() -> APIRouter:
         summary="A task's leaderboard (twin of /bench/{task}/leaderboard)",
         response_model=Leaderboard,
     )
+
+    @router.get(
+        "/api/bench/{task}/leaderboard.csv",
+        summary="A task's leaderboard as CSV (the page's filters apply)",
+        response_class=Response,
+    )
+    def leaderboard_csv(
+        request: Request,
+        task: str,
+        _: Reader,
+        kind: str | None = None,
+        method: str | None = None,
+        hardware: str | None = None,
+        test_set: str | None = None,
+        include_reported: bool = False,
+    ) -> Response:
+        state = request.app.state
+        data = views.leaderboard_page(
+            state.store,
+            state.leaderboards,
+            task,
+            limit=1000,
+            kind=kind,
+            method=method,
+            hardware=hardware,
+            test_set=test_set,
+            include_reported=include_reported,
+        )
+        return Response(
+            board_csv(data["entries"]),
+            media_type="text/csv",
+            headers={"content-disposition": f'attachment; filename="{task}-leaderboard.csv"'},
+        )
 
     @router.post(
         "/api/bench/runs", status_code=202, summary="Queue the evaluation of an HTTP submission"

@@ -13,6 +13,8 @@ from frugalkit.impact import equivalents
 from frugalkit.store import Store, get_report, get_run, list_reports, list_runs, report_totals
 from frugalkit.store.bench import runs_version
 
+# Leaderboard filters: query parameter -> entry field.
+FILTER_FIELDS = (("kind", "kind"), ("method", "energy_method"), ("hardware", "hardware"))
 REPORT_FIELDS = ("id", "name", "phase", "status", "started_at", "duration_s")
 
 
@@ -145,10 +147,25 @@ def leaderboard_page(
         "offset": offset,
         "limit": limit,
         "filters": {
-            "kind": sorted({e["kind"] for e in entries}),
-            "method": sorted({e["energy_method"] for e in entries}),
-            "hardware": sorted({e["hardware"] for e in entries}),
+            key: [
+                {"value": value, "count": sum(e[field] == value for e in entries)}
+                for value in sorted({e[field] for e in entries})
+            ]
+            for key, field in (
+                ("kind", "kind"),
+                ("method", "energy_method"),
+                ("hardware", "hardware"),
+            )
         },
+        "chosen": {"kind": kind, "method": method, "hardware": hardware},
+        "intensities_g_per_kwh": sorted(
+            {
+                round(e["ghg_g_per_1000"] / e["energy_wh_per_1000"] * 1000, 1)
+                for e in rows
+                if e["energy_wh_per_1000"]
+            }
+        ),
+        "demonstration": bool(ranked["test_set"] and ranked["test_set"].startswith("frugalkit/")),
         "entries": rows[offset : offset + limit],
     }
 

@@ -23,14 +23,6 @@ const frugalkit = (() => {
     for (const row of rows) table.tBodies[0].appendChild(row);
   }
 
-  function filterTable(table, form) {
-    const wanted = {};
-    for (const select of form.querySelectorAll("select[data-filter]")) wanted[select.dataset.filter] = select.value;
-    for (const row of table.tBodies[0].rows) {
-      row.hidden = Object.entries(wanted).some(([key, value]) => value && row.dataset[key] !== value);
-    }
-  }
-
   // Text shown inside a chart: Plotly reads a few HTML tags in it, so none may come from data.
   const plain = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
@@ -48,8 +40,9 @@ const frugalkit = (() => {
         const column = button.closest("th").cellIndex;
         button.addEventListener("click", () => sortTable(table, column, button.dataset.sort === "n"));
       });
+      // The server filters (so the count, the chart and the address follow): submit on change.
       const form = document.querySelector("form.filters:not(.test-set)");
-      if (form) form.addEventListener("change", () => filterTable(table, form));
+      if (form) form.addEventListener("change", () => form.submit());
     }
   });
 
@@ -107,5 +100,5 @@ const frugalkit = (() => {
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
   }
 
-  return { scatter, breakdown, sortTable, filterTable };
+  return { scatter, breakdown, sortTable };
 })();
