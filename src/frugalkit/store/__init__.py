@@ -9,6 +9,7 @@ from frugalkit.store.reports import (
     report_totals,
     running_reports,
     save_reports,
+    search_reports,
 )
 from frugalkit.store.store import (
     SchemaState,
@@ -35,5 +36,6 @@ __all__ = [
     "save_reports",
     "save_run",
     "schema_state",
+    "search_reports",
     "upgrade",
 ]

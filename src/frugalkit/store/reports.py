@@ -10,7 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from frugalkit.errors import ConflictError
+from frugalkit.errors import ConflictError, InputError
 from frugalkit.store.models import ImpactReportRow
 from frugalkit.store.store import Store, resolve_id
 
@@ -130,6 +130,51 @@ def list_reports(store: Store, *, limit: int = 50, name: str | None = None) -> l
         query = query.where(ImpactReportRow.name == name)
     with store.session() as session:
         return [dict(payload) for payload in session.scalars(query.limit(limit))]
+
+
+REPORT_SORTS: dict[str, Any] = {
+    "newest": ImpactReportRow.started_at.desc(),
+    "oldest": ImpactReportRow.started_at.asc(),
+    "energy": ImpactReportRow.energy_kwh.desc(),
+    "ghg": ImpactReportRow.ghg_g.desc(),
+    "name": ImpactReportRow.name.asc(),
+}
+
+
+def search_reports(
+    store: Store,
+    *,
+    limit: int = 50,
+    offset: int = 0,
+    text: str | None = None,
+    status: str | None = None,
+    phase: str | None = None,
+    zone: str | None = None,
+    hide_names: Iterable[str] = (),
+    sort: str = "newest",
+) -> tuple[list[dict[str, Any]], int]:
+    """One page of reports matching the filters, and how many match in all."""
+    conditions = []
+    if text:
+        conditions.append(ImpactReportRow.name.contains(text, autoescape=True))
+    if status:
+        conditions.append(ImpactReportRow.status == status)
+    if phase:
+        conditions.append(ImpactReportRow.phase == phase)
+    if zone:
+        conditions.append(ImpactReportRow.payload["ghg"]["zone"].as_string() == zone)
+    hidden = list(hide_names)
+    if hidden:
+        conditions.append(ImpactReportRow.name.not_in(hidden))
+    order = REPORT_SORTS.get(sort)
+    if order is None:
+        raise InputError(f"sort must be one of {', '.join(REPORT_SORTS)} (got {sort!r})")
+    query = select(ImpactReportRow.payload).where(*conditions).order_by(order, ImpactReportRow.id)
+    count = select(func.count(ImpactReportRow.id)).where(*conditions)
+    with store.session() as session:
+        total = int(session.execute(count).scalar_one())
+        rows = [dict(p) for p in session.scalars(query.offset(offset).limit(limit))]
+    return rows, total
 
 
 def _resolve_id(store: Store, report_id: str) -> str:

@@ -31,9 +31,19 @@ def build_router() -> APIRouter:
 
     @twin(router, "/reports", "reports.html", active="/reports", summary="Reports, newest first")
     def reports(
-        request: Request, limit: Annotated[int, Query(ge=1, le=1000)] = 200
+        request: Request,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+        q: str | None = None,
+        status: str | None = None,
+        phase: str | None = None,
+        zone: str | None = None,
+        sort: str = "newest",
+        bench: bool = False,
     ) -> dict[str, Any]:
-        return views.reports_page(request.app.state.fresh_store(), limit)
+        return views.reports_page(
+            request.app.state.fresh_store(), limit, offset, q, status, phase, zone, sort, bench
+        )
 
     @twin(
         router,

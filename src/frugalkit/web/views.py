@@ -10,12 +10,20 @@ from frugalkit.bench.scoring import POINTS_PER_DECADE
 from frugalkit.bench.service import board
 from frugalkit.errors import InputError
 from frugalkit.impact import equivalents
-from frugalkit.store import Store, get_report, get_run, list_reports, list_runs, report_totals
+from frugalkit.store import (
+    Store,
+    get_report,
+    get_run,
+    list_reports,
+    list_runs,
+    report_totals,
+    search_reports,
+)
 from frugalkit.store.bench import runs_version
 
 # Leaderboard filters: query parameter -> entry field.
 FILTER_FIELDS = (("kind", "kind"), ("method", "energy_method"), ("hardware", "hardware"))
-REPORT_FIELDS = ("id", "name", "phase", "status", "started_at", "duration_s")
+REPORT_FIELDS = ("id", "name", "phase", "status", "exit_code", "started_at", "duration_s")
 
 
 def report_summary(report: dict[str, Any]) -> dict[str, Any]:
@@ -176,10 +184,52 @@ def run_page(store: Store, run_id: str) -> dict[str, Any]:
     return {**run, "labels": list(task.labels), "task_title": task.title}
 
 
-def reports_page(store: Store, limit: int = 200) -> dict[str, Any]:
-    if not 1 <= limit <= 1000:
-        raise InputError("limit must be 1 to 1000")
-    return {"reports": [report_summary(r) for r in list_reports(store, limit=limit)]}
+def reports_page(
+    store: Store,
+    limit: int = 50,
+    offset: int = 0,
+    q: str | None = None,
+    status: str | None = None,
+    phase: str | None = None,
+    zone: str | None = None,
+    sort: str = "newest",
+    bench: bool = False,
+) -> dict[str, Any]:
+    """A page of reports; the bench's own load and inference reports are hidden unless
+    `bench` (they belong to runs, which the leaderboards show)."""
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise InputError("limit must be 1 to 1000 and offset >= 0")
+    internals = [f"{t}:{part}" for t in TASKS for part in ("load", "inference")]
+    found, total = search_reports(
+        store,
+        limit=limit,
+        offset=offset,
+        text=q,
+        status=status,
+        phase=phase,
+        zone=zone.upper() if zone else None,
+        hide_names=() if bench else internals,
+        sort=sort,
+    )
+    return {
+        "reports": [report_summary(r) for r in found],
+        "total": total,
+        "offset": offset,
+        "limit": limit,
+        "query": {
+            "q": q or "",
+            "status": status or "",
+            "phase": phase or "",
+            "zone": zone or "",
+            "sort": sort,
+            "bench": bench,
+        },
+        "choices": {
+            "status": ["running", "completed", "failed", "interrupted"],
+            "phase": ["training", "inference", "evaluation", "service", "other"],
+            "sort": ["newest", "oldest", "energy", "ghg", "name"],
+        },
+    }
 
 
 def report_page(store: Store, report_id: str) -> dict[str, Any]:
