@@ -76,10 +76,10 @@ def test_leaderboard_chart_sort_filter_and_runs(
     rows = page.locator("#leaderboard tbody tr")
     energy_header = page.get_by_role("button", name="Energy (Wh / 1,000)")
     energy_header.click()
-    values = [float(v) for v in rows.evaluate_all("rs => rs.map(r => r.cells[3].dataset.value)")]
+    values = [float(v) for v in rows.evaluate_all("rs => rs.map(r => r.cells[4].dataset.value)")]
     assert values == sorted(values)
     energy_header.press("Enter")  # keyboard too: a second press sorts descending
-    values = [float(v) for v in rows.evaluate_all("rs => rs.map(r => r.cells[3].dataset.value)")]
+    values = [float(v) for v in rows.evaluate_all("rs => rs.map(r => r.cells[4].dataset.value)")]
     assert values == sorted(values, reverse=True)
 
     # Filters go to the server: the rows, the count, the chart and the address follow.
@@ -149,3 +149,24 @@ def test_the_api_explorers_work_offline(live_server: str, browser_page) -> None:
     assert "frugalkit" in page.locator(".api-content h1").first.inner_text()
     assert errors == []
     assert [u for u in outside if not u.startswith(("data:", "blob:"))] == []
+
+
+def test_compare_from_the_check_boxes(  # type: ignore[no-untyped-def]
+    populated, live_server: str, browser_page, artefacts: Path
+) -> None:
+    page = browser_page
+    page.goto(live_server + "/bench/text/leaderboard")
+    boxes = page.locator("#leaderboard tbody input[type=checkbox]")
+    assert boxes.count() == 2
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.get_by_role("button", name="Compare selected").click()
+    page.wait_for_url("**/compare?ids=*&ids=*")
+    page.wait_for_selector("#compare-chart .main-svg")
+    table = page.locator("table.compare")
+    headers = table.locator("thead th").all_inner_texts()[1:]
+    assert len(headers) == 2 and all(h and len(h) != 8 for h in headers)  # names, not hex ids
+    rows = table.locator("tbody th").all_inner_texts()
+    assert {"Accuracy", "Grid intensity", "Hardware", "Energy method"} <= set(rows)
+    assert "\u00d7" in table.inner_text()  # ratios to the first column (a times sign)
+    page.screenshot(path=str(artefacts / "compare.png"), full_page=True)

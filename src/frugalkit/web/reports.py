@@ -57,8 +57,9 @@ def build_router() -> APIRouter:
         return views.report_page(request.app.state.fresh_store(), report_id)
 
     @twin(router, "/compare", "compare.html", active="", summary="2 to 5 runs or reports")
-    def compare(request: Request, ids: str) -> dict[str, Any]:
-        return views.compare_page(request.app.state.fresh_store(), [i for i in ids.split(",") if i])
+    def compare(request: Request, ids: Annotated[list[str], Query()]) -> dict[str, Any]:
+        """`ids=a,b` or `ids=a&ids=b` (the check boxes of a list)."""
+        return views.compare_page(request.app.state.fresh_store(), ids)
 
     @router.get(
         "/api/reports/{report_id}/export",

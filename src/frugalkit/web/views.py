@@ -242,16 +242,87 @@ def report_page(store: Store, report_id: str) -> dict[str, Any]:
     return {"report": report, "equivalents": eq}
 
 
+# The rows of a comparison: (key, words, unit or None for text).
+COMPARE_ROWS = (
+    ("kind", "What", None),
+    ("status", "Status", None),
+    ("accuracy", "Accuracy", ""),
+    ("energy_wh", "Energy (runs: per 1,000 samples)", "Wh"),
+    ("ghg_g", "Greenhouse gases (runs: per 1,000 samples)", "gCO2e"),
+    ("water_l", "Water", "L"),
+    ("zone", "Grid zone", None),
+    ("intensity_g_per_kwh", "Grid intensity", "gCO2e/kWh"),
+    ("duration_s", "Measured time", "s"),
+    ("hardware", "Hardware", None),
+    ("method", "Energy method", None),
+)
+METHOD_WORDS = {"counter": "measured", "estimate": "estimated", "reported": "reported"}
+
+
+def _compared_run(run: dict[str, Any]) -> dict[str, Any]:
+    payload = run["payload"] or {}
+    energy, ghg = run["energy_wh_per_1000"], run["ghg_g_per_1000"]
+    return {
+        "id": run["id"],
+        "href": f"/bench/runs/{run['id']}",
+        "name": run["description"] or run["submission"].rsplit("/", 1)[-1],
+        "kind": f"bench run, {run['task']}",
+        "status": run["status"],
+        "accuracy": run["accuracy"],
+        "energy_wh": energy,
+        "ghg_g": ghg,
+        "water_l": None,
+        "zone": payload.get("zone"),
+        "intensity_g_per_kwh": ghg / energy * 1000 if energy and ghg is not None else None,
+        "duration_s": (payload.get("timing") or {}).get("measured_s"),
+        "hardware": run["hardware"],
+        "method": METHOD_WORDS.get(run["energy_method"], run["energy_method"]),
+    }
+
+
+def _compared_report(report: dict[str, Any]) -> dict[str, Any]:
+    kinds = sorted({m["kind"] for m in report["methods"]})
+    return {
+        "id": report["id"],
+        "href": f"/reports/{report['id']}",
+        "name": report["name"],
+        "kind": f"report, {report['phase']}",
+        "status": report["status"],
+        "accuracy": None,
+        "energy_wh": report["energy"]["facility_kwh"] * 1000,
+        "ghg_g": report["ghg"]["location_based_g"],
+        "water_l": report["water"]["total_l"],
+        "zone": f"{report['ghg']['zone_name']} ({report['ghg']['zone']})",
+        "intensity_g_per_kwh": report["ghg"]["intensity_g_per_kwh"],
+        "duration_s": report["duration_s"],
+        "hardware": f"{report['host']['logical_cpus']} x {report['host']['cpu_model']}",
+        "method": " and ".join(METHOD_WORDS.get(k, k) for k in kinds),
+    }
+
+
 def compare_page(store: Store, ids: list[str]) -> dict[str, Any]:
-    """Two to five runs or reports side by side (each id is tried as a run, then a report)."""
+    """Two to five runs or reports side by side (each id is tried as a run, then a report),
+    headed by their names, each figure also as a ratio to the first column's."""
     from frugalkit.errors import NotFoundError
 
-    if not 2 <= len(ids) <= 5:
-        raise InputError("compare takes 2 to 5 ids, comma-separated")
+    wanted = [i for part in ids for i in part.split(",") if i]
+    if not 2 <= len(wanted) <= 5:
+        raise InputError("compare takes 2 to 5 ids: tick them on a leaderboard or the reports")
     items = []
-    for item_id in ids:
+    for item_id in wanted:
         try:
-            items.append({"type": "run", **run_summary(get_run(store, item_id))})
+            items.append(_compared_run(get_run(store, item_id)))
         except NotFoundError:
-            items.append({"type": "report", **report_summary(get_report(store, item_id))})
-    return {"items": items}
+            items.append(_compared_report(get_report(store, item_id)))
+    rows = []
+    for key, words, unit in COMPARE_ROWS:
+        values = [item[key] for item in items]
+        if all(v is None for v in values):
+            continue
+        first = values[0]
+        ratios = [
+            v / first if unit is not None and isinstance(v, int | float) and first else None
+            for v in values
+        ]
+        rows.append({"key": key, "words": words, "unit": unit, "values": values, "ratios": ratios})
+    return {"items": items, "rows": rows}

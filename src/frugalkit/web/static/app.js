@@ -34,6 +34,7 @@ const frugalkit = (() => {
       const data = JSON.parse(pageData.textContent);
       if (pageData.dataset.chart === "scatter") scatter(pageData.dataset.target, data);
       if (pageData.dataset.chart === "breakdown") breakdown(pageData.dataset.target, data.report);
+      if (pageData.dataset.chart === "bars") bars(pageData.dataset.target, data.items);
     }
     for (const table of document.querySelectorAll("table.sortable")) {
       table.tHead.querySelectorAll("button[data-sort]").forEach((button) => {
@@ -100,5 +101,18 @@ const frugalkit = (() => {
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
   }
 
-  return { scatter, breakdown, sortTable };
+  function bars(id, items) {
+    const shown = items.filter((i) => i.energy_wh !== null);
+    const traces = [{
+      type: "bar", x: shown.map((i) => plain(i.name)), y: shown.map((i) => i.energy_wh),
+      marker: { color: PALETTE[0] }, hovertemplate: "%{x}<br>%{y:.3s}Wh<extra></extra>",
+    }];
+    const layout = {
+      height: 260, margin: { t: 10, r: 10, l: 60, b: 60 },
+      yaxis: { title: { text: "Energy" }, exponentformat: "SI", ticksuffix: "Wh", rangemode: "tozero" },
+    };
+    Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
+  }
+
+  return { scatter, breakdown, bars, sortTable };
 })();
