@@ -274,3 +274,17 @@ def test_the_leaderboard_as_csv_takes_the_page_filters(
     assert [r["rank"] for r in rows] == ["1", "2"] and "energy_wh_per_1000" in rows[0]
     one = client.get("/api/bench/text/leaderboard.csv?kind=joblib").text
     assert len(one.strip().splitlines()) == 1  # the header only: both runs are python
+
+
+def test_public_pages_name_files_without_the_servers_folders(
+    client: TestClient, stored: dict[str, Any]
+) -> None:
+    folder = str(stored["path"].parent)
+    run_id = stored["runs"][0]["id"]
+    for url in (
+        f"/api/bench/runs/{run_id}",
+        "/api/bench/text/leaderboard",
+        f"/bench/runs/{run_id}",
+    ):
+        assert folder not in client.get(url).text, url
+    assert client.get(f"/api/bench/runs/{run_id}").json()["submission"] == "sub.py:keyword"

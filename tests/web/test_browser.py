@@ -70,6 +70,7 @@ def test_leaderboard_chart_sort_filter_and_runs(
     print(f"leaderboard page, first load: {transferred / 1e6:.2f} MB transferred")
     assert 0 < transferred < 1_500_000
     assert page.locator("#scatter .modebar").count() == 0  # no tool bar, no cloud sharing
+    assert page.locator("#scatter .errorbar").count() == 2  # each entry's energy band
     assert page.locator("#scatter .scatterlayer .point").count() == 2
     page.screenshot(path=str(artefacts / "leaderboard.png"), full_page=True)
 

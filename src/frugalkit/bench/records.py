@@ -85,6 +85,8 @@ class LeaderboardEntry(BaseModel):
     accuracy: float
     mean_iou: float | None = None
     energy_wh_per_1000: float
+    energy_low_wh_per_1000: float | None = Field(None, description="low end of the band")
+    energy_high_wh_per_1000: float | None = Field(None, description="high end of the band")
     ghg_g_per_1000: float
     energy_method: str
     hardware: str

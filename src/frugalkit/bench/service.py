@@ -43,9 +43,21 @@ def board(
             + (", ".join(repr(s["test_set"]) for s in sets) or "none yet")
         )
     latest = latest_completed(store, task.id, chosen) if chosen else []
+    ids = [e["id"] for e in latest]
     if task.kind == "detection" and latest:
-        ious = payload_field(store, [e["id"] for e in latest], "metrics", "mean_iou")
+        ious = payload_field(store, ids, "metrics", "mean_iou")
         latest = [{**e, "mean_iou": ious.get(e["id"])} for e in latest]
+    if latest:  # each entry's band, for error bars
+        lows = payload_field(store, ids, "energy", "energy_low_wh_per_1000")
+        highs = payload_field(store, ids, "energy", "energy_high_wh_per_1000")
+        latest = [
+            {
+                **e,
+                "energy_low_wh_per_1000": lows.get(e["id"]),
+                "energy_high_wh_per_1000": highs.get(e["id"]),
+            }
+            for e in latest
+        ]
     measured = [e for e in latest if include_reported or e["energy_method"] != "reported"]
     reported = [e for e in latest if not include_reported and e["energy_method"] == "reported"]
     return {

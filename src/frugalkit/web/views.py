@@ -174,14 +174,34 @@ def leaderboard_page(
             }
         ),
         "demonstration": bool(ranked["test_set"] and ranked["test_set"].startswith("frugalkit/")),
-        "entries": rows[offset : offset + limit],
+        "entries": [
+            {**e, "submission": shown_name(e["submission"])} for e in rows[offset : offset + limit]
+        ],
     }
+
+
+def shown_name(spec: str) -> str:
+    """A submission as the public pages name it: a URL whole, a file by its name only
+    (the folders it sits in on the server are nobody's business)."""
+    if spec.lower().startswith(("http://", "https://")):
+        return spec
+    return spec.rsplit("/", 1)[-1]
 
 
 def run_page(store: Store, run_id: str) -> dict[str, Any]:
     run = get_run(store, run_id)
     task = get_task(run["task"])
-    return {**run, "labels": list(task.labels), "task_title": task.title}
+    payload = dict(run["payload"] or {})
+    if "data" in payload:
+        payload["data"] = shown_name(str(payload["data"]))
+    return {
+        **run,
+        "submission": shown_name(run["submission"]),
+        "payload": payload,
+        "labels": list(task.labels),
+        "task_title": task.title,
+        "demonstration": str(run.get("test_set") or "").startswith("frugalkit/"),
+    }
 
 
 def reports_page(

@@ -58,6 +58,12 @@ const frugalkit = (() => {
         customdata: entries.map((e) => e.id), text: entries.map((e) => plain(e.submission.split("/").pop())),
         hovertemplate: "%{text}<br>accuracy %{y:.3f}<br>%{x:.3s}Wh per 1,000 samples<extra></extra>",
         marker: { size: 11, color: PALETTE[0], symbol: entries.map((e) => (e.pareto ? "diamond" : "circle")) },
+        // Each entry's energy band (an estimate is about ±50 %).
+        error_x: {
+          type: "data", symmetric: false, color: PALETTE[0], thickness: 1,
+          array: entries.map((e) => (e.energy_high_wh_per_1000 ?? e.energy_wh_per_1000) - e.energy_wh_per_1000),
+          arrayminus: entries.map((e) => e.energy_wh_per_1000 - (e.energy_low_wh_per_1000 ?? e.energy_wh_per_1000)),
+        },
       },
       {
         type: "scatter", mode: "lines", name: "Pareto front", hoverinfo: "skip",
