@@ -51,7 +51,11 @@ def run_summary(run: dict[str, Any]) -> dict[str, Any]:
         "hardware",
         "created_at",
     )
-    return {k: run[k] for k in keep}
+    return {
+        **{k: run[k] for k in keep},
+        "submission": shown_name(run["submission"]),
+        "demonstration": str(run.get("test_set") or "").startswith("frugalkit/"),
+    }
 
 
 def home(store: Store) -> dict[str, Any]:
