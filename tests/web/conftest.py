@@ -105,3 +105,20 @@ def stored(home: Path) -> dict[str, Any]:
     with track("a-rather-long-run-name-with-no-spaces-at-all-to-see-it-wrap", units=100) as r:
         sum(range(100_000))
     return {"run": run["id"], "report": r.report["id"] if r.report else ""}
+
+
+def pages_of(stored: dict[str, Any]) -> list[str]:
+    """Every kind of page, with data in it (and one error page)."""
+    run, report = stored["run"], stored["report"]
+    return [
+        "/",
+        "/bench",
+        "/bench/text/leaderboard",
+        f"/bench/runs/{run}",
+        "/reports",
+        f"/reports/{report}",
+        f"/compare?ids={run},{report}",
+        "/jobs",
+        "/login",
+        "/reports?limit=0",
+    ]

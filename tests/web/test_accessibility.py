@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.web.conftest import CHROMIUM, CHROMIUM_ARGS, pages_of
 
 pytestmark = pytest.mark.browser
 AXE_PLACES = [
@@ -49,18 +49,7 @@ def axe_page() -> Iterator[Any]:
 
 def test_no_serious_accessibility_violation(stored, live_server: str, axe_page) -> None:  # type: ignore[no-untyped-def]
     page = axe_page
-    paths = [
-        "/",
-        "/bench",
-        "/bench/text/leaderboard",
-        f"/bench/runs/{stored['run']}",
-        "/reports",
-        f"/reports/{stored['report']}",
-        f"/compare?ids={stored['run']},{stored['report']}",
-        "/jobs",
-        "/login",
-        "/reports?limit=0",
-    ]
+    paths = pages_of(stored)
     found = []
     for path in paths:
         page.goto(live_server + path)

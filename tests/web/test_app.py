@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -36,6 +38,12 @@ NO_TWIN = {"/login", "/docs", "/redoc", *NOT_BUILT}
 def test_every_html_route_has_a_json_twin_with_the_same_parameters(client: TestClient) -> None:
     from fastapi.routing import APIRoute
 
+    def query_names(dependant: Any) -> set[str]:  # its own and its dependencies'
+        names = {q.name for q in dependant.query_params}
+        for sub in dependant.dependencies:
+            names |= query_names(sub)
+        return names
+
     def flat(routes: list[object]) -> list[object]:  # included routers hold their own
         found: list[object] = []
         for route in routes:
@@ -63,7 +71,7 @@ def test_every_html_route_has_a_json_twin_with_the_same_parameters(client: TestC
         twin_path = "/api/home" if page.path == "/" else f"/api{page.path}"
         twin = routes.get((twin_path, "GET"))
         assert twin is not None, f"{page.path} has no JSON twin at {twin_path}"
-        names = [{q.name for q in r.dependant.query_params} for r in (page, twin)]
+        names = [query_names(r.dependant) for r in (page, twin)]
         assert names[0] == names[1], f"{page.path} and {twin_path} take different parameters"
 
 

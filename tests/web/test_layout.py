@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.web.conftest import pages_of
+
 pytestmark = pytest.mark.browser
 WIDTHS = [(1366, 900), (390, 844)]
 
@@ -15,18 +17,7 @@ def test_no_page_scrolls_sideways(  # type: ignore[no-untyped-def]
     stored, live_server: str, browser_page, artefacts: Path
 ) -> None:
     page = browser_page
-    paths = [
-        "/",
-        "/bench",
-        "/bench/text/leaderboard",
-        f"/bench/runs/{stored['run']}",
-        "/reports",
-        f"/reports/{stored['report']}",
-        f"/compare?ids={stored['run']},{stored['report']}",
-        "/jobs",
-        "/login",
-        "/reports?limit=0",
-    ]
+    paths = pages_of(stored)
     for width, height in WIDTHS:
         page.set_viewport_size({"width": width, "height": height})
         for path in paths:

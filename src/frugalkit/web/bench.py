@@ -4,6 +4,7 @@ of HTTP submissions (as jobs)."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -21,6 +22,23 @@ from frugalkit.web.twins import twin
 NAVIGATION = ("/bench", "Bench")
 REMOTE_TIMEOUT_S = 600.0
 MAX_WAITING = 32  # queued jobs past which a new evaluation is refused (503)
+
+
+@dataclass
+class LeaderboardQuery:
+    """The query of a leaderboard: its page, its filters and how it ranks."""
+
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100
+    offset: Annotated[int, Query(ge=0)] = 0
+    points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05
+    kind: str | None = None
+    method: str | None = None
+    hardware: str | None = None
+    test_set: str | None = None
+    include_reported: bool = False
+
+
+BoardQuery = Annotated[LeaderboardQuery, Depends()]
 
 
 class RunRequest(BaseModel):
@@ -49,31 +67,11 @@ def build_router() -> APIRouter:
     def run(request: Request, run_id: str) -> dict[str, Any]:
         return views.run_page(request.app.state.store, run_id)
 
-    async def leaderboard(
-        request: Request,
-        task: str,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05,
-        kind: str | None = None,
-        method: str | None = None,
-        hardware: str | None = None,
-        test_set: str | None = None,
-        include_reported: bool = False,
-    ) -> Response:
+    async def leaderboard(request: Request, task: str, board: BoardQuery) -> Response:
         """A task's leaderboard on one test set; rendered once per change of its runs."""
         state = request.app.state
         as_json = request.url.path.startswith("/api/")
-        query: dict[str, Any] = {
-            "limit": limit,
-            "offset": offset,
-            "points_per_decade": points_per_decade,
-            "kind": kind,
-            "method": method,
-            "hardware": hardware,
-            "test_set": test_set,
-            "include_reported": include_reported,
-        }
+        query = asdict(board)
 
         def render() -> bytes:
             data = views.leaderboard_page(state.store, state.leaderboards, task, **query)
@@ -113,28 +111,10 @@ def build_router() -> APIRouter:
         summary="A task's leaderboard as CSV (the page's filters apply)",
         response_class=Response,
     )
-    def leaderboard_csv(
-        request: Request,
-        task: str,
-        _: Reader,
-        kind: str | None = None,
-        method: str | None = None,
-        hardware: str | None = None,
-        test_set: str | None = None,
-        include_reported: bool = False,
-    ) -> Response:
+    def leaderboard_csv(request: Request, task: str, _: Reader, board: BoardQuery) -> Response:
         state = request.app.state
-        data = views.leaderboard_page(
-            state.store,
-            state.leaderboards,
-            task,
-            limit=1000,
-            kind=kind,
-            method=method,
-            hardware=hardware,
-            test_set=test_set,
-            include_reported=include_reported,
-        )
+        query = {**asdict(board), "limit": 1000, "offset": 0}  # the whole board
+        data = views.leaderboard_page(state.store, state.leaderboards, task, **query)
         return Response(
             board_csv(data["entries"]),
             media_type="text/csv",
