@@ -3,9 +3,10 @@ token-protected ingestion."""
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -15,6 +16,20 @@ from frugalkit.web.auth import Reader, Writer
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/reports", "Reports")
+
+
+@dataclass
+class ReportsQuery:
+    """The reports list's page, search, filters and order."""
+
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50
+    offset: Annotated[int, Query(ge=0)] = 0
+    q: str | None = None
+    status: str | None = None
+    phase: str | None = None
+    zone: str | None = None
+    sort: str = "newest"
+    bench: bool = False
 
 
 class ReportPage(BaseModel):
@@ -30,20 +45,8 @@ def build_router() -> APIRouter:
     router = APIRouter(tags=["api"])
 
     @twin(router, "/reports", "reports.html", active="/reports", summary="Reports, newest first")
-    def reports(
-        request: Request,
-        limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
-        q: str | None = None,
-        status: str | None = None,
-        phase: str | None = None,
-        zone: str | None = None,
-        sort: str = "newest",
-        bench: bool = False,
-    ) -> dict[str, Any]:
-        return views.reports_page(
-            request.app.state.fresh_store(), limit, offset, q, status, phase, zone, sort, bench
-        )
+    def reports(request: Request, query: Annotated[ReportsQuery, Depends()]) -> dict[str, Any]:
+        return views.reports_page(request.app.state.fresh_store(), **asdict(query))
 
     @twin(
         router,
