@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_text.py
 	$(BIN)/python benchmarks/bench_image_audio.py
 	$(BIN)/python benchmarks/web_load.py
+	$(BIN)/python benchmarks/jobs_throughput.py
 
 serve: $(STAMP)
 	$(BIN)/frugalkit serve
