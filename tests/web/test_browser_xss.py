@@ -6,11 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
 from frugalkit.bench import evaluate, get_task
+from frugalkit.jobs import submit
+from frugalkit.jobs.probe import KIND as PROBE
 from frugalkit.settings import Settings
+from frugalkit.store import jobs as stored_jobs
 from frugalkit.store import open_store, save_reports, save_run
 from tests.factories import make_report
 
@@ -63,6 +67,10 @@ def hostile(home: Path, tmp_path: Path) -> dict[str, Any]:
                 )
             ],
         )
+        # A job whose worker and failure reason are hostile too.
+        [job] = submit(store, PROBE, [{"seconds": 0, "note": HOSTILE}])
+        stored_jobs.claim(store, "w<script>", job.id)
+        stored_jobs.finish(store, job.id, "w<script>", "failed", None, HOSTILE)
     return {"run": run["id"], "failed": failed["id"]}
 
 
@@ -85,6 +93,9 @@ def test_no_stored_string_runs_script_on_any_page(  # type: ignore[no-untyped-de
         f"/bench/runs/{hostile['run']}",
         f"/bench/runs/{hostile['failed']}",
         f"/compare?ids={hostile['run']},hostile-report-1",
+        "/jobs",
+        "/reports?q=" + quote(HOSTILE[:120]),  # reflected into the search box
+        "/login?next=" + quote('"><script>window.__xss=1</script>'),
     ]
     for path in paths:
         response = page.goto(live_server + path)
