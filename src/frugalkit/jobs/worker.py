@@ -100,11 +100,12 @@ def work(
     with `jobs`, only those ids). Returns how many it ran."""
     name = worker or worker_name()
     stop = stop or threading.Event()
+    wanted: list[str | None] = list(jobs) if jobs else [None]  # None: the oldest queued
     done = 0
     while not stop.is_set():
         reap(store, stale_s)
         claimed = None
-        for job_id in jobs or [None]:  # type: ignore[list-item]
+        for job_id in wanted:
             claimed = stored.claim(store, name, job_id)
             if claimed:
                 break

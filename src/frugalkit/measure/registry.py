@@ -57,8 +57,7 @@ def meters(scope: str) -> list[Meter]:
     from frugalkit.measure.meters.estimate import EstimateMeter
 
     with _lock:
-        if "counters" not in _meters:
-            _meters["counters"] = _counters()
+        _ensure_counters()
         if scope not in _meters:
             _meters[scope] = [
                 *_meters["counters"],
@@ -67,12 +66,20 @@ def meters(scope: str) -> list[Meter]:
         return list(_meters[scope])
 
 
+def _ensure_counters() -> list[Meter]:
+    """The machine's counters, discovered once (call with _lock held)."""
+    if "counters" not in _meters:
+        _meters["counters"] = _counters()
+    return _meters["counters"]
+
+
 def meters_of_tree(root_pid: int) -> list[Meter]:
     """Meters for another process's tree (the bench measures a submission from outside):
     the shared counters and an estimate of its own, bound to that root."""
     from frugalkit.measure.meters.estimate import EstimateMeter
 
-    counters = meters("process")[:-1]
+    with _lock:
+        counters = list(_ensure_counters())
     return [*counters, EstimateMeter("process", host.cpu_model(), host.virtualised(), root_pid)]
 
 
@@ -90,7 +97,9 @@ def reset() -> None:
 
 def gpu_memory_by_pid() -> dict[int, int]:
     """GPU memory in bytes per process, from the shared NVML meter; {} without one."""
-    for meter in meters("process"):
+    with _lock:
+        counters = list(_ensure_counters())
+    for meter in counters:
         memory_by_pid = getattr(meter, "memory_by_pid", None)
         if memory_by_pid is not None:
             used: dict[int, int] = memory_by_pid()

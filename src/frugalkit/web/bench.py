@@ -4,6 +4,7 @@ of HTTP submissions (as jobs)."""
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -12,9 +13,14 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field
 
-from frugalkit.bench import TASKS
-from frugalkit.bench.records import BenchRun, Leaderboard
+from frugalkit.bench import TASKS, get_task, remote_guard
+from frugalkit.bench.jobs import KIND
+from frugalkit.bench.records import BenchRun, Leaderboard, unscored
 from frugalkit.bench.service import board_csv
+from frugalkit.bench.submissions import kind_of
+from frugalkit.errors import FrugalkitError
+from frugalkit.jobs import list_jobs, submit
+from frugalkit.store import save_run
 from frugalkit.web import views
 from frugalkit.web.auth import Reader, Writer, readable
 from frugalkit.web.twins import twin
@@ -131,17 +137,6 @@ def build_router() -> APIRouter:
 
 
 def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
-    import os
-
-    from frugalkit.bench import get_task
-    from frugalkit.bench.jobs import KIND
-    from frugalkit.bench.records import unscored
-    from frugalkit.bench.remote_guard import check_remote_url
-    from frugalkit.bench.submissions import kind_of
-    from frugalkit.errors import FrugalkitError
-    from frugalkit.jobs import list_jobs, submit
-    from frugalkit.store import save_run
-
     try:
         task = get_task(body.task)
         if kind_of(body.submission) != "http":
@@ -152,7 +147,7 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
             raise HTTPException(
                 422, f"data must be {task.hub_dataset} or {task.builtin}; no file is opened"
             )
-        check_remote_url(body.submission, request.app.state.settings.remote_allow)
+        remote_guard.check_remote_url(body.submission, request.app.state.settings.remote_allow)
     except FrugalkitError as exc:
         raise HTTPException(422, str(exc)) from None
     store = request.app.state.store
