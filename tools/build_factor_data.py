@@ -5,7 +5,8 @@ boaviztapi pycountry` in a scratch environment; frugalkit never imports them):
 
     python tools/build_factor_data.py SITE_PACKAGES_DIR
 
-Writes src/frugalkit/impact/data/{grid_intensity,electricity_mix,cpu_tdp}.json. The other
+Writes src/frugalkit/impact/data/{grid_intensity,electricity_mix,cpu_tdp}.json and
+src/frugalkit/observatory/data/owid_countries.csv (the observatory's country rows). The other
 data files (embodied, power, equivalents) are short and edited by hand, each naming its
 sources.
 """
@@ -137,8 +138,53 @@ def cpu_tdp(site: Path) -> None:
     )
 
 
+OWID_SOURCE = {
+    "source_id": "owid-2024",
+    "source": "Electricity generation and carbon intensity by country (Our World in Data, "
+    "as shipped in codecarbon 3.3.2)",
+    "publisher": "Our World in Data (from Ember and the Energy Institute)",
+    "published": "2024",
+    "licence": "CC BY 4.0",
+    "url": "https://ourworldindata.org/grapher/carbon-intensity-electricity",
+}
+
+
+def owid_countries(site: Path) -> None:
+    """The observatory's per-country rows, in its own import format (see observatory)."""
+    mix = json.loads((site / "codecarbon/data/private_infra/global_energy_mix.json").read_text())
+    path = OUT.parent.parent / "observatory" / "data" / "owid_countries.csv"
+    columns = ["metric", "region", "year", "value", "unit", "kind", "case", *OWID_SOURCE, "note"]
+    with path.open("w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, columns, lineterminator="\n")
+        writer.writeheader()
+        for alpha3, row in sorted(mix.items()):
+            common = {"region": alpha3, "year": int(row["year"]), "case": "", **OWID_SOURCE}
+            writer.writerow(
+                {
+                    **common,
+                    "metric": "electricity_generation_twh",
+                    "value": round(float(row["total_TWh"]), 3),
+                    "unit": "TWh",
+                    "kind": "measurement",
+                    "note": "",
+                }
+            )
+            writer.writerow(
+                {
+                    **common,
+                    "metric": "grid_intensity_g_per_kwh",
+                    "value": round(float(row["carbon_intensity"]), 3),
+                    "unit": "gCO2/kWh",
+                    "kind": "estimate",
+                    "note": "life-cycle emissions of generation",
+                }
+            )
+    print(f"wrote {path}")
+
+
 if __name__ == "__main__":
     site_packages = Path(sys.argv[1])
     grid(site_packages)
     electricity_mix(site_packages)
     cpu_tdp(site_packages)
+    owid_countries(site_packages)

@@ -90,13 +90,6 @@ LEADERBOARD_COLUMNS = (
 
 def board_csv(entries: list[dict[str, Any]]) -> str:
     """Ranked entries as CSV (units in the column names: Wh and gCO2e per 1,000 samples)."""
-    import csv
-    import io
+    from frugalkit.impact.exports import csv_text
 
-    out = io.StringIO()
-    writer = csv.DictWriter(
-        out, fieldnames=LEADERBOARD_COLUMNS, extrasaction="ignore", lineterminator="\n"
-    )
-    writer.writeheader()
-    writer.writerows(entries)
-    return out.getvalue()
+    return csv_text(entries, LEADERBOARD_COLUMNS)

@@ -8,7 +8,18 @@ import sys
 import typer
 
 from frugalkit._version import __version__
-from frugalkit.cli import bench, config, db, demo, jobs, measure, reports, serve, tokens
+from frugalkit.cli import (
+    bench,
+    config,
+    db,
+    demo,
+    jobs,
+    measure,
+    observatory,
+    reports,
+    serve,
+    tokens,
+)
 from frugalkit.cli.output import error_line, state
 from frugalkit.errors import FrugalkitError
 
@@ -25,6 +36,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(jobs.app, name="jobs")
+app.add_typer(observatory.app, name="observatory")
 app.command("worker")(jobs.worker)
 app.command("measure", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     measure.measure

@@ -9,6 +9,28 @@ from typing import Any
 
 from frugalkit.impact.indicators import J_PER_KWH
 
+# A spreadsheet runs a text cell that starts with one of these as a formula (OWASP's
+# "CSV injection"): such cells get a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """`value` safe to open in a spreadsheet: text never starts a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_text(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> str:
+    """Rows as CSV with a header; columns not in `columns` are left out."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([csv_cell(row.get(c)) for c in columns])
+    return out.getvalue()
+
+
 # CodeCarbon 3.x emissions.csv, in order (output_methods/emissions_data.py).
 CODECARBON_COLUMNS = [
     "timestamp",
@@ -114,13 +136,8 @@ def codecarbon_row(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_codecarbon_csv(reports: list[dict[str, Any]], header: bool = True) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CODECARBON_COLUMNS, lineterminator="\n")
-    if header:
-        writer.writeheader()
-    for report in reports:
-        writer.writerow(codecarbon_row(report))
-    return out.getvalue()
+    text = csv_text([codecarbon_row(r) for r in reports], CODECARBON_COLUMNS)
+    return text if header else text.split("\n", 1)[1]
 
 
 def _yaml_str(text: str) -> str:

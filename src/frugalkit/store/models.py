@@ -90,3 +90,79 @@ class JobRow(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ObsSourceRow(Base):
+    """Who published observatory figures (see frugalkit.observatory.records.Source)."""
+
+    __tablename__ = "obs_sources"
+
+    id: Mapped[str] = mapped_column(String(120), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    publisher: Mapped[str] = mapped_column(String(200))
+    published: Mapped[str] = mapped_column(String(10))
+    licence: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str] = mapped_column(String(500))
+    secondary: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(1000))
+    release_id: Mapped[int] = mapped_column(Integer)
+
+
+class ObsReleaseRow(Base):
+    """One import of figures: what it was, and what it added or changed (`diff`)."""
+
+    __tablename__ = "obs_releases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    label: Mapped[str] = mapped_column(String(200))
+    origin: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64))
+    added: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    unchanged: Mapped[int] = mapped_column(Integer)
+    diff: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ObsPointRow(Base):
+    """One figure of one release. A change never overwrites: the old row gets
+    `release_removed` and a new row is added, so any release can be read back."""
+
+    __tablename__ = "obs_points"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(400))
+    series: Mapped[str] = mapped_column(String(400))
+    metric: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(64))
+    year: Mapped[int] = mapped_column(Integer)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    case: Mapped[str] = mapped_column(String(60))
+    source_id: Mapped[str] = mapped_column(String(120))
+    verified: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str] = mapped_column(String(500))
+    release_added: Mapped[int] = mapped_column(Integer)
+    release_removed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class ObsSharedRow(Base):
+    """An impact report or bench run its owner opted in to the observatory's series."""
+
+    __tablename__ = "obs_shared"
+
+    record_kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    shared_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ObsEntryRow(Base):
+    """A catalogue entry added from a YAML file (the packaged ones live in the package)."""
+
+    __tablename__ = "obs_entries"
+
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    catalogue: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

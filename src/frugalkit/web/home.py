@@ -14,10 +14,6 @@ from frugalkit.web.twins import twin
 
 NAVIGATION = ("/", "Home")
 NOT_BUILT = {
-    "observatory": (
-        "Observatory",
-        "Electricity data of data centres and AI by region, demand scenarios and case studies.",
-    ),
     "library": (
         "Library",
         "Questions answered from long environmental reports (IPCC, IPBES, UNEP), with "

@@ -120,5 +120,5 @@ const frugalkit = (() => {
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
   }
 
-  return { scatter, breakdown, bars, sortTable };
+  return { scatter, breakdown, bars, sortTable, plain, PALETTE, CHART_CONFIG };
 })();

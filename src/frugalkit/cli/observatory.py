@@ -1,0 +1,272 @@
+"""`frugalkit observatory`: sourced figures, imports, scenarios, catalogues, measured AI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from frugalkit.cli.output import emit, opened_store
+
+app = typer.Typer(
+    help="Energy-and-AI figures with their sources, demand scenarios and catalogues.",
+    no_args_is_help=True,
+)
+
+
+def _table(*columns: str) -> Table:
+    return Table(*columns, show_lines=False)
+
+
+def _cells(*values: object) -> list[Text]:
+    """Table cells as plain text: data is never read as Rich markup."""
+    return [Text("" if v is None else str(v)) for v in values]
+
+
+@app.command("sources")
+def sources(ctx: typer.Context) -> None:
+    """Where the figures come from, and the releases that brought them."""
+    from frugalkit.observatory.releases import ensure_packaged
+    from frugalkit.store import observatory as stored
+
+    with opened_store(ctx) as store:
+        ensure_packaged(store)
+        found, releases = stored.list_sources(store), stored.list_releases(store)
+
+    def render(console: Console) -> None:
+        table = _table("source", "title", "publisher", "published", "licence", "note")
+        for s in found:
+            note = "secondary source" if s["secondary"] else ""
+            table.add_row(*_cells(s["id"], s["title"], s["publisher"], s["published"], s["licence"], note))
+        console.print(table)
+        history = _table("release", "created (UTC)", "label", "added", "changed", "unchanged")
+        for r in releases:
+            history.add_row(*_cells(r["id"], str(r["created_at"])[:19], r["label"], r["added"],
+                                    r["changed"], r["unchanged"]))  # fmt: skip
+        console.print(history)
+
+    emit(ctx, {"sources": found, "releases": releases}, render)
+
+
+@app.command("series")
+def series(
+    ctx: typer.Context,
+    metric: str = typer.Option(None, help="Only this metric, e.g. dc_electricity_twh."),
+    region: str = typer.Option(None, help="Only this region: world, eu27, USA, ..."),
+    source: str = typer.Option(None, help="Only this source id."),
+) -> None:
+    """List the series: one source's metric for one region and case."""
+    from frugalkit.observatory.dashboard import check_metric
+    from frugalkit.observatory.regions import check_region
+    from frugalkit.observatory.releases import ensure_packaged
+    from frugalkit.store import observatory as stored
+
+    if metric:
+        check_metric(metric)
+    wanted_region = _region(region, check_region)
+    with opened_store(ctx) as store:
+        ensure_packaged(store)
+        found = stored.series_summary(store, metric=metric, region=wanted_region, source_id=source)
+
+    def render(console: Console) -> None:
+        if not found:
+            console.print("no series")
+            return
+        table = _table("series", "unit", "kind", "years", "figures")
+        for s in found:
+            years = f"{s['first_year']}–{s['last_year']}" if s["first_year"] != s["last_year"] else s["first_year"]
+            table.add_row(*_cells(s["series"], s["unit"], ", ".join(s["kinds"]), years, s["points"]))
+        console.print(table)
+
+    emit(ctx, found, render)
+
+
+def _region(region: str | None, check: object) -> str | None:
+    from frugalkit.errors import InputError
+
+    if region is None:
+        return None
+    try:
+        return check(region)  # type: ignore[operator,no-any-return]
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context,
+    series_id: str = typer.Argument(..., help="A series id, as `observatory series` prints."),
+    release: int = typer.Option(None, min=1, help="As it was at this release."),
+) -> None:
+    """Every figure of one series, with its kind, case and source."""
+    from frugalkit.errors import NotFoundError
+    from frugalkit.observatory.releases import ensure_packaged
+    from frugalkit.store import observatory as stored
+
+    with opened_store(ctx) as store:
+        ensure_packaged(store)
+        points = stored.list_points(store, series=series_id, release=release)
+        sources = {s["id"]: s for s in stored.list_sources(store)}
+    if not points:
+        raise NotFoundError(f"no series {series_id!r}; `frugalkit observatory series` lists them")
+    source = sources.get(points[0]["source_id"], {})
+
+    def render(console: Console) -> None:
+        console.print(Text(f"{series_id}: {source.get('title')} ({source.get('publisher')}, "
+                           f"{source.get('published')}; licence {source.get('licence')})"))  # fmt: skip
+        table = _table("year", "value", "unit", "kind", "case", "verified", "note")
+        for p in points:
+            table.add_row(*_cells(p["year"], f"{p['value']:g}", p["unit"], p["kind"], p["case"],
+                                  "yes" if p["verified"] else "no", p["note"]))  # fmt: skip
+        console.print(table)
+
+    emit(ctx, {"series": series_id, "source": source, "points": points}, render)
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="CSV, JSON or Parquet file of figures."),
+    label: str = typer.Option(None, help="What this release is (default: the file's name)."),
+) -> None:
+    """Import figures as a new release; every row is checked first, nothing is stored if
+    one is wrong."""
+    from frugalkit.observatory.releases import ensure_packaged, import_file
+
+    with opened_store(ctx) as store:
+        ensure_packaged(store)
+        release = import_file(store, file, label)
+
+    def render(console: Console) -> None:
+        if release["id"] is None:
+            console.print(f"nothing changed: {release['unchanged']} figures already stored")
+            return
+        console.print(
+            f"release {release['id']}: {release['added']} added, {release['changed']} changed, "
+            f"{release['unchanged']} unchanged"
+        )
+        for change in release["diff"]["changed"][:20]:
+            console.print(Text(f"  {change['key']}: {change['old']['value']:g} -> {change['new']['value']:g}"))
+
+    emit(ctx, release, render)
+
+
+@app.command("scenario")
+def scenario(
+    ctx: typer.Context,
+    preset: str = typer.Option("iea-base", help="iea-base, iea-high-efficiency, iea-lift-off or iea-headwinds."),
+    set_: list[str] = typer.Option(None, "--set", help="A lever, e.g. --set pue_2035=1.3 (repeatable)."),
+    sensitivity: bool = typer.Option(False, help="Also show which lever moves 2030 most."),
+) -> None:
+    """Data-centre electricity to 2035 by region: capacity x load x 8,760 h x PUE."""
+    from frugalkit.observatory import scenario as model
+
+    changes = _levers(set_ or [])
+    result = model.run(changes, preset)
+    if sensitivity:
+        result["sensitivity"] = model.sensitivity(changes, preset)
+
+    def render(console: Console) -> None:
+        console.print(Text(f"preset {preset}: {model.preset(preset)['label']}"))
+        table = _table("year", "world TWh", "share of electricity", "Mt CO2", *model.REGIONS)
+        for i, row in enumerate(result["world"]):
+            table.add_row(*_cells(row["year"], f"{row['electricity_twh']:.0f}", f"{row['share_pct']:.2f} %",
+                                  f"{row['emissions_mt']:.0f}",
+                                  *(f"{result['regions'][r][i]['electricity_twh']:.0f}" for r in model.REGIONS)))  # fmt: skip
+        console.print(table)
+        for a in result["anchors"]:
+            console.print(Text(f"anchor {a['source']} {a['metric']} {a['region']} {a['year']} "
+                               f"{a['case']}: {a['value']:g}; this scenario {a['model']:.0f} "
+                               f"({a['deviation']:+.1%})"))  # fmt: skip
+        for s in result.get("sensitivity", []):
+            console.print(Text(f"{s['lever']}: {s['from']:g}..{s['to']:g} -> 2030 world "
+                               f"{s['twh_low']:.0f}..{s['twh_high']:.0f} TWh"))  # fmt: skip
+
+    emit(ctx, result, render)
+
+
+def _levers(settings: list[str]) -> dict[str, float]:
+    from frugalkit.errors import InputError
+
+    levers = {}
+    for item in settings:
+        name, sep, value = item.partition("=")
+        try:
+            levers[name.strip()] = float(value)
+        except ValueError:
+            raise InputError(f"--set takes LEVER=NUMBER (got {item!r})") from None
+        if not sep:
+            raise InputError(f"--set takes LEVER=NUMBER (got {item!r})")
+    return levers
+
+
+@app.command("cases")
+def cases(
+    ctx: typer.Context,
+    query: str = typer.Argument("", help="Words to find (case and accents ignored)."),
+    catalogue: str = typer.Option("case-studies", help="case-studies, innovations or coalition."),
+    tag: str = typer.Option(None, help="Only entries with this tag."),
+    category: str = typer.Option(None, help="Only this category (sector, field or member type)."),
+    add: Path = typer.Option(None, help="Add the entries of this YAML file first."),
+) -> None:
+    """Search the case studies, innovations and coalition directory; add entries from YAML."""
+    from frugalkit.observatory import catalogue as catalogues
+
+    with opened_store(ctx) as store:
+        if add is not None:
+            name, written = catalogues.add_file(store, add)
+            typer.echo(f"{written} entries added or updated in {name}", err=True)
+        found = catalogues.search(store, catalogue, query, tag, category)
+    data = [e.model_dump() for e in found]
+
+    def render(console: Console) -> None:
+        if not found:
+            console.print("no entry")
+            return
+        table = _table("id", "date", "category", "title", "source")
+        for e in found:
+            table.add_row(*_cells(e.id, e.date, e.category, e.title, e.sources[0].publisher))
+        console.print(table)
+
+    emit(ctx, data, render)
+
+
+@app.command("share")
+def share(
+    ctx: typer.Context,
+    record_id: str = typer.Argument(..., help="An impact report or bench run id (or prefix)."),
+    undo: bool = typer.Option(False, "--undo", help="Stop sharing it."),
+) -> None:
+    """Opt a report or bench run in to the observatory's measured series (or out)."""
+    from frugalkit.observatory.measured import share as share_record
+
+    with opened_store(ctx) as store:
+        kind, full_id = share_record(store, record_id, not undo)
+    data = {"kind": kind, "id": full_id, "shared": not undo}
+    emit(ctx, data, lambda c: c.print(Text(f"{kind} {full_id} {'shared' if not undo else 'no longer shared'}")))
+
+
+@app.command("measured")
+def measured(ctx: typer.Context) -> None:
+    """The measured series from shared reports and runs."""
+    from frugalkit.observatory.measured import series as measured_series
+
+    with opened_store(ctx) as store:
+        data = measured_series(store)
+
+    def render(console: Console) -> None:
+        table = _table("task", "hardware", "model kind", "median", "runs", "method")
+        for row in data["inference"]:
+            table.add_row(*_cells(row["task"], row["hardware"], row["model_kind"],
+                                  f"{row['median_wh_per_1000']:.3g} {row['unit']}", row["runs"], row["method"]))  # fmt: skip
+        console.print(table)
+        totals = _table("zone", "month", "runs", "kWh", "gCO2e", "method")
+        for row in data["by_zone_month"]:
+            totals.add_row(*_cells(row["zone"], row["month"], row["runs"], f"{row['energy_kwh']:.3g}",
+                                   f"{row['ghg_g']:.3g}", row["method"]))  # fmt: skip
+        console.print(totals)
+
+    emit(ctx, data, render)

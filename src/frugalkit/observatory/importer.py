@@ -1,0 +1,201 @@
+"""Read a file of figures (CSV, JSON or Parquet), check every row, and name each bad row
+and why. Nothing is stored unless every row passes (see `releases.import_file`).
+
+One row per figure, with its source on the row:
+    metric,region,year,value,unit,kind,case,source,publisher,published,licence,url,...
+`scope` is accepted for `region`; `source_id` (a short slug) is optional, made from the
+title and date when absent. JSON: a list of such objects (or {"rows": [...]}).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from frugalkit.errors import InputError
+from frugalkit.observatory.records import DataPoint, Source, source_id
+
+REQUIRED = ("metric", "region", "year", "value", "unit", "kind", "source", "published", "licence")
+POINT_FIELDS = ("metric", "region", "year", "value", "unit", "kind", "case", "verified", "note")
+SOURCE_FIELDS = ("publisher", "published", "licence", "url", "secondary")
+KNOWN = {*POINT_FIELDS, *SOURCE_FIELDS, "source", "source_id", "source_note"}
+ALIASES = {"scope": "region"}
+MAX_ROWS = 5_000_000
+# How many bad rows one error message lists before "and N more".
+ERRORS_SHOWN = 5
+
+
+class ImportRejected(InputError):
+    """A file, or some of its rows, cannot be imported; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A file's rows, all valid: its points and the sources they cite."""
+
+    points: list[DataPoint]
+    sources: list[Source]
+
+
+def read_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """('line 2', {...}) for each row, whatever the format; ImportRejected for a file
+    that is not what its name says."""
+    try:
+        head = path.open("rb").read(4)
+    except OSError as exc:
+        raise ImportRejected(f"cannot read {path}: {exc.strerror or exc}") from None
+    suffix = path.suffix.lower()
+    if suffix == ".parquet" or head == b"PAR1":
+        yield from _parquet_rows(path)
+    elif suffix == ".json":
+        yield from _json_rows(path)
+    elif suffix in (".csv", ".txt", ""):
+        yield from _csv_rows(path)
+    else:
+        raise ImportRejected(f"{path.name}: unsupported file type {suffix!r}; give .csv, .json or .parquet")
+
+
+def _text(path: Path, what: str) -> str:
+    data = path.read_bytes()
+    if b"\x00" in data:
+        raise ImportRejected(f"{path.name} is not a {what} file (it holds binary data)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRejected(
+            f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 {what}"
+        ) from None
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    reader = csv.DictReader(io.StringIO(_text(path, "CSV"), newline=""))
+    try:
+        header = reader.fieldnames or []
+        _check_header(path, header, "CSV")
+        for row in reader:
+            if None in row:
+                raise ImportRejected(f"line {reader.line_num}: more values than columns")
+            yield f"line {reader.line_num}", {k: v for k, v in row.items() if v not in ("", None)}
+    except csv.Error as exc:
+        raise ImportRejected(f"{path.name} is not a valid CSV file: {exc}") from None
+
+
+def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    try:
+        document = json.loads(_text(path, "JSON"))
+    except json.JSONDecodeError as exc:
+        raise ImportRejected(f"{path.name} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+    rows = document.get("rows") if isinstance(document, dict) else document
+    if not isinstance(rows, list):
+        raise ImportRejected(f"{path.name}: expected a list of rows or {{'rows': [...]}}")
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict):
+            raise ImportRejected(f"item {number}: expected an object with the row's fields")
+        _check_header(path, list(row), "JSON", where=f"item {number}")
+        yield f"item {number}", {k: v for k, v in row.items() if v not in ("", None)}
+
+
+def _parquet_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportRejected("reading Parquet needs pyarrow: pip install 'frugalkit[data]'") from None
+    try:
+        table = pq.read_table(path)
+    except Exception as exc:  # pyarrow raises several types for a corrupt file
+        raise ImportRejected(f"{path.name} is not a readable Parquet file: {exc}") from None
+    _check_header(path, table.column_names, "Parquet")
+    for number, row in enumerate(table.to_pylist(), 1):
+        yield f"row {number}", {k: v for k, v in row.items() if v not in ("", None)}
+
+
+def _check_header(path: Path, columns: list[str], what: str, where: str = "") -> None:
+    named = {ALIASES.get(c.strip(), c.strip()) for c in columns}
+    unknown = sorted(named - KNOWN)
+    missing = [c for c in REQUIRED if c not in named] if not where else []
+    if missing:
+        raise ImportRejected(
+            f"{path.name} is not a {what} file of figures: missing column(s) {', '.join(missing)}"
+        )
+    if unknown:
+        raise ImportRejected(
+            f"{where or path.name}: unknown column(s) {', '.join(unknown)}; known: "
+            f"{', '.join(sorted(KNOWN))}"
+        )
+
+
+def _problem(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
+
+
+def check_rows(rows: Iterator[tuple[str, dict[str, Any]]], name: str) -> Checked:
+    """Every row valid, no key twice, each source described one way; else ImportRejected
+    naming the rows and their reasons."""
+    problems: list[str] = []
+    points: list[DataPoint] = []
+    sources: dict[str, tuple[str, Source]] = {}
+    seen: dict[str, str] = {}
+    for where, raw in rows:
+        if len(points) >= MAX_ROWS:
+            raise ImportRejected(f"{name}: more than {MAX_ROWS:,} rows; split the file")
+        row = {ALIASES.get(k.strip(), k.strip()): v for k, v in raw.items()}
+        try:
+            source = _source(row)
+            point = DataPoint(**{k: row[k] for k in POINT_FIELDS if k in row}, source=source.id)
+        except (ValidationError, ValueError) as exc:
+            problems.append(f"{where}: {_problem(exc) if isinstance(exc, ValidationError) else exc}")
+            continue
+        if point.key in seen:
+            problems.append(
+                f"{where}: duplicate of {seen[point.key]} (same source, metric, region, "
+                f"year and case)"
+            )
+            continue
+        seen[point.key] = where
+        if source.id in sources and sources[source.id][1] != source:
+            first = sources[source.id][0]
+            problems.append(f"{where}: source {source.id!r} is described differently on {first}")
+            continue
+        sources.setdefault(source.id, (where, source))
+        points.append(point)
+    if problems:
+        shown = "; ".join(problems[:ERRORS_SHOWN])
+        more = f"; and {len(problems) - ERRORS_SHOWN} more" if len(problems) > ERRORS_SHOWN else ""
+        raise ImportRejected(
+            f"{name}: {len(problems)} row(s) rejected, nothing imported: {shown}{more}"
+        )
+    if not points:
+        raise ImportRejected(f"{name} holds no rows")
+    return Checked(points, [s for _, s in sources.values()])
+
+
+def _source(row: dict[str, Any]) -> Source:
+    for needed in ("source", "published", "licence"):
+        if needed not in row:
+            raise ValueError(f"{needed}: every row names its source, publication date and licence")
+    title = str(row["source"]).strip()
+    published = str(row["published"]).strip()
+    return Source(
+        id=str(row.get("source_id") or source_id(title, published)),
+        title=title,
+        publisher=row.get("publisher", title),
+        published=published,
+        licence=row["licence"],
+        url=row.get("url", ""),
+        secondary=row.get("secondary", False),
+        note=row.get("source_note", ""),
+    )
+
+
+def check_file(path: Path) -> Checked:
+    return check_rows(read_rows(path), path.name)
