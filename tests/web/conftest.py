@@ -119,6 +119,13 @@ def pages_of(stored: dict[str, Any]) -> list[str]:
         f"/reports/{report}",
         f"/compare?ids={run},{report}",
         "/jobs",
+        "/observatory",
+        "/observatory/scenario",
+        "/observatory/series",
+        "/observatory/series/iea-2025:dc_electricity_twh:world:base",
+        "/observatory/releases/1",
+        "/observatory/measured",
+        "/observatory/catalogue/case-studies",
         "/login",
         "/reports?limit=0",
     ]

@@ -67,11 +67,41 @@ def hostile(home: Path, tmp_path: Path) -> dict[str, Any]:
                 )
             ],
         )
+        _hostile_observatory(store, tmp_path)
         # A job whose worker and failure reason are hostile too.
         [job] = submit(store, PROBE, [{"seconds": 0, "note": HOSTILE}])
         stored_jobs.claim(store, "w<script>", job.id)
         stored_jobs.finish(store, job.id, "w<script>", "failed", None, HOSTILE)
     return {"run": run["id"], "failed": failed["id"]}
+
+
+def _hostile_observatory(store: Any, tmp_path: Path) -> None:
+    """Figures, a source and a catalogue entry whose every text field is hostile; the
+    hostile report shared with the observatory."""
+    import csv
+    import json
+
+    from frugalkit.observatory import catalogue
+    from frugalkit.observatory.measured import share
+    from frugalkit.observatory.releases import ensure_packaged, import_file
+
+    ensure_packaged(store)
+    figures = tmp_path / "hostile.csv"
+    with figures.open("w", newline="") as file:
+        writer = csv.writer(file)
+        writer.writerow(["metric", "region", "year", "value", "unit", "kind", "case", "source",
+                         "publisher", "published", "licence", "note"])  # fmt: skip
+        for year, kind, case in ((2024, "estimate", ""), (2030, "projection", PAYLOADS[2])):
+            writer.writerow(["dc_electricity_twh", "world", year, 500, "TWh", kind, case,
+                             HOSTILE[:300], HOSTILE[:200], "2026", HOSTILE[:200], HOSTILE[:500]])  # fmt: skip
+    import_file(store, figures, label=HOSTILE[:200])
+    entry = {"id": "hostile-entry", "title": HOSTILE[:200], "summary": HOSTILE,
+             "category": PAYLOADS[2], "tags": [PAYLOADS[0][:40]], "date": "2026",
+             "sources": [{"title": HOSTILE[:300], "publisher": HOSTILE[:200], "published": "2026"}]}  # fmt: skip
+    yaml_path = tmp_path / "hostile.yaml"
+    yaml_path.write_text(json.dumps({"catalogue": "case-studies", "entries": [entry]}))
+    catalogue.add_file(store, yaml_path)
+    share(store, "hostile-report-1")
 
 
 def test_no_stored_string_runs_script_on_any_page(  # type: ignore[no-untyped-def]
@@ -94,6 +124,12 @@ def test_no_stored_string_runs_script_on_any_page(  # type: ignore[no-untyped-de
         f"/bench/runs/{hostile['failed']}",
         f"/compare?ids={hostile['run']},hostile-report-1",
         "/jobs",
+        "/observatory",
+        "/observatory/series",
+        "/observatory/releases/2",
+        "/observatory/catalogue/case-studies",
+        "/observatory/catalogue/case-studies?q=" + quote(HOSTILE[:120]),
+        "/observatory/measured",
         "/reports?q=" + quote(HOSTILE[:120]),  # reflected into the search box
         "/login?next=" + quote('"><script>window.__xss=1</script>'),
     ]
@@ -111,6 +147,17 @@ def test_no_stored_string_runs_script_on_any_page(  # type: ignore[no-untyped-de
     assert HOSTILE[:40] in page.locator("main").inner_text()  # shown as text, not dropped
     page.goto(live_server + "/bench/text/leaderboard")
     page.wait_for_selector("#scatter .main-svg")  # our own chart still draws under the policy
+    page.goto(live_server + "/observatory")
+    page.wait_for_selector("#obs-timeline .main-svg")
+    point = page.locator("#obs-timeline .scatterlayer .point").first
+    point.scroll_into_view_if_needed()
+    box = point.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] - 20, box["y"] - 20)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+    page.wait_for_selector("#obs-timeline .hoverlayer .hovertext", state="attached")
+    assert page.evaluate("window.__xss") is None
+    assert page.evaluate("document.querySelectorAll('#obs-timeline svg[onload], #obs-timeline img').length") == 0
     page.screenshot(path=str(artefacts / "hostile-leaderboard.png"), full_page=True)
     assert not dialogs
     assert not violations, violations[0]  # nothing of ours needs what the policy forbids

@@ -136,10 +136,13 @@ def _release_dict(row: ObsReleaseRow) -> dict[str, Any]:
     return {c: getattr(row, c) for c in RELEASE_COLUMNS}
 
 
-def current_release(store: Store) -> int:
-    """The newest release's id, 0 before the first import."""
+def release_stamp(store: Store) -> tuple[int, str]:
+    """The newest release's id and creation time: what identifies the data now."""
     with store.session() as session:
-        return int(session.scalar(select(func.max(ObsReleaseRow.id))) or 0)
+        row = session.execute(
+            select(ObsReleaseRow.id, ObsReleaseRow.created_at).order_by(ObsReleaseRow.id.desc()).limit(1)
+        ).first()
+    return (int(row[0]), str(row[1])) if row else (0, "")
 
 
 def release_by_sha(store: Store, sha256: str) -> int | None:
@@ -185,7 +188,7 @@ def list_points(
     release: int | None = None,
     limit: int | None = None,
     years: tuple[int, int] | None = None,
-    **equal: str | list[str] | None,
+    **equal: Any,
 ) -> list[dict[str, Any]]:
     """Figures current at `release` (now when None), filtered by column equality (a list
     means any of), ordered by series then year."""
@@ -299,3 +302,42 @@ def shared_records(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, A
             )
         ]
     return reports, runs
+
+
+def region_counts(store: Store, metric: str) -> dict[str, int]:
+    """For each source, how many regions other than the world it gives `metric` for."""
+    p = ObsPointRow
+    query = (
+        select(p.source_id, func.count(func.distinct(p.region)))
+        .where(_current(), p.metric == metric, p.region != "world")
+        .group_by(p.source_id)
+    )
+    with store.session() as session:
+        return {source: int(count) for source, count in session.execute(query)}
+
+
+def years_of(store: Store, metric: str, source_id: str) -> list[tuple[int, str]]:
+    """The (year, kind) pairs a source gives `metric` for, oldest first."""
+    p = ObsPointRow
+    query = (
+        select(p.year, p.kind)
+        .where(_current(), p.metric == metric, p.source_id == source_id)
+        .group_by(p.year, p.kind)
+        .order_by(p.year)
+    )
+    with store.session() as session:
+        return [(int(year), str(kind)) for year, kind in session.execute(query)]
+
+
+def latest_by_region(store: Store, metric: str, source_id: str) -> list[dict[str, Any]]:
+    """Each region's most recent figure of `metric` from one source, projections aside."""
+    p = ObsPointRow
+    observed = (_current(), p.metric == metric, p.source_id == source_id, p.kind != "projection")
+    newest = (
+        select(p.region, func.max(p.year).label("year")).where(*observed).group_by(p.region)
+    ).subquery()
+    query = select(*[getattr(p, c) for c in POINT_COLUMNS]).join(
+        newest, (p.region == newest.c.region) & (p.year == newest.c.year)
+    ).where(*observed)
+    with store.session() as session:
+        return [dict(row._mapping) for row in session.execute(query)]

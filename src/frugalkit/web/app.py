@@ -97,6 +97,13 @@ def figure(
     return quantity(value, unit, low, high)
 
 
+def as_published(value: float | None) -> str:
+    """A published figure as its publisher gave it: no rounding, thousands separated."""
+    if value is None:
+        return NO_VALUE
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.6g}"
+
+
 def _in_words(error: Any) -> str:
     """'limit: must be greater than or equal to 1' from one of FastAPI's validation errors."""
     where = ".".join(str(part) for part in error.get("loc", ())[1:]) or "the address"
@@ -153,6 +160,7 @@ def create_app(
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(navigation=NAVIGATION, version=__version__)
     templates.env.filters["figure"] = figure
+    templates.env.filters["as_published"] = as_published
     # `|tojson` escapes <, >, & and ' so that data can never close its <script> element.
     templates.env.policies["json.dumps_kwargs"] = {"default": str, "sort_keys": False}
     app.state.templates = templates

@@ -6,6 +6,8 @@
   // Plotly fetches map geography from a CDN unless told otherwise: this server has a copy.
   const MAP_CONFIG = { ...CHART_CONFIG, topojsonURL: "/static/topojson/" };
   const figure = (x) => (x === null || x === undefined ? "–" : Number(Number(x).toPrecision(3)).toLocaleString("en"));
+  // A published figure is shown as published, not rounded.
+  const published = (x) => Number(x).toLocaleString("en", { maximumFractionDigits: 6 });
 
   function caseColour(cases, name) {
     if (!cases.has(name)) cases.set(name, PALETTE[(cases.size + 1) % PALETTE.length]);
@@ -15,7 +17,7 @@
   function hover(p) {
     const what = p.kind + (p.case ? `, ${p.case} case` : "");
     const flags = (p.secondary ? "<br>secondary source" : "") + (p.verified ? "" : "<br>not verified");
-    return `${plain(p.region_name || p.region)} ${p.year}: ${figure(p.value)} ${plain(p.unit)}<br>${plain(what)}<br>` +
+    return `${plain(p.region_name || p.region)} ${p.year}: ${published(p.value)} ${plain(p.unit)}<br>${plain(what)}<br>` +
       `${plain(p.source_title)} (${plain(p.published)})${flags}${p.note ? "<br>" + plain(p.note) : ""}`;
   }
 
@@ -27,7 +29,7 @@
       const points = data.bars.filter((p) => p.year === year);
       return {
         type: "bar", name: String(year), x: points.map((p) => plain(p.region_name)), y: points.map((p) => p.value),
-        text: points.map(hover), hovertemplate: "%{text}<extra></extra>",
+        customdata: points.map(hover), hovertemplate: "%{customdata}<extra></extra>",
         marker: { color: PALETTE[i % PALETTE.length], pattern: { shape: points.map((p) => (p.kind === "projection" ? "/" : "")) } },
       };
     });
@@ -43,7 +45,8 @@
     if (!element) return;
     const countries = data.map.countries;
     const firstYear = Math.min(...data.markers.map((p) => p.year));
-    const markers = data.markers.filter((p) => p.year === firstYear);
+    // "World" is no place on a map: only regions get a circle.
+    const markers = data.markers.filter((p) => p.year === firstYear && p.region !== "world");
     const biggest = Math.max(1, ...markers.map((p) => p.value));
     const traces = [
       {
@@ -61,7 +64,7 @@
     ];
     const layout = {
       height: 380, margin: { t: 0, r: 0, l: 0, b: 0 },
-      geo: { projection: { type: "natural earth" }, showframe: false, showcoastlines: false, showcountries: true, countrycolor: "#999" },
+      geo: { projection: { type: "natural earth", rotation: { lon: 0 } }, lonaxis: { range: [-180, 180] }, lataxis: { range: [-60, 85] }, showframe: false, showcoastlines: false, showcountries: true, countrycolor: "#999" },
     };
     Plotly.newPlot(element, traces, layout, MAP_CONFIG);
   }
