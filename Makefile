@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_image_audio.py
 	$(BIN)/python benchmarks/web_load.py
 	$(BIN)/python benchmarks/jobs_throughput.py
+	$(BIN)/python benchmarks/observatory.py
 
 serve: $(STAMP)
 	$(BIN)/frugalkit serve

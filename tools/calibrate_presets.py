@@ -19,12 +19,23 @@ from frugalkit.observatory import scenario
 PATH = Path(scenario.__file__).parent / "data" / "presets.json"
 
 
-def _solve(preset_name: str, presets: dict, lever: str, region: str, year: int, target: float,
-           output: str = "electricity_twh", low: float = -20.0, high: float = 200.0) -> float:
+def _solve(
+    preset_name: str,
+    presets: dict,
+    lever: str,
+    region: str,
+    year: int,
+    target: float,
+    output: str = "electricity_twh",
+    low: float = -20.0,
+    high: float = 200.0,
+) -> float:
     def gap(x: float) -> float:
         presets[preset_name]["levers"][lever] = x
         scenario.presets_file.cache_clear()
-        return scenario.value_at(scenario.run(preset_name=preset_name), region, year, output) - target
+        return (
+            scenario.value_at(scenario.run(preset_name=preset_name), region, year, output) - target
+        )
 
     value = round(brentq(gap, low, high, xtol=1e-6), 4)
     presets[preset_name]["levers"][lever] = value
@@ -61,15 +72,26 @@ def main() -> None:
             fixed = {k: v for k, v in presets[name]["levers"].items() if k != lever}
             presets[name]["levers"] = {**base["levers"], **fixed}
             presets[name]["region_adjust_pp"] = dict(base["region_adjust_pp"])
-            _solve(name, presets, lever, "world", year, target, low=-20 if lever != "efficiency_gain_pct" else 0, high=60)
+            _solve(
+                name,
+                presets,
+                lever,
+                "world",
+                year,
+                target,
+                low=-20 if lever != "efficiency_gain_pct" else 0,
+                high=60,
+            )
     finally:
         scenario.presets_file = original  # type: ignore[assignment]
     PATH.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     for name in presets:
         result = scenario.run(preset_name=name)
         for anchor in result["anchors"]:
-            print(f"{name}: {anchor['region']} {anchor['year']} {anchor['metric']} "
-                  f"{anchor['value']} -> {anchor['model']:.1f} ({anchor['deviation']:+.2%})")
+            print(
+                f"{name}: {anchor['region']} {anchor['year']} {anchor['metric']} "
+                f"{anchor['value']} -> {anchor['model']:.1f} ({anchor['deviation']:+.2%})"
+            )
 
 
 if __name__ == "__main__":

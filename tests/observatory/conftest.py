@@ -8,18 +8,41 @@ from typing import Any
 
 import pytest
 
-HEADER = ["metric", "region", "year", "value", "unit", "kind", "case", "source_id", "source",
-          "publisher", "published", "licence", "note"]  # fmt: skip
+HEADER = [
+    "metric",
+    "region",
+    "year",
+    "value",
+    "unit",
+    "kind",
+    "case",
+    "source_id",
+    "source",
+    "publisher",
+    "published",
+    "licence",
+    "note",
+]
 
 
 def row(**changes: Any) -> dict[str, Any]:
     """A valid figure (a fictional source), with `changes`."""
     return {
-        "metric": "dc_electricity_twh", "region": "FRA", "year": 2024, "value": 10.0,
-        "unit": "TWh", "kind": "estimate", "case": "", "source_id": "test-agency-2026",
-        "source": "Data centres in France", "publisher": "Test Agency", "published": "2026-03",
-        "licence": "CC BY 4.0", "note": "", **changes,
-    }  # fmt: skip
+        "metric": "dc_electricity_twh",
+        "region": "FRA",
+        "year": 2024,
+        "value": 10.0,
+        "unit": "TWh",
+        "kind": "estimate",
+        "case": "",
+        "source_id": "test-agency-2026",
+        "source": "Data centres in France",
+        "publisher": "Test Agency",
+        "published": "2026-03",
+        "licence": "CC BY 4.0",
+        "note": "",
+        **changes,
+    }
 
 
 @pytest.fixture

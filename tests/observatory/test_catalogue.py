@@ -8,6 +8,10 @@ import pytest
 
 from frugalkit.observatory import catalogue
 
+SOURCES = (
+    "    sources:\n      - {title: Annual report, publisher: Example utility, "
+    'published: 2025-06, url: "https://example.org/r"}\n'
+)
 ENTRY = """catalogue: case-studies
 entries:
   - id: heat-pump-control
@@ -39,7 +43,9 @@ def test_the_coalition_directory_lists_members_by_type_and_initiatives() -> None
 
 
 def test_search_ignores_case_and_accents_and_filters_by_tag_and_category() -> None:
-    assert [e.id for e in catalogue.search(None, "case-studies", "WIND")] == ["deepmind-wind-forecasting"]
+    assert [e.id for e in catalogue.search(None, "case-studies", "WIND")] == [
+        "deepmind-wind-forecasting"
+    ]
     assert catalogue.search(None, "coalition", "oreal")[0].title == "L'Oréal"
     grids = catalogue.search(None, "case-studies", category="power grids")
     assert grids and all(e.category == "power grids" for e in grids)
@@ -69,7 +75,10 @@ def test_entries_added_from_yaml_are_found_and_readded_without_duplicates(  # ty
         (ENTRY.replace("date: 2025-06", "date: last June"), "entry 1 (heat-pump-control): date"),
         (ENTRY.replace("region: FRA", "region: Narnia"), "unknown region 'Narnia'"),
         (ENTRY.replace("heat-pump-control", "deepmind-wind-forecasting"), "is a packaged entry"),
-        (ENTRY.replace("    sources:\n      - {title: Annual report, publisher: Example utility, published: 2025-06, url: \"https://example.org/r\"}\n", "    sources: []\n"), "sources"),
+        (
+            ENTRY.replace(SOURCES, "    sources: []\n"),
+            "sources",
+        ),
         (ENTRY.replace('url: "https://example.org/r"', 'url: "javascript:alert(1)"'), "url"),
     ],
 )

@@ -18,8 +18,11 @@ def _state(settings: Settings) -> tuple[int, int, list[tuple[str, float]]]:
     with open_store(settings) as store:
         ensure_packaged(store)
         points = stored.list_points(store)
-        return (len(stored.list_releases(store)), len(points),
-                sorted((p["key"], p["value"]) for p in points))  # fmt: skip
+        return (
+            len(stored.list_releases(store)),
+            len(points),
+            sorted((p["key"], p["value"]) for p in points),
+        )
 
 
 BAD_ROWS = [

@@ -17,10 +17,15 @@ def _report(report_id: str, phase: str, kwh: float, units: float = 500) -> Impac
 
 def test_shared_reports_become_series_and_unshared_ones_do_not(database_url: str) -> None:
     with open_store(Settings.from_env()) as store:
-        save_reports(store, [_report("inference-aaaa", "inference", 0.002),
-                             _report("inference-bbbb", "inference", 0.004),
-                             _report("training-cccc", "training", 1.5),
-                             _report("private-dddd", "inference", 9.0)])  # fmt: skip
+        save_reports(
+            store,
+            [
+                _report("inference-aaaa", "inference", 0.002),
+                _report("inference-bbbb", "inference", 0.004),
+                _report("training-cccc", "training", 1.5),
+                _report("private-dddd", "inference", 9.0),
+            ],
+        )
         for record in ("inference-aaaa", "inference-bbbb", "training-cccc"):
             share(store, record)
         data = series(store)

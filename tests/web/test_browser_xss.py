@@ -89,15 +89,49 @@ def _hostile_observatory(store: Any, tmp_path: Path) -> None:
     figures = tmp_path / "hostile.csv"
     with figures.open("w", newline="") as file:
         writer = csv.writer(file)
-        writer.writerow(["metric", "region", "year", "value", "unit", "kind", "case", "source",
-                         "publisher", "published", "licence", "note"])  # fmt: skip
+        writer.writerow(
+            [
+                "metric",
+                "region",
+                "year",
+                "value",
+                "unit",
+                "kind",
+                "case",
+                "source",
+                "publisher",
+                "published",
+                "licence",
+                "note",
+            ]
+        )
         for year, kind, case in ((2024, "estimate", ""), (2030, "projection", PAYLOADS[2])):
-            writer.writerow(["dc_electricity_twh", "world", year, 500, "TWh", kind, case,
-                             HOSTILE[:300], HOSTILE[:200], "2026", HOSTILE[:200], HOSTILE[:500]])  # fmt: skip
+            writer.writerow(
+                [
+                    "dc_electricity_twh",
+                    "world",
+                    year,
+                    500,
+                    "TWh",
+                    kind,
+                    case,
+                    HOSTILE[:300],
+                    HOSTILE[:200],
+                    "2026",
+                    HOSTILE[:200],
+                    HOSTILE[:500],
+                ]
+            )
     import_file(store, figures, label=HOSTILE[:200])
-    entry = {"id": "hostile-entry", "title": HOSTILE[:200], "summary": HOSTILE,
-             "category": PAYLOADS[2], "tags": [PAYLOADS[0][:40]], "date": "2026",
-             "sources": [{"title": HOSTILE[:300], "publisher": HOSTILE[:200], "published": "2026"}]}  # fmt: skip
+    entry = {
+        "id": "hostile-entry",
+        "title": HOSTILE[:200],
+        "summary": HOSTILE,
+        "category": PAYLOADS[2],
+        "tags": [PAYLOADS[0][:40]],
+        "date": "2026",
+        "sources": [{"title": HOSTILE[:300], "publisher": HOSTILE[:200], "published": "2026"}],
+    }
     yaml_path = tmp_path / "hostile.yaml"
     yaml_path.write_text(json.dumps({"catalogue": "case-studies", "entries": [entry]}))
     catalogue.add_file(store, yaml_path)
@@ -157,7 +191,12 @@ def test_no_stored_string_runs_script_on_any_page(  # type: ignore[no-untyped-de
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
     page.wait_for_selector("#obs-timeline .hoverlayer .hovertext", state="attached")
     assert page.evaluate("window.__xss") is None
-    assert page.evaluate("document.querySelectorAll('#obs-timeline svg[onload], #obs-timeline img').length") == 0
+    assert (
+        page.evaluate(
+            "document.querySelectorAll('#obs-timeline svg[onload], #obs-timeline img').length"
+        )
+        == 0
+    )
     page.screenshot(path=str(artefacts / "hostile-leaderboard.png"), full_page=True)
     assert not dialogs
     assert not violations, violations[0]  # nothing of ours needs what the policy forbids

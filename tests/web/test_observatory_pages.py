@@ -23,15 +23,25 @@ def test_each_page_has_a_json_twin_with_the_same_figures(client: TestClient) -> 
     for p in lbnl:
         assert p["source_title"] in page.text
     assert "176 TWh" in page.text  # LBNL 2023, as published
-    assert {p["region"] for p in data["bars"]} == {"USA", "CHN", "iea-europe",
-                                                   "iea-asia-pacific-ex-china", "iea-rest-of-world"}  # fmt: skip
+    assert {p["region"] for p in data["bars"]} == {
+        "USA",
+        "CHN",
+        "iea-europe",
+        "iea-asia-pacific-ex-china",
+        "iea-rest-of-world",
+    }
     assert len(data["map"]["countries"]) == 213
 
 
-def test_the_series_page_keeps_both_editions_and_flags_secondary_sources(client: TestClient) -> None:
+def test_the_series_page_keeps_both_editions_and_flags_secondary_sources(
+    client: TestClient,
+) -> None:
     series = client.get("/api/observatory/series?metric=dc_electricity_twh&region=world").json()
     names = {s["series"] for s in series["series"]}
-    assert {"iea-2025:dc_electricity_twh:world:base", "iea-2026:dc_electricity_twh:world:base"} <= names
+    assert {
+        "iea-2025:dc_electricity_twh:world:base",
+        "iea-2026:dc_electricity_twh:world:base",
+    } <= names
     page = client.get("/observatory/series/iea-2025-secondary:dc_electricity_twh:world:lift-off")
     assert "secondary source" in page.text and "1,264" in page.text
 
@@ -44,7 +54,10 @@ def test_scenario_levers_in_the_address_change_the_result(client: TestClient) ->
     assert bad.status_code == 422 and "pue_2035 must be a number" in bad.json()["detail"]
     assert client.get("/observatory/scenario?load_factor_2035=7").status_code == 422
     csv_text = client.get("/observatory/scenario.csv?pue_2035=1.1").text
-    assert csv_text.splitlines()[0] == "region,year,it_capacity_gw,electricity_twh,emissions_mt,share_pct"
+    assert (
+        csv_text.splitlines()[0]
+        == "region,year,it_capacity_gw,electricity_twh,emissions_mt,share_pct"
+    )
 
 
 def test_csv_cells_never_start_a_spreadsheet_formula(client: TestClient, tmp_path: Path) -> None:
@@ -83,7 +96,9 @@ def test_the_map_draws_offline_and_the_scenario_follows_a_lever(  # type: ignore
 ) -> None:
     page = browser_page
     outside: list[str] = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(live_server) else None)
+    page.on(
+        "request", lambda r: outside.append(r.url) if not r.url.startswith(live_server) else None
+    )
     page.goto(live_server + "/observatory")
     page.wait_for_selector("#obs-map .main-svg")
     _until(page, "document.querySelectorAll('#obs-map path.choroplethlocation').length > 200")

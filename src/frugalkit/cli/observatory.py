@@ -40,12 +40,22 @@ def sources(ctx: typer.Context) -> None:
         table = _table("source", "title", "publisher", "published", "licence", "note")
         for s in found:
             note = "secondary source" if s["secondary"] else ""
-            table.add_row(*_cells(s["id"], s["title"], s["publisher"], s["published"], s["licence"], note))
+            table.add_row(
+                *_cells(s["id"], s["title"], s["publisher"], s["published"], s["licence"], note)
+            )
         console.print(table)
         history = _table("release", "created (UTC)", "label", "added", "changed", "unchanged")
         for r in releases:
-            history.add_row(*_cells(r["id"], str(r["created_at"])[:19], r["label"], r["added"],
-                                    r["changed"], r["unchanged"]))  # fmt: skip
+            history.add_row(
+                *_cells(
+                    r["id"],
+                    str(r["created_at"])[:19],
+                    r["label"],
+                    r["added"],
+                    r["changed"],
+                    r["unchanged"],
+                )
+            )
         console.print(history)
 
     emit(ctx, {"sources": found, "releases": releases}, render)
@@ -77,8 +87,14 @@ def series(
             return
         table = _table("series", "unit", "kind", "years", "figures")
         for s in found:
-            years = f"{s['first_year']}–{s['last_year']}" if s["first_year"] != s["last_year"] else s["first_year"]
-            table.add_row(*_cells(s["series"], s["unit"], ", ".join(s["kinds"]), years, s["points"]))
+            years = (
+                f"{s['first_year']} to {s['last_year']}"
+                if s["first_year"] != s["last_year"]
+                else s["first_year"]
+            )
+            table.add_row(
+                *_cells(s["series"], s["unit"], ", ".join(s["kinds"]), years, s["points"])
+            )
         console.print(table)
 
     emit(ctx, found, render)
@@ -115,12 +131,25 @@ def show(
     source = sources.get(points[0]["source_id"], {})
 
     def render(console: Console) -> None:
-        console.print(Text(f"{series_id}: {source.get('title')} ({source.get('publisher')}, "
-                           f"{source.get('published')}; licence {source.get('licence')})"))  # fmt: skip
+        console.print(
+            Text(
+                f"{series_id}: {source.get('title')} ({source.get('publisher')}, "
+                f"{source.get('published')}; licence {source.get('licence')})"
+            )
+        )
         table = _table("year", "value", "unit", "kind", "case", "verified", "note")
         for p in points:
-            table.add_row(*_cells(p["year"], f"{p['value']:g}", p["unit"], p["kind"], p["case"],
-                                  "yes" if p["verified"] else "no", p["note"]))  # fmt: skip
+            table.add_row(
+                *_cells(
+                    p["year"],
+                    f"{p['value']:g}",
+                    p["unit"],
+                    p["kind"],
+                    p["case"],
+                    "yes" if p["verified"] else "no",
+                    p["note"],
+                )
+            )
         console.print(table)
 
     emit(ctx, {"series": series_id, "source": source, "points": points}, render)
@@ -149,7 +178,9 @@ def import_(
             f"{release['unchanged']} unchanged"
         )
         for change in release["diff"]["changed"][:20]:
-            console.print(Text(f"  {change['key']}: {change['old']['value']:g} -> {change['new']['value']:g}"))
+            console.print(
+                Text(f"  {change['key']}: {change['old']['value']:g} -> {change['new']['value']:g}")
+            )
 
     emit(ctx, release, render)
 
@@ -157,8 +188,12 @@ def import_(
 @app.command("scenario")
 def scenario(
     ctx: typer.Context,
-    preset: str = typer.Option("iea-base", help="iea-base, iea-high-efficiency, iea-lift-off or iea-headwinds."),
-    set_: list[str] = typer.Option(None, "--set", help="A lever, e.g. --set pue_2035=1.3 (repeatable)."),
+    preset: str = typer.Option(
+        "iea-base", help="iea-base, iea-high-efficiency, iea-lift-off or iea-headwinds."
+    ),
+    set_: list[str] = typer.Option(
+        None, "--set", help="A lever, e.g. --set pue_2035=1.3 (repeatable)."
+    ),
     sensitivity: bool = typer.Option(False, help="Also show which lever moves 2030 most."),
 ) -> None:
     """Data-centre electricity to 2035 by region: capacity x load x 8,760 h x PUE."""
@@ -173,17 +208,31 @@ def scenario(
         console.print(Text(f"preset {preset}: {model.preset(preset)['label']}"))
         table = _table("year", "world TWh", "share of electricity", "Mt CO2", *model.REGIONS)
         for i, row in enumerate(result["world"]):
-            table.add_row(*_cells(row["year"], f"{row['electricity_twh']:.0f}", f"{row['share_pct']:.2f} %",
-                                  f"{row['emissions_mt']:.0f}",
-                                  *(f"{result['regions'][r][i]['electricity_twh']:.0f}" for r in model.REGIONS)))  # fmt: skip
+            table.add_row(
+                *_cells(
+                    row["year"],
+                    f"{row['electricity_twh']:.0f}",
+                    f"{row['share_pct']:.2f} %",
+                    f"{row['emissions_mt']:.0f}",
+                    *(f"{result['regions'][r][i]['electricity_twh']:.0f}" for r in model.REGIONS),
+                )
+            )
         console.print(table)
         for a in result["anchors"]:
-            console.print(Text(f"anchor {a['source']} {a['metric']} {a['region']} {a['year']} "
-                               f"{a['case']}: {a['value']:g}; this scenario {a['model']:.0f} "
-                               f"({a['deviation']:+.1%})"))  # fmt: skip
+            console.print(
+                Text(
+                    f"anchor {a['source']} {a['metric']} {a['region']} {a['year']} "
+                    f"{a['case']}: {a['value']:g}; this scenario {a['model']:.0f} "
+                    f"({a['deviation']:+.1%})"
+                )
+            )
         for s in result.get("sensitivity", []):
-            console.print(Text(f"{s['lever']}: {s['from']:g}..{s['to']:g} -> 2030 world "
-                               f"{s['twh_low']:.0f}..{s['twh_high']:.0f} TWh"))  # fmt: skip
+            console.print(
+                Text(
+                    f"{s['lever']}: {s['from']:g}..{s['to']:g} -> 2030 world "
+                    f"{s['twh_low']:.0f}..{s['twh_high']:.0f} TWh"
+                )
+            )
 
     emit(ctx, result, render)
 
@@ -246,7 +295,11 @@ def share(
     with opened_store(ctx) as store:
         kind, full_id = share_record(store, record_id, not undo)
     data = {"kind": kind, "id": full_id, "shared": not undo}
-    emit(ctx, data, lambda c: c.print(Text(f"{kind} {full_id} {'shared' if not undo else 'no longer shared'}")))
+    emit(
+        ctx,
+        data,
+        lambda c: c.print(Text(f"{kind} {full_id} {'shared' if not undo else 'no longer shared'}")),
+    )
 
 
 @app.command("measured")
@@ -260,13 +313,29 @@ def measured(ctx: typer.Context) -> None:
     def render(console: Console) -> None:
         table = _table("task", "hardware", "model kind", "median", "runs", "method")
         for row in data["inference"]:
-            table.add_row(*_cells(row["task"], row["hardware"], row["model_kind"],
-                                  f"{row['median_wh_per_1000']:.3g} {row['unit']}", row["runs"], row["method"]))  # fmt: skip
+            table.add_row(
+                *_cells(
+                    row["task"],
+                    row["hardware"],
+                    row["model_kind"],
+                    f"{row['median_wh_per_1000']:.3g} {row['unit']}",
+                    row["runs"],
+                    row["method"],
+                )
+            )
         console.print(table)
         totals = _table("zone", "month", "runs", "kWh", "gCO2e", "method")
         for row in data["by_zone_month"]:
-            totals.add_row(*_cells(row["zone"], row["month"], row["runs"], f"{row['energy_kwh']:.3g}",
-                                   f"{row['ghg_g']:.3g}", row["method"]))  # fmt: skip
+            totals.add_row(
+                *_cells(
+                    row["zone"],
+                    row["month"],
+                    row["runs"],
+                    f"{row['energy_kwh']:.3g}",
+                    f"{row['ghg_g']:.3g}",
+                    row["method"],
+                )
+            )
         console.print(totals)
 
     emit(ctx, data, render)

@@ -86,7 +86,9 @@ def parse_document(text: str, name: str) -> tuple[str, list[Entry]]:
         raise InputError(f"{name}: expected 'catalogue: NAME' and a list of 'entries'")
     catalogue = document.get("catalogue")
     if catalogue not in CATALOGUES:
-        raise InputError(f"{name}: catalogue must be one of {', '.join(CATALOGUES)} (got {catalogue!r})")
+        raise InputError(
+            f"{name}: catalogue must be one of {', '.join(CATALOGUES)} (got {catalogue!r})"
+        )
     entries, seen = [], set()
     for number, raw in enumerate(document["entries"], 1):
         label = f"entry {number}" + (f" ({raw.get('id')})" if isinstance(raw, dict) else "")
@@ -158,8 +160,10 @@ def search(
     found = []
     for entry in entries:
         text = _folded(" ".join([entry.title, entry.summary, entry.category, *entry.tags]))
-        if all(w in text for w in words) and (tag is None or tag.lower() in entry.tags) and (
-            category is None or entry.category == category
+        if (
+            all(w in text for w in words)
+            and (tag is None or tag.lower() in entry.tags)
+            and (category is None or entry.category == category)
         ):
             found.append(entry)
     return sorted(found, key=lambda e: (e.date, e.id), reverse=True)

@@ -105,9 +105,9 @@ def _dashboard(
         "bar_regions_left_out": len({p["region"] for p in every_bar} - {p["region"] for p in bars}),
         "bars": bars,
         "markers": [
-            {**p, "lat": regions()[p["region"]].where[0], "lon": regions()[p["region"]].where[1]}
+            {**p, "lat": where[0], "lon": where[1]}
             for p in bars
-            if regions()[p["region"]].where is not None
+            if (where := regions()[p["region"]].where) is not None
         ],
         "map": shared["map"],
         "series": _series(timeline),
@@ -124,10 +124,16 @@ def _map(store: Store, sources: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "map": {
             "metric": {"id": MAP_METRIC, **_metric_dict(MAP_METRIC)},
             "countries": [
-                {"region": p["region"], "name": p["region_name"], "value": p["value"],
-                 "year": p["year"], "source_title": p["source_title"]}
-                for p in points if _is_country(p["region"])
-            ],  # fmt: skip
+                {
+                    "region": p["region"],
+                    "name": p["region_name"],
+                    "value": p["value"],
+                    "year": p["year"],
+                    "source_title": p["source_title"],
+                }
+                for p in points
+                if _is_country(p["region"])
+            ],
         },
         "equivalent": _equivalent(store, sources, map_source),
     }
@@ -175,16 +181,24 @@ def _series(points: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for point in points:
         entry = grouped.setdefault(
             point["series"],
-            {"series": point["series"], "source_id": point["source_id"],
-             "source_title": point["source_title"], "published": point["published"],
-             "secondary": point["secondary"], "case": point["case"], "points": []},
-        )  # fmt: skip
+            {
+                "series": point["series"],
+                "source_id": point["source_id"],
+                "source_title": point["source_title"],
+                "published": point["published"],
+                "secondary": point["secondary"],
+                "case": point["case"],
+                "points": [],
+            },
+        )
         entry["points"].append(point)
     for entry in grouped.values():
         if not entry["case"]:
             continue
         observed = grouped.get(
-            series_id(entry["source_id"], entry["points"][0]["metric"], entry["points"][0]["region"], "")
+            series_id(
+                entry["source_id"], entry["points"][0]["metric"], entry["points"][0]["region"], ""
+            )
         )
         first_year = entry["points"][0]["year"]
         before = [p for p in (observed or {}).get("points", []) if p["year"] < first_year]

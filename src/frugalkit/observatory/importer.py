@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,7 +59,9 @@ def read_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     elif suffix in (".csv", ".txt", ""):
         yield from _csv_rows(path)
     else:
-        raise ImportRejected(f"{path.name}: unsupported file type {suffix!r}; give .csv, .json or .parquet")
+        raise ImportRejected(
+            f"{path.name}: unsupported file type {suffix!r}; give .csv, .json or .parquet"
+        )
 
 
 def _text(path: Path, what: str) -> str:
@@ -91,7 +93,9 @@ def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     try:
         document = json.loads(_text(path, "JSON"))
     except json.JSONDecodeError as exc:
-        raise ImportRejected(f"{path.name} is not valid JSON: {exc.msg} (line {exc.lineno})") from None
+        raise ImportRejected(
+            f"{path.name} is not valid JSON: {exc.msg} (line {exc.lineno})"
+        ) from None
     rows = document.get("rows") if isinstance(document, dict) else document
     if not isinstance(rows, list):
         raise ImportRejected(f"{path.name}: expected a list of rows or {{'rows': [...]}}")
@@ -106,7 +110,9 @@ def _parquet_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise ImportRejected("reading Parquet needs pyarrow: pip install 'frugalkit[data]'") from None
+        raise ImportRejected(
+            "reading Parquet needs pyarrow: pip install 'frugalkit[data]'"
+        ) from None
     try:
         table = pq.read_table(path)
     except Exception as exc:  # pyarrow raises several types for a corrupt file
@@ -116,7 +122,7 @@ def _parquet_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         yield f"row {number}", {k: v for k, v in row.items() if v not in ("", None)}
 
 
-def _check_header(path: Path, columns: list[str], what: str, where: str = "") -> None:
+def _check_header(path: Path, columns: Sequence[str], what: str, where: str = "") -> None:
     named = {ALIASES.get(c.strip(), c.strip()) for c in columns}
     unknown = sorted(named - KNOWN)
     missing = [c for c in REQUIRED if c not in named] if not where else []
@@ -153,7 +159,9 @@ def check_rows(rows: Iterator[tuple[str, dict[str, Any]]], name: str) -> Checked
             source = _source(row)
             point = DataPoint(**{k: row[k] for k in POINT_FIELDS if k in row}, source=source.id)
         except (ValidationError, ValueError) as exc:
-            problems.append(f"{where}: {_problem(exc) if isinstance(exc, ValidationError) else exc}")
+            problems.append(
+                f"{where}: {_problem(exc) if isinstance(exc, ValidationError) else exc}"
+            )
             continue
         if point.key in seen:
             problems.append(

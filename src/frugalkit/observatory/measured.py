@@ -34,7 +34,9 @@ def share(store: Store, record_id: str, shared: bool = True) -> tuple[str, str]:
             "`frugalkit bench runs` list them"
         )
     if len(found) > 1:
-        raise InputError(f"{record_id!r} is both a report and a run id prefix; give more characters")
+        raise InputError(
+            f"{record_id!r} is both a report and a run id prefix; give more characters"
+        )
     kind, full_id = found[0]
     stored.share(store, kind, full_id, shared)
     return kind, full_id
@@ -71,26 +73,43 @@ def series(store: Store) -> dict[str, Any]:
             key = (f"bench: {run['task']}", run["hardware"], run["kind"], "sample")
             groups[key].append((run["energy_wh_per_1000"], run["energy_method"]))
     inference = [
-        {"task": task, "hardware": hardware, "model_kind": kind, "unit": f"Wh per 1,000 {unit}s",
-         "median_wh_per_1000": statistics.median(v for v, _ in values),
-         "runs": len(values), "method": _methods([m for _, m in values])}
+        {
+            "task": task,
+            "hardware": hardware,
+            "model_kind": kind,
+            "unit": f"Wh per 1,000 {unit}s",
+            "median_wh_per_1000": statistics.median(v for v, _ in values),
+            "runs": len(values),
+            "method": _methods([m for _, m in values]),
+        }
         for (task, hardware, kind, unit), values in sorted(groups.items())
-    ]  # fmt: skip
+    ]
     training = [
-        {"name": r["name"], "hardware": _hardware(r), "energy_kwh": r["energy"]["facility_kwh"],
-         "started_at": r["started_at"], "zone": r["host"]["zone"], "method": _method(r)}
-        for r in completed if r["phase"] == "training"
-    ]  # fmt: skip
+        {
+            "name": r["name"],
+            "hardware": _hardware(r),
+            "energy_kwh": r["energy"]["facility_kwh"],
+            "started_at": r["started_at"],
+            "zone": r["host"]["zone"],
+            "method": _method(r),
+        }
+        for r in completed
+        if r["phase"] == "training"
+    ]
     totals: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for report in completed:
         totals[(report["host"]["zone"], str(report["started_at"])[:7])].append(report)
     by_zone_month = [
-        {"zone": zone, "month": month, "runs": len(items),
-         "energy_kwh": sum(r["energy"]["facility_kwh"] for r in items),
-         "ghg_g": sum(r["ghg"]["location_based_g"] for r in items),
-         "method": _methods([_method(r) for r in items])}
+        {
+            "zone": zone,
+            "month": month,
+            "runs": len(items),
+            "energy_kwh": sum(r["energy"]["facility_kwh"] for r in items),
+            "ghg_g": sum(r["ghg"]["location_based_g"] for r in items),
+            "method": _methods([_method(r) for r in items]),
+        }
         for (zone, month), items in sorted(totals.items())
-    ]  # fmt: skip
+    ]
     return {
         "shared_reports": len(reports),
         "shared_runs": len(runs),

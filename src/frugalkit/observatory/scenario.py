@@ -60,7 +60,9 @@ def baseline() -> dict[str, Any]:
     points = check_file(DATA_DIR / "figures.csv").points
     countries = check_file(DATA_DIR / "owid_countries.csv").points
     by = {(p.source, p.metric, p.region, p.year, p.case): p.value for p in points}
-    electricity = {r: by[(BASELINE_SOURCE, "dc_electricity_twh", r, FIRST_YEAR, "")] for r in REGIONS}
+    electricity = {
+        r: by[(BASELINE_SOURCE, "dc_electricity_twh", r, FIRST_YEAR, "")] for r in REGIONS
+    }
     world_intensity = by[("ember-2025", "grid_intensity_g_per_kwh", "world", FIRST_YEAR, "")]
     intensity = {
         r: by.get(("ember-2025", "grid_intensity_g_per_kwh", r, FIRST_YEAR, ""), world_intensity)
@@ -138,9 +140,7 @@ def project_region(region: str, v: dict[str, float], adjust_pp: float) -> list[d
     return rows
 
 
-def run(
-    levers_in: dict[str, float] | None = None, preset_name: str = "iea-base"
-) -> dict[str, Any]:
+def run(levers_in: dict[str, float] | None = None, preset_name: str = "iea-base") -> dict[str, Any]:
     """The scenario of `preset_name` with `levers_in` changed: per region and world, per
     year; the preset's anchors and how far this scenario is from each."""
     chosen = preset(preset_name)
@@ -192,12 +192,22 @@ def sensitivity(
         low = max(lever.minimum, values[lever.id] - lever.delta)
         high = min(lever.maximum, values[lever.id] + lever.delta)
         at = {
-            side: value_at(run({**values, lever.id: x}, preset_name), "world", year, "electricity_twh")
+            side: value_at(
+                run({**values, lever.id: x}, preset_name), "world", year, "electricity_twh"
+            )
             for side, x in (("low", low), ("high", high))
         }
         rows.append(
-            {"lever": lever.id, "label": lever.label, "unit": lever.unit, "from": low, "to": high,
-             "twh_low": at["low"], "twh_high": at["high"], "centre_twh": centre,
-             "span_twh": abs(at["high"] - at["low"])}
-        )  # fmt: skip
+            {
+                "lever": lever.id,
+                "label": lever.label,
+                "unit": lever.unit,
+                "from": low,
+                "to": high,
+                "twh_low": at["low"],
+                "twh_high": at["high"],
+                "centre_twh": centre,
+                "span_twh": abs(at["high"] - at["low"]),
+            }
+        )
     return sorted(rows, key=lambda r: -r["span_twh"])

@@ -60,9 +60,15 @@ def import_release(
         _lock_for_import(session)
         # A write first: on SQLite it takes the write lock before anything is read.
         release = ObsReleaseRow(
-            created_at=now, label=label, origin=origin, sha256=sha256,
-            added=0, changed=0, unchanged=0, diff={},
-        )  # fmt: skip
+            created_at=now,
+            label=label,
+            origin=origin,
+            sha256=sha256,
+            added=0,
+            changed=0,
+            unchanged=0,
+            diff={},
+        )
         session.add(release)
         session.flush()
         stored = _stored_points(session, {s["id"] for s in sources})
@@ -140,7 +146,9 @@ def release_stamp(store: Store) -> tuple[int, str]:
     """The newest release's id and creation time: what identifies the data now."""
     with store.session() as session:
         row = session.execute(
-            select(ObsReleaseRow.id, ObsReleaseRow.created_at).order_by(ObsReleaseRow.id.desc()).limit(1)
+            select(ObsReleaseRow.id, ObsReleaseRow.created_at)
+            .order_by(ObsReleaseRow.id.desc())
+            .limit(1)
         ).first()
     return (int(row[0]), str(row[1])) if row else (0, "")
 
@@ -210,8 +218,18 @@ def series_summary(store: Store, **equal: str | None) -> list[dict[str, Any]]:
     and number of figures."""
     p = ObsPointRow
     query = (
-        select(p.series, p.metric, p.region, p.case, p.source_id, p.unit, p.kind,
-               func.count(), func.min(p.year), func.max(p.year))  # fmt: skip
+        select(
+            p.series,
+            p.metric,
+            p.region,
+            p.case,
+            p.source_id,
+            p.unit,
+            p.kind,
+            func.count(),
+            func.min(p.year),
+            func.max(p.year),
+        )
         .where(_current())
         .group_by(p.series, p.metric, p.region, p.case, p.source_id, p.unit, p.kind)
     )
@@ -225,10 +243,19 @@ def series_summary(store: Store, **equal: str | None) -> list[dict[str, Any]]:
         ):
             entry = merged.setdefault(
                 series,
-                {"series": series, "metric": metric, "region": region, "case": case,
-                 "source": source, "unit": unit, "kinds": [], "points": 0,
-                 "first_year": first, "last_year": last},
-            )  # fmt: skip
+                {
+                    "series": series,
+                    "metric": metric,
+                    "region": region,
+                    "case": case,
+                    "source": source,
+                    "unit": unit,
+                    "kinds": [],
+                    "points": 0,
+                    "first_year": first,
+                    "last_year": last,
+                },
+            )
             entry["kinds"].append(kind)
             entry["points"] += count
             entry["first_year"] = min(entry["first_year"], first)
@@ -241,8 +268,11 @@ def share(store: Store, record_kind: str, record_id: str, shared: bool = True) -
     with store.session() as session, session.begin():
         row = session.get(ObsSharedRow, (record_kind, record_id))
         if shared and row is None:
-            session.add(ObsSharedRow(record_kind=record_kind, record_id=record_id,
-                                     shared_at=datetime.now(UTC)))  # fmt: skip
+            session.add(
+                ObsSharedRow(
+                    record_kind=record_kind, record_id=record_id, shared_at=datetime.now(UTC)
+                )
+            )
         elif not shared and row is not None:
             session.delete(row)
 
@@ -266,8 +296,9 @@ def add_entries(store: Store, catalogue: str, entries: list[dict[str, Any]]) -> 
                     f"entry id {entry['id']!r} is already used in the {row.catalogue} catalogue"
                 )
             if row is None:
-                session.add(ObsEntryRow(id=entry["id"], catalogue=catalogue, payload=entry,
-                                        added_at=now))  # fmt: skip
+                session.add(
+                    ObsEntryRow(id=entry["id"], catalogue=catalogue, payload=entry, added_at=now)
+                )
                 written += 1
             elif row.payload != entry:
                 row.payload = entry
@@ -284,6 +315,7 @@ def list_entries(store: Store) -> list[tuple[str, dict[str, Any]]]:
 
 def shared_records(store: Store) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The stored impact reports (payloads) and bench runs that were opted in."""
+
     def joined(kind: str, id_column: Any) -> Any:
         return (ObsSharedRow.record_kind == kind) & (ObsSharedRow.record_id == id_column)
 
@@ -336,8 +368,10 @@ def latest_by_region(store: Store, metric: str, source_id: str) -> list[dict[str
     newest = (
         select(p.region, func.max(p.year).label("year")).where(*observed).group_by(p.region)
     ).subquery()
-    query = select(*[getattr(p, c) for c in POINT_COLUMNS]).join(
-        newest, (p.region == newest.c.region) & (p.year == newest.c.year)
-    ).where(*observed)
+    query = (
+        select(*[getattr(p, c) for c in POINT_COLUMNS])
+        .join(newest, (p.region == newest.c.region) & (p.year == newest.c.year))
+        .where(*observed)
+    )
     with store.session() as session:
         return [dict(row._mapping) for row in session.execute(query)]

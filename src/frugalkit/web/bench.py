@@ -35,7 +35,7 @@ class LeaderboardQuery:
     """The query of a leaderboard: its page, its filters and how it ranks."""
 
     limit: Annotated[int, Query(ge=1, le=1000)] = 100
-    offset: Annotated[int, Query(ge=0)] = 0
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0  # an SQL INTEGER on either back-end
     points_per_decade: Annotated[float, Query(ge=0, le=10)] = 0.05
     kind: str | None = None
     method: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from frugalkit.errors import InputError, NotFoundError
@@ -19,6 +19,7 @@ from frugalkit.web.auth import readable
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/observatory", "Observatory")
+MAX_RELEASE = 2**31 - 1  # the largest INTEGER a release id can be, on either back-end
 SECTIONS = (
     ("/observatory", "Demand"),
     ("/observatory/scenario", "Scenarios"),
@@ -28,8 +29,20 @@ SECTIONS = (
     ("/observatory/catalogue/innovations", "Innovations"),
     ("/observatory/catalogue/coalition", "Coalition"),
 )
-CSV_COLUMNS = ("series", "metric", "region", "year", "value", "unit", "kind", "case",
-               "source_id", "verified", "note", "release_added")  # fmt: skip
+CSV_COLUMNS = (
+    "series",
+    "metric",
+    "region",
+    "year",
+    "value",
+    "unit",
+    "kind",
+    "case",
+    "source_id",
+    "verified",
+    "note",
+    "release_added",
+)
 
 
 def _store(request: Request) -> Any:
@@ -56,8 +69,13 @@ def _levers(request: Request) -> dict[str, float]:
 def build_router() -> APIRouter:
     router = APIRouter()
 
-    @twin(router, "/observatory", "observatory.html", active="/observatory",
-          summary="Demand by region and year, a map, and a region's time series")  # fmt: skip
+    @twin(
+        router,
+        "/observatory",
+        "observatory.html",
+        active="/observatory",
+        summary="Demand by region and year, a map, and a region's time series",
+    )
     def demand(
         request: Request,
         metric: str = dashboard.DEFAULT_METRIC,
@@ -67,8 +85,13 @@ def build_router() -> APIRouter:
         data = dashboard.dashboard(_store(request), metric, region, source or None)
         return {**data, "sections": SECTIONS}
 
-    @twin(router, "/observatory/series", "observatory_series.html", active="/observatory",
-          summary="Series and sources, with the releases that brought them")  # fmt: skip
+    @twin(
+        router,
+        "/observatory/series",
+        "observatory_series.html",
+        active="/observatory",
+        summary="Series and sources, with the releases that brought them",
+    )
     def series_list(
         request: Request,
         metric: str | None = None,
@@ -82,35 +105,58 @@ def build_router() -> APIRouter:
             "sections": SECTIONS,
             "filters": {"metric": metric, "region": region, "source": source},
             "metrics": {m: {"label": v.label, "unit": v.unit} for m, v in METRICS.items()},
-            "series": stored.series_summary(store, metric=metric or None, region=region or None,
-                                            source_id=source or None),  # fmt: skip
+            "series": stored.series_summary(
+                store, metric=metric or None, region=region or None, source_id=source or None
+            ),
             "sources": stored.list_sources(store),
             "releases": stored.list_releases(store),
         }
 
-    @twin(router, "/observatory/series/{series_id}", "observatory_show.html",
-          active="/observatory", summary="Every figure of one series")  # fmt: skip
+    @twin(
+        router,
+        "/observatory/series/{series_id}",
+        "observatory_show.html",
+        active="/observatory",
+        summary="Every figure of one series",
+    )
     def series_show(
         request: Request,
         series_id: str,
-        release: Annotated[int | None, Query(ge=1)] = None,
+        release: Annotated[int | None, Query(ge=1, le=MAX_RELEASE)] = None,
     ) -> dict[str, Any]:
         store = _store(request)
         points = stored.list_points(store, series=series_id, release=release)
         if not points:
             raise NotFoundError(f"no series {series_id!r} (see /observatory/series)")
         sources = dashboard.sources_by_id(store)
-        return {"sections": SECTIONS, "series": series_id, "release": release,
-                "source": sources.get(points[0]["source_id"]), "points": points,
-                "metric": {"id": points[0]["metric"], "label": METRICS[points[0]["metric"]].label}}  # fmt: skip
+        return {
+            "sections": SECTIONS,
+            "series": series_id,
+            "release": release,
+            "source": sources.get(points[0]["source_id"]),
+            "points": points,
+            "metric": {"id": points[0]["metric"], "label": METRICS[points[0]["metric"]].label},
+        }
 
-    @twin(router, "/observatory/releases/{release_id}", "observatory_release.html",
-          active="/observatory", summary="One release and what it added or changed")  # fmt: skip
-    def release_show(request: Request, release_id: int) -> dict[str, Any]:
+    @twin(
+        router,
+        "/observatory/releases/{release_id}",
+        "observatory_release.html",
+        active="/observatory",
+        summary="One release and what it added or changed",
+    )
+    def release_show(
+        request: Request, release_id: Annotated[int, Path(ge=1, le=MAX_RELEASE)]
+    ) -> dict[str, Any]:
         return {"sections": SECTIONS, "release": stored.get_release(_store(request), release_id)}
 
-    @twin(router, "/observatory/scenario", "observatory_scenario.html", active="/observatory",
-          summary="Data-centre electricity to 2035 under a preset and changed levers")  # fmt: skip
+    @twin(
+        router,
+        "/observatory/scenario",
+        "observatory_scenario.html",
+        active="/observatory",
+        summary="Data-centre electricity to 2035 under a preset and changed levers",
+    )
     def scenario_view(request: Request, preset: str = "iea-base") -> dict[str, Any]:
         changed = _levers(request)
         result = scenario.run(changed, preset)
@@ -125,13 +171,23 @@ def build_router() -> APIRouter:
             "sensitivity": scenario.sensitivity(changed, preset),
         }
 
-    @twin(router, "/observatory/measured", "observatory_measured.html", active="/observatory",
-          summary="Energy of the AI runs and bench runs shared with the observatory")  # fmt: skip
+    @twin(
+        router,
+        "/observatory/measured",
+        "observatory_measured.html",
+        active="/observatory",
+        summary="Energy of the AI runs and bench runs shared with the observatory",
+    )
     def measured_view(request: Request) -> dict[str, Any]:
         return {"sections": SECTIONS, **measured.series(_store(request))}
 
-    @twin(router, "/observatory/catalogue/{name}", "observatory_catalogue.html",
-          active="/observatory", summary="Case studies, innovations or the coalition")  # fmt: skip
+    @twin(
+        router,
+        "/observatory/catalogue/{name}",
+        "observatory_catalogue.html",
+        active="/observatory",
+        summary="Case studies, innovations or the coalition",
+    )
     def catalogue_view(
         request: Request,
         name: str,
@@ -154,8 +210,12 @@ def build_router() -> APIRouter:
             "entries": [e.model_dump() for e in found],
         }
 
-    @router.get("/observatory/points.csv", dependencies=[Depends(readable)], tags=["api"],
-                summary="Figures as CSV (filter by metric, region, source or series)")  # fmt: skip
+    @router.get(
+        "/observatory/points.csv",
+        dependencies=[Depends(readable)],
+        tags=["api"],
+        summary="Figures as CSV (filter by metric, region, source or series)",
+    )
     def points_csv(
         request: Request,
         metric: str | None = None,
@@ -163,18 +223,34 @@ def build_router() -> APIRouter:
         source: str | None = None,
         series: str | None = None,
     ) -> Response:
-        points = stored.list_points(_store(request), metric=metric or None, region=region or None,
-                                    source_id=source or None, series=series or None)  # fmt: skip
+        points = stored.list_points(
+            _store(request),
+            metric=metric or None,
+            region=region or None,
+            source_id=source or None,
+            series=series or None,
+        )
         return _csv(points, CSV_COLUMNS, "observatory-figures.csv")
 
-    @router.get("/observatory/scenario.csv", dependencies=[Depends(readable)], tags=["api"],
-                summary="A scenario's yearly figures as CSV")  # fmt: skip
+    @router.get(
+        "/observatory/scenario.csv",
+        dependencies=[Depends(readable)],
+        tags=["api"],
+        summary="A scenario's yearly figures as CSV",
+    )
     def scenario_csv(request: Request, preset: str = "iea-base") -> Response:
         result = scenario.run(_levers(request), preset)
         rows = [{"region": "world", **row} for row in result["world"]]
         for region, path in result["regions"].items():
             rows += [{"region": region, **row} for row in path]
-        columns = ("region", "year", "it_capacity_gw", "electricity_twh", "emissions_mt", "share_pct")
+        columns = (
+            "region",
+            "year",
+            "it_capacity_gw",
+            "electricity_twh",
+            "emissions_mt",
+            "share_pct",
+        )
         return _csv(rows, columns, f"scenario-{preset}.csv")
 
     return router

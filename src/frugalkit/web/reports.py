@@ -23,7 +23,7 @@ class ReportsQuery:
     """The reports list's page, search, filters and order."""
 
     limit: Annotated[int, Query(ge=1, le=1000)] = 50
-    offset: Annotated[int, Query(ge=0)] = 0
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0  # an SQL INTEGER on either back-end
     q: str | None = None
     status: str | None = None
     phase: str | None = None

@@ -61,7 +61,9 @@ def upgrade() -> None:
     op.create_index("ix_obs_points_metric", "obs_points", ["metric", "region", "year"])
     op.create_index("ix_obs_points_series", "obs_points", ["series", "year"])
     op.create_index("ix_obs_points_source", "obs_points", ["source_id", "metric", "year"])
-    op.create_index("ix_obs_points_regions", "obs_points", ["metric", "source_id", "region", "year"])
+    op.create_index(
+        "ix_obs_points_regions", "obs_points", ["metric", "source_id", "region", "year"]
+    )
     op.create_table(
         "obs_shared",
         sa.Column("record_kind", sa.String(8), primary_key=True),
