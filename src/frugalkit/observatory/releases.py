@@ -6,6 +6,7 @@ marked as replaced, so any earlier release can be read back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,9 @@ def import_file(store: Store, path: Path, label: str | None = None) -> dict[str,
     return _store(store, checked, label or f"import of {path.name}", path.name[:500], sha)
 
 
+@functools.cache
 def packaged_sha() -> str:
+    """The packaged files' digest (read once: they do not change while frugalkit runs)."""
     digest = hashlib.sha256()
     for name in PACKAGED:
         digest.update((DATA_DIR / name).read_bytes())
