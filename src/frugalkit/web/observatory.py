@@ -55,7 +55,7 @@ def _levers(request: Request) -> dict[str, float]:
     """The levers a scenario address changes: every query parameter but `preset`."""
     values = {}
     for name, text in request.query_params.items():
-        if name in ("preset", "year"):
+        if name == "preset":
             continue
         if name not in scenario.levers():
             raise InputError(f"unknown lever {name!r}; levers: {', '.join(scenario.levers())}")
