@@ -66,7 +66,7 @@ def test_the_same_figure_twice_in_a_file_is_refused(cli, figures_file, settings:
         (b"\xff\xfe\x00m\x00e", "figures.csv", "not a CSV file"),
         (b"\xe9t\xe9", "figures.csv", "not UTF-8"),
         (b'{"rows": [1, 2]}', "figures.json", "item 1: expected an object"),
-        (b"[{", "figures.json", "not valid JSON"),
+        (b"[{", "figures.json", "figures.json is not JSON"),
         (b"PAR1 not really", "figures.parquet", "not a readable Parquet file"),
         (b"<xml/>", "figures.xlsx", "unsupported file type"),
     ],
@@ -111,3 +111,32 @@ def test_every_packaged_figure_names_its_source_date_and_licence(settings: Setti
     assert regional and not any(p["verified"] for p in regional)  # as charted: unchecked
     generation = [p for p in points if p["metric"] == "dc_generation_twh"]
     assert [p["value"] for p in generation] == [460]  # generation is not consumption
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "nested deeper than"),
+        (json.dumps([row(note="a\x00b")]), "NUL"),
+        (json.dumps([row()]).replace("10.0", "NaN"), "not a number JSON allows"),
+    ],
+)
+def test_a_hostile_json_file_is_refused_in_one_line_on_both_back_ends(  # type: ignore[no-untyped-def]
+    cli, database_url: str, tmp_path: Path, document: str, reason: str
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(document)
+    result = cli("observatory", "import", str(path))
+    assert result.exit_code == 2 and reason in result.stderr, result.stderr
+
+
+def test_a_nul_character_in_a_parquet_cell_names_the_row(  # type: ignore[no-untyped-def]
+    cli, database_url: str, tmp_path: Path
+) -> None:
+    pyarrow = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "nul.parquet"
+    pq.write_table(pyarrow.Table.from_pylist([row(), row(region="DEU", note="x\x00")]), path)
+    result = cli("observatory", "import", str(path))
+    assert result.exit_code == 2 and "row 2: note: a NUL character" in result.stderr, result.stderr

@@ -29,8 +29,7 @@ def decode_text(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{source} is not UTF-8 text (invalid byte at offset {exc.start}); "
-            "give a JSON file saved as UTF-8"
+            f"{source} is not UTF-8 text (invalid byte at offset {exc.start}); save it as UTF-8"
         ) from None
 
 
@@ -71,6 +70,14 @@ def _check_values(value: Any, source: str) -> None:
                 stack.append((child, f"{path}.{key}" if path else key, depth + 1))
         elif isinstance(item, list):
             stack.extend((child, f"{path}[{i}]", depth + 1) for i, child in enumerate(item))
+
+
+def first_problem(error: ValidationError) -> str:
+    """'field.sub: what is wrong', from the first error pydantic found."""
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
+    return f"{where}: {message}" if where else message
 
 
 def validate_report(payload: Any, source: str = "report") -> ImpactReport:

@@ -24,6 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from frugalkit.errors import InputError
+from frugalkit.impact.gate import first_problem
 from frugalkit.observatory.records import PARTIAL_DATE
 from frugalkit.observatory.regions import check_region
 from frugalkit.store import Store
@@ -67,12 +68,6 @@ class Entry(BaseModel):
         self.tags = [t.strip().lower()[:40] for t in self.tags if t.strip()]
 
 
-def _problem(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    return f"{where}: {str(first.get('msg', 'is not valid')).removeprefix('Value error, ')}"
-
-
 def parse_document(text: str, name: str) -> tuple[str, list[Entry]]:
     """The catalogue a YAML document is for and its entries; InputError naming the entry
     and field at fault."""
@@ -101,7 +96,7 @@ def parse_document(text: str, name: str) -> tuple[str, list[Entry]]:
         try:
             entry = Entry(**raw)
         except (ValidationError, ValueError, TypeError) as exc:
-            reason = _problem(exc) if isinstance(exc, ValidationError) else str(exc)
+            reason = first_problem(exc) if isinstance(exc, ValidationError) else str(exc)
             raise InputError(f"{name}: {label}: {reason}") from None
         if entry.id in seen:
             raise InputError(f"{name}: {label}: id {entry.id!r} appears twice")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from frugalkit.errors import InputError
+from frugalkit.impact.gate import decode_text, first_problem, parse_json
 from frugalkit.observatory.records import DataPoint, Source, source_id
 
 REQUIRED = ("metric", "region", "year", "value", "unit", "kind", "source", "published", "licence")
@@ -68,12 +68,7 @@ def _text(path: Path, what: str) -> str:
     data = path.read_bytes()
     if b"\x00" in data:
         raise ImportRejected(f"{path.name} is not a {what} file (it holds binary data)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ImportRejected(
-            f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8 {what}"
-        ) from None
+    return decode_text(data, path.name)
 
 
 def _csv_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -90,12 +85,8 @@ def _csv_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 def _json_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    try:
-        document = json.loads(_text(path, "JSON"))
-    except json.JSONDecodeError as exc:
-        raise ImportRejected(
-            f"{path.name} is not valid JSON: {exc.msg} (line {exc.lineno})"
-        ) from None
+    # The gate that reports pass: finite numbers, no NUL, bounded nesting.
+    document = parse_json(decode_text(path.read_bytes(), path.name), path.name)
     rows = document.get("rows") if isinstance(document, dict) else document
     if not isinstance(rows, list):
         raise ImportRejected(f"{path.name}: expected a list of rows or {{'rows': [...]}}")
@@ -137,13 +128,6 @@ def _check_header(path: Path, columns: Sequence[str], what: str, where: str = ""
         )
 
 
-def _problem(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
-    return f"{where}: {message}" if where else message
-
-
 def check_rows(rows: Iterator[tuple[str, dict[str, Any]]], name: str) -> Checked:
     """Every row valid, no key twice, each source described one way; else ImportRejected
     naming the rows and their reasons."""
@@ -155,13 +139,16 @@ def check_rows(rows: Iterator[tuple[str, dict[str, Any]]], name: str) -> Checked
         if len(points) >= MAX_ROWS:
             raise ImportRejected(f"{name}: more than {MAX_ROWS:,} rows; split the file")
         row = {ALIASES.get(k.strip(), k.strip()): v for k, v in raw.items()}
+        with_nul = [k for k, v in row.items() if isinstance(v, str) and "\x00" in v]
+        if with_nul:  # PostgreSQL cannot store it; SQLite would: refused on both
+            problems.append(f"{where}: {with_nul[0]}: a NUL character; remove it")
+            continue
         try:
             source = _source(row)
             point = DataPoint(**{k: row[k] for k in POINT_FIELDS if k in row}, source=source.id)
         except (ValidationError, ValueError) as exc:
-            problems.append(
-                f"{where}: {_problem(exc) if isinstance(exc, ValidationError) else exc}"
-            )
+            reason = first_problem(exc) if isinstance(exc, ValidationError) else exc
+            problems.append(f"{where}: {reason}")
             continue
         if point.key in seen:
             problems.append(
