@@ -25,29 +25,16 @@ YEARS = range(1990, 2101)
 def write_figures(path: Path, count: int) -> int:
     """`count` valid figures (every metric, every region, years 1990-2100, several
     sources), in the import format; the number written."""
+    from frugalkit.observatory.importer import COLUMNS
     from frugalkit.observatory.records import METRICS
     from frugalkit.observatory.regions import regions
 
     codes = sorted(regions())
-    columns = [
-        "metric",
-        "region",
-        "year",
-        "value",
-        "unit",
-        "kind",
-        "case",
-        "source_id",
-        "source",
-        "publisher",
-        "published",
-        "licence",
-    ]
     written = 0
     rng = random.Random(1)
     with path.open("w", newline="") as file:
         writer = csv.writer(file, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow(COLUMNS[:12])  # metric ... licence
         source = 0
         while written < count:
             source += 1

@@ -8,21 +8,7 @@ from typing import Any
 
 import pytest
 
-HEADER = [
-    "metric",
-    "region",
-    "year",
-    "value",
-    "unit",
-    "kind",
-    "case",
-    "source_id",
-    "source",
-    "publisher",
-    "published",
-    "licence",
-    "note",
-]
+from frugalkit.observatory.importer import COLUMNS
 
 
 def row(**changes: Any) -> dict[str, Any]:
@@ -52,7 +38,7 @@ def figures_file(tmp_path: Path):  # type: ignore[no-untyped-def]
     def write(rows: list[dict[str, Any]], name: str = "figures.csv") -> Path:
         path = tmp_path / name
         with path.open("w", newline="", encoding="utf-8") as file:
-            writer = csv.DictWriter(file, HEADER, lineterminator="\n")
+            writer = csv.DictWriter(file, COLUMNS, lineterminator="\n")
             writer.writeheader()
             writer.writerows(rows)
         return path

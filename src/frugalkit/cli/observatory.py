@@ -70,13 +70,12 @@ def series(
 ) -> None:
     """List the series: one source's metric for one region and case."""
     from frugalkit.observatory.dashboard import check_metric
-    from frugalkit.observatory.regions import check_region
     from frugalkit.observatory.releases import ensure_packaged
     from frugalkit.store import observatory as stored
 
     if metric:
         check_metric(metric)
-    wanted_region = _region(region, check_region)
+    wanted_region = _region(region)
     with opened_store(ctx) as store:
         ensure_packaged(store)
         found = stored.series_summary(store, metric=metric, region=wanted_region, source_id=source)
@@ -100,13 +99,15 @@ def series(
     emit(ctx, found, render)
 
 
-def _region(region: str | None, check: object) -> str | None:
+def _region(region: str | None) -> str | None:
+    """The region's canonical code ('usa' -> 'USA'), or InputError naming the known ones."""
     from frugalkit.errors import InputError
+    from frugalkit.observatory.regions import check_region
 
     if region is None:
         return None
     try:
-        return check(region)  # type: ignore[operator,no-any-return]
+        return check_region(region)
     except ValueError as exc:
         raise InputError(str(exc)) from None
 

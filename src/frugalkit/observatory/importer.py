@@ -25,7 +25,11 @@ from frugalkit.observatory.records import DataPoint, Source, source_id
 REQUIRED = ("metric", "region", "year", "value", "unit", "kind", "source", "published", "licence")
 POINT_FIELDS = ("metric", "region", "year", "value", "unit", "kind", "case", "verified", "note")
 SOURCE_FIELDS = ("publisher", "published", "licence", "url", "secondary")
-KNOWN = {*POINT_FIELDS, *SOURCE_FIELDS, "source", "source_id", "source_note"}
+# Every column a file may have, in the order frugalkit's own files list them.
+COLUMNS = ("metric", "region", "year", "value", "unit", "kind", "case", "source_id", "source",
+           "publisher", "published", "licence", "url", "secondary", "verified", "note",
+           "source_note")  # fmt: skip
+KNOWN = set(COLUMNS)
 ALIASES = {"scope": "region"}
 MAX_ROWS = 5_000_000
 # How many bad rows one error message lists before "and N more".
