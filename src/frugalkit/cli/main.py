@@ -14,6 +14,7 @@ from frugalkit.cli import (
     db,
     demo,
     jobs,
+    library,
     measure,
     observatory,
     reports,
@@ -37,6 +38,7 @@ app.add_typer(config.app, name="config")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(observatory.app, name="observatory")
+app.add_typer(library.app, name="library")
 app.command("worker")(jobs.worker)
 app.command("measure", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     measure.measure

@@ -1,0 +1,226 @@
+"""`frugalkit library`: add reports, ask questions, get cited answers and their footprint."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from frugalkit.cli.output import emit, state, stderr
+
+app = typer.Typer(
+    help="Answers from long environmental reports, each sentence cited, each answer measured.",
+    no_args_is_help=True,
+)
+
+
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    sources: list[str] = typer.Argument(None, help="PDF files, folders of PDFs, or URLs."),
+    demo: bool = typer.Option(False, "--demo", help="Add the demonstration reports."),
+    title: str = typer.Option(None, help="The document's title (one source only)."),
+    body: str = typer.Option(None, help="Who published it: IPCC, IPBES, UNEP..."),
+    year: int = typer.Option(None, min=1900, max=2100, help="Year of publication."),
+    report_type: str = typer.Option(None, help="e.g. 'summary for policymakers' (searched first)."),
+    licence: str = typer.Option(None, help="The document's licence."),
+) -> None:
+    """Index reports, one document per transaction (a failed one leaves the index as it was)."""
+    from rich.progress import Progress
+
+    from frugalkit.errors import InputError
+    from frugalkit.library import service
+
+    settings = state(ctx).settings
+    index = service.open_index(settings)
+    meta = {
+        "title": title,
+        "body": body,
+        "year": year,
+        "report_type": report_type,
+        "licence": licence,
+    }
+    results = []
+    try:
+        if demo:
+            results += [(d, True) for d in service.add_demo(settings, index)]
+        targets: list[str | Path] = []
+        for source in sources or []:
+            path = Path(source)
+            if source.startswith(("http://", "https://")):
+                targets.append(source)
+            elif path.is_dir():
+                targets += sorted(path.glob("*.pdf"))
+            elif path.exists():
+                targets.append(path)
+            else:
+                raise InputError(f"{source}: no such file, folder or URL")
+        if not targets and not demo:
+            raise InputError("give PDF files, folders or URLs to add, or --demo")
+        with Progress(console=stderr(), transient=True) as progress:
+            task = progress.add_task("indexing", total=len(targets))
+            for target in targets:
+                progress.update(task, description=f"indexing {str(target)[-40:]}")
+                if isinstance(target, str):
+                    results.append(service.add_url(settings, index, target, **meta))
+                else:
+                    results.append(service.add_file(settings, index, target, **meta))
+                progress.advance(task)
+    finally:
+        index.close()
+    data = [{**d, "added": added} for d, added in results]
+
+    def render(console: Console) -> None:
+        for d in data:
+            what = "added" if d["added"] else "already indexed"
+            no_text = (
+                f", {len(d['pages_without_text'])} without text" if d["pages_without_text"] else ""
+            )
+            console.print(
+                Text(
+                    f"{what}: {d['title']} ({d['id'][:12]}, {d['pages']} pages{no_text}, "
+                    f"{d['passages']} passages)"
+                )
+            )
+
+    emit(ctx, data, render)
+
+
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """The indexed documents."""
+    from frugalkit.library import service
+
+    index = service.open_index(state(ctx).settings)
+    documents = index.documents()
+    index.close()
+
+    def render(console: Console) -> None:
+        table = Table("id", "title", "body", "year", "type", "lang", "pages", "passages")
+        for d in documents:
+            table.add_row(
+                *(
+                    Text(str(v))
+                    for v in (
+                        d["id"][:12],
+                        d["title"],
+                        d["body"],
+                        d["year"] or "",
+                        d["report_type"],
+                        d["language"],
+                        d["pages"],
+                        d["passages"],
+                    )
+                )
+            )
+        console.print(table if documents else "the library is empty")
+
+    emit(ctx, documents, render)
+
+
+@app.command("show")
+def show(
+    ctx: typer.Context, document_id: str = typer.Argument(..., help="Id or unique prefix.")
+) -> None:
+    """One document: its metadata and pages without a text layer."""
+    from frugalkit.library import service
+
+    index = service.open_index(state(ctx).settings)
+    try:
+        document = index.document(document_id)
+    finally:
+        index.close()
+    emit(
+        ctx, document, lambda c: c.print(Text("\n".join(f"{k}: {v}" for k, v in document.items())))
+    )
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context, document_id: str = typer.Argument(..., help="Id or unique prefix.")
+) -> None:
+    """Remove a document, its passages and its stored copy."""
+    from frugalkit.library import service
+
+    index = service.open_index(state(ctx).settings)
+    try:
+        document = index.remove(document_id)
+        (index.files / document["file"]).unlink(missing_ok=True)
+    finally:
+        index.close()
+    emit(
+        ctx,
+        document,
+        lambda c: c.print(Text(f"removed {document['title']} ({document['id'][:12]})")),
+    )
+
+
+@app.command("reindex")
+def reindex(ctx: typer.Context) -> None:
+    """Index every stored document again (after an upgrade of frugalkit's reader)."""
+    from frugalkit.library import service
+
+    settings = state(ctx).settings
+    index = service.open_index(settings)
+    try:
+        done = service.reindex(settings, index)
+    finally:
+        index.close()
+    emit(ctx, done, lambda c: c.print(f"{len(done)} documents indexed again"))
+
+
+@app.command("ask")
+def ask(
+    ctx: typer.Context,
+    questions: list[str] = typer.Argument(..., help="One or more questions, in French or English."),
+    audience: str = typer.Option(
+        "citizen", help="citizen (short, plain) or expert (more, with references)."
+    ),
+    document: str = typer.Option(None, help="Only this document (id or prefix)."),
+    body: str = typer.Option(None, help="Only documents of this body."),
+    year: int = typer.Option(None, help="Only documents of this year."),
+) -> None:
+    """Answer from the indexed reports: each sentence cites its page, or 'not in the sources'."""
+    from frugalkit.library import service
+    from frugalkit.library.retrieve import Filters
+
+    settings = state(ctx).settings
+    index = service.open_index(settings)
+    try:
+        answers = [
+            service.ask(settings, index, q, audience, Filters(document, body, year))
+            for q in questions
+        ]
+    finally:
+        index.close()
+    total_wh = sum(a["footprint"]["energy_wh"] for a in answers)
+
+    def render(console: Console) -> None:
+        from frugalkit.impact.display import quantity
+
+        for a in answers:
+            console.print(Text(f"Q: {a['question']}", style="bold"))
+            console.print(Text(a["text"]))
+            for c in a["sources"] or a["closest"]:
+                label = f"[{c['n']}]" if a["sources"] else "closest:"
+                console.print(
+                    Text(f"  {label} {c['title']}: {c['where']} (PDF page {c['pdf_page']})")
+                )
+            f = a["footprint"]
+            console.print(
+                Text(
+                    f"  footprint: {quantity(f['energy_wh'], 'Wh')}, "
+                    f"{quantity(f['ghg_g'], 'gCO2e')} ({f['method']}), "
+                    f"{a['duration_s'] * 1000:.0f} ms"
+                ),
+                style="dim",
+            )
+        if len(answers) > 1:
+            console.print(
+                Text(f"session total: {quantity(total_wh, 'Wh')} for {len(answers)} answers")
+            )
+
+    emit(ctx, {"answers": answers, "total_energy_wh": total_wh}, render)

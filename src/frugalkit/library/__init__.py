@@ -1,0 +1,1 @@
+"""The library: answers from long environmental reports, with citations and footprints."""

@@ -1,0 +1,123 @@
+"""Extractive answers: the sentences of the retrieved passages that answer the question,
+verbatim (so the calibrated qualifiers stay as written), each citing its passage as `[n]`;
+"not in the sources" when the evidence is weak, with the closest passages shown.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from frugalkit.library.retrieve import content_words
+
+# A sentence ends at . ! ? before a capital, a digit or a quote; references in braces stay
+# with the sentence before them.
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÝÉ0-9«\"(])")
+REFERENCES = re.compile(r"\s*\{[^{}]*\}")
+STEM_CHARS = 6
+MIN_COVERAGE = 0.6  # share of the question's content words a supporting sentence must hold
+MIN_SIMILARITY = 0.86  # dense similarity that lets a sentence in another language support
+MIN_CROSS_COVERAGE = 0.25
+SENTENCES = {"citizen": 2, "expert": 4}
+NOT_IN_SOURCES = {"en": "Not in the sources.", "fr": "Pas dans les sources."}
+NOTICE = (
+    "Extracted from the reports listed, not written by a model: each sentence is quoted from "
+    "the passage it cites. The library only knows the documents added to it; a question "
+    'outside them is answered "not in the sources". Retrieval can miss a passage phrased '
+    "differently from the question, and it favours summaries over full reports. Check the "
+    "cited page before relying on a figure."
+)
+
+
+def stems(text: str) -> set[str]:
+    return {w[:STEM_CHARS] for w in content_words(text)}
+
+
+def sentences(text: str) -> list[str]:
+    parts = SENTENCE_END.split(text)
+    merged: list[str] = []
+    for part in parts:
+        if merged and part.startswith("{"):
+            merged[-1] = f"{merged[-1]} {part}"
+        else:
+            merged.append(part)
+    return [p.strip() for p in merged if len(p.strip()) > 3]
+
+
+def coverage(question: str, sentence: str) -> float:
+    wanted = stems(question)
+    return len(wanted & stems(sentence)) / len(wanted) if wanted else 0.0
+
+
+def supported(cover: float, similarity: float | None) -> bool:
+    """Strong enough evidence: most of the question's words, or (across languages, where
+    words cannot match) a close dense match with some shared terms such as numbers."""
+    if cover >= MIN_COVERAGE:
+        return True
+    return similarity is not None and similarity >= MIN_SIMILARITY and cover >= MIN_CROSS_COVERAGE
+
+
+def compose(
+    question: str, hits: list[dict[str, Any]], audience: str, asked_in: str
+) -> dict[str, Any]:
+    """The answer's sentences and the source cards they cite."""
+    ranked = []
+    for hit in hits:
+        for sentence in sentences(hit["text"]):
+            cover = coverage(question, sentence)
+            if supported(cover, hit.get("similarity")):
+                ranked.append((cover + (hit.get("similarity") or 0.0) / 4, sentence, hit))
+    ranked.sort(key=lambda item: -item[0])
+    chosen = ranked[: SENTENCES[audience]]
+    cards: list[dict[str, Any]] = []
+    lines = []
+    for _, sentence, hit in chosen:
+        if hit["id"] not in [c["passage_id"] for c in cards]:
+            cards.append(card(len(cards) + 1, hit))
+        n = next(c["n"] for c in cards if c["passage_id"] == hit["id"])
+        text = REFERENCES.sub("", sentence) if audience == "citizen" else sentence
+        lines.append({"text": text, "cites": [n]})
+    if not lines:
+        return {
+            "status": "not_in_sources",
+            "text": NOT_IN_SOURCES[asked_in],
+            "sentences": [],
+            "sources": [],
+            "closest": [card(i + 1, hit) for i, hit in enumerate(hits[:3])],
+        }
+    return {
+        "status": "answered",
+        "text": " ".join(f"{line['text']} [{line['cites'][0]}]" for line in lines),
+        "sentences": lines,
+        "sources": cards,
+        "closest": [],
+    }
+
+
+def card(n: int, hit: dict[str, Any]) -> dict[str, Any]:
+    """What a citation points at: document, section, pages, statement, table or figure."""
+    where = [hit["section"]] if hit["section"] else []
+    if hit["printed_page"]:
+        where.append(f"p. {hit['printed_page']}")
+    for key in ("paragraph_id", "table_id", "figure_id"):
+        if hit[key]:
+            where.append(hit[key])
+    return {
+        "n": n,
+        "passage_id": hit["id"],
+        "document_id": hit["document_id"],
+        "title": hit["title"],
+        "section": hit["section"],
+        "pdf_page": hit["pdf_page"],
+        "printed_page": hit["printed_page"],
+        "paragraph_id": hit["paragraph_id"],
+        "table_id": hit["table_id"],
+        "figure_id": hit["figure_id"],
+        "caption": hit["caption"],
+        "qualifiers": hit["qualifiers"],
+        "where": ", ".join(where),
+        "excerpt": hit["text"][:600],
+        "link": f"/library/documents/{hit['document_id']}/file#page={hit['pdf_page']}",
+        "source_url": hit["url"],
+        "demonstration": hit["demonstration"],
+    }

@@ -1,0 +1,212 @@
+"""The library's own index: one SQLite file with FTS5 (BM25), whatever database the store
+uses, beside a copy of each indexed PDF (served at its cited page).
+
+One document is added in one transaction that holds the write lock from its start: a
+document that fails leaves the index as it was, and two writers never interleave.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from frugalkit.errors import NotFoundError, StoreError
+from frugalkit.library.passages import Passage
+
+INDEX_FILE = "library.sqlite3"
+FILES_DIR = "library"
+BUSY_TIMEOUT_S = 30
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+  id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, year INTEGER,
+  report_type TEXT NOT NULL, language TEXT NOT NULL, url TEXT NOT NULL, licence TEXT NOT NULL,
+  file TEXT NOT NULL, pages INTEGER NOT NULL, pages_without_text TEXT NOT NULL,
+  passages INTEGER NOT NULL, demonstration INTEGER NOT NULL, report_id TEXT,
+  added_at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS passages (
+  id INTEGER PRIMARY KEY, document_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+  ordinal INTEGER NOT NULL, section TEXT NOT NULL, pdf_page INTEGER NOT NULL,
+  printed_page TEXT NOT NULL, paragraph_id TEXT NOT NULL, table_id TEXT NOT NULL,
+  figure_id TEXT NOT NULL, caption TEXT NOT NULL, qualifiers TEXT NOT NULL,
+  refs TEXT NOT NULL, text TEXT NOT NULL, embedding BLOB);
+CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id, ordinal);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+  text, section, caption, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TABLE IF NOT EXISTS answers (
+  id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL,
+  report_id TEXT, answer TEXT NOT NULL);
+"""
+DOCUMENT_FIELDS = (
+    "id",
+    "title",
+    "body",
+    "year",
+    "report_type",
+    "language",
+    "url",
+    "licence",
+    "file",
+    "pages",
+    "pages_without_text",
+    "passages",
+    "demonstration",
+    "report_id",
+    "added_at",
+)
+
+
+class Index:
+    """The index file under FRUGALKIT_HOME (created on first use)."""
+
+    def __init__(self, home: Path) -> None:
+        home.mkdir(parents=True, exist_ok=True)
+        self.files = home / FILES_DIR
+        self.files.mkdir(exist_ok=True)
+        self.path = home / INDEX_FILE
+        try:
+            self.db = sqlite3.connect(
+                self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+            )
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.executescript(SCHEMA)
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"the library index {self.path} cannot be used: {exc}") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that takes the write lock first; rolled back on any error."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def has(self, document_id: str) -> bool:
+        query = "SELECT 1 FROM documents WHERE id = ?"
+        return self.db.execute(query, (document_id,)).fetchone() is not None
+
+    def add(
+        self, document: dict[str, Any], passages: list[Passage], embeddings: list[bytes | None]
+    ) -> None:
+        """Store a document and its passages, all or nothing."""
+        with self.writing() as db:
+            db.execute(
+                f"INSERT INTO documents ({', '.join(DOCUMENT_FIELDS)}) "
+                f"VALUES ({', '.join('?' * len(DOCUMENT_FIELDS))})",
+                [
+                    json.dumps(document[f]) if f == "pages_without_text" else document[f]
+                    for f in DOCUMENT_FIELDS
+                ],
+            )
+            for passage, embedding in zip(passages, embeddings, strict=True):
+                cursor = db.execute(
+                    "INSERT INTO passages (document_id, ordinal, section, pdf_page, "
+                    "printed_page, paragraph_id, table_id, figure_id, caption, qualifiers, "
+                    "refs, text, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        document["id"],
+                        passage.ordinal,
+                        passage.section,
+                        passage.pdf_page,
+                        passage.printed_page,
+                        passage.paragraph_id,
+                        passage.table_id,
+                        passage.figure_id,
+                        passage.caption,
+                        json.dumps(passage.qualifiers),
+                        passage.references,
+                        passage.text,
+                        embedding,
+                    ),
+                )
+                db.execute(
+                    "INSERT INTO passages_fts (rowid, text, section, caption) VALUES (?, ?, ?, ?)",
+                    (cursor.lastrowid, passage.text, passage.section, passage.caption),
+                )
+
+    def remove(self, document_id: str) -> dict[str, Any]:
+        document = self.document(document_id)
+        with self.writing() as db:
+            ids = [
+                r[0]
+                for r in db.execute(
+                    "SELECT id FROM passages WHERE document_id = ?", (document["id"],)
+                )
+            ]
+            db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
+            db.execute("DELETE FROM documents WHERE id = ?", (document["id"],))
+        return document
+
+    def documents(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM documents ORDER BY added_at")
+        return [_document(dict(r)) for r in rows]
+
+    def document(self, document_id: str) -> dict[str, Any]:
+        """By id or unique prefix."""
+        rows = self.db.execute(
+            "SELECT * FROM documents WHERE substr(id, 1, ?) = ? LIMIT 2",
+            (len(document_id), document_id),
+        ).fetchall()
+        if len(rows) != 1 or not document_id:
+            raise NotFoundError(
+                f"no single document with id {document_id!r}; `frugalkit library list` lists them"
+            )
+        return _document(dict(rows[0]))
+
+    def passages(self, ids: list[int]) -> dict[int, dict[str, Any]]:
+        marks = ", ".join("?" * len(ids))
+        rows = self.db.execute(
+            "SELECT p.*, d.title, d.language, d.report_type, d.url, d.file, d.demonstration "
+            f"FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id IN ({marks})",
+            ids,
+        )
+        return {r["id"]: _passage(dict(r)) for r in rows}
+
+    def save_answer(self, answer: dict[str, Any]) -> None:
+        with self.writing() as db:
+            db.execute(
+                "INSERT INTO answers (id, question, created_at, report_id, answer) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    answer["id"],
+                    answer["question"],
+                    answer["created_at"],
+                    answer.get("report_id"),
+                    json.dumps(answer),
+                ),
+            )
+
+    def answers(self, limit: int = 50) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT answer FROM answers ORDER BY created_at DESC LIMIT ?", (limit,)
+        )
+        return [json.loads(r[0]) for r in rows]
+
+
+def _document(row: dict[str, Any]) -> dict[str, Any]:
+    row["pages_without_text"] = json.loads(row["pages_without_text"])
+    row["demonstration"] = bool(row["demonstration"])
+    return row
+
+
+def _passage(row: dict[str, Any]) -> dict[str, Any]:
+    row["qualifiers"] = json.loads(row["qualifiers"])
+    row.pop("embedding", None)
+    row["demonstration"] = bool(row["demonstration"])
+    return row
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

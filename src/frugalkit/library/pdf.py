@@ -1,0 +1,127 @@
+"""Read a PDF with pypdfium2: lines of text per page with their font size and weight, the
+printed page number, the outline, and which pages have no text layer.
+
+Trap (REFERENCE.md): pdfium gives a raw font size of 1.0 for every character of some PDFs
+(the IPCC's); the size on the page is the raw size times the text matrix's vertical scale.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from frugalkit.errors import InputError
+
+MAX_PDF_BYTES = 200_000_000  # a stated limit: larger reports are refused, not half-read
+PAGE_NUMBER = re.compile(r"^(?:.{0,120}?\D)?(\d{1,4})$")
+BOLD_WEIGHT = 600
+
+
+@dataclass(frozen=True)
+class Line:
+    text: str
+    size_pt: float
+    bold: bool
+
+
+@dataclass
+class Page:
+    """One page: `number` is the 1-based PDF index (what `#page=N` uses), `printed` the
+    number printed on it, when found."""
+
+    number: int
+    lines: list[Line] = field(default_factory=list)
+    printed: str = ""
+
+    @property
+    def has_text(self) -> bool:
+        return any(line.text.strip() for line in self.lines)
+
+
+@dataclass
+class PdfText:
+    title: str
+    pages: list[Page]
+    outline: list[tuple[int, str, int]]  # (level, title, 1-based page)
+    body_size_pt: float
+
+
+def read_pdf(path: Path) -> PdfText:
+    """The text of `path`; InputError for a file that is not a readable, unencrypted PDF."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
+    size = path.stat().st_size
+    if size > MAX_PDF_BYTES:
+        raise InputError(
+            f"{path.name} is {size / 1e6:.0f} MB; the limit is {MAX_PDF_BYTES / 1e6:.0f} MB"
+        )
+    with path.open("rb") as file:
+        if file.read(5) != b"%PDF-":
+            raise InputError(f"{path.name} is not a PDF file")
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        reason = str(exc)
+        if "password" in reason.lower():
+            raise InputError(f"{path.name} is encrypted; give an unprotected copy") from None
+        raise InputError(f"{path.name} cannot be read as a PDF ({reason})") from None
+    try:
+        pages = [_page(document, i, raw) for i in range(len(document))]
+        outline = [
+            (b.level, b.get_title().strip(), b.get_dest().get_index() + 1)
+            for b in document.get_toc()
+            if b.get_dest() is not None and b.get_dest().get_index() is not None
+        ]
+        title = str(document.get_metadata_value("Title") or "").strip()
+    except pdfium.PdfiumError as exc:
+        raise InputError(f"{path.name} is damaged ({exc})") from None
+    finally:
+        document.close()
+    sizes = [line.size_pt for page in pages for line in page.lines if len(line.text) > 40]
+    body = statistics.median(sizes) if sizes else 10.0
+    return PdfText(title=title, pages=pages, outline=outline, body_size_pt=body)
+
+
+def _page(document: object, index: int, raw: object) -> Page:
+    page = document[index]  # type: ignore[index]
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
+    lines: list[Line] = []
+    start = 0
+    for chunk in text.split("\r\n"):
+        sizes, weights = [], []
+        for i in range(start, start + len(chunk)):
+            matrix = raw.FS_MATRIX()  # type: ignore[attr-defined]
+            raw.FPDFText_GetMatrix(textpage.raw, i, matrix)  # type: ignore[attr-defined]
+            sizes.append(raw.FPDFText_GetFontSize(textpage.raw, i) * abs(matrix.d or 1.0))  # type: ignore[attr-defined]
+            weights.append(raw.FPDFText_GetFontWeight(textpage.raw, i))  # type: ignore[attr-defined]
+        start += len(chunk) + 2
+        if chunk.strip():
+            lines.append(
+                Line(
+                    chunk.strip(),
+                    round(statistics.median(sizes), 1) if sizes else 0.0,
+                    bool(weights) and statistics.median(weights) >= BOLD_WEIGHT,
+                )
+            )
+    textpage.close()
+    page.close()
+    result = Page(number=index + 1, lines=lines)
+    _take_page_number(result)
+    return result
+
+
+def _take_page_number(page: Page) -> None:
+    """The printed page number: a first or last line that ends in a number (a running
+    header or footer); that line is not text of the report."""
+    for position in (0, -1):
+        if not page.lines:
+            return
+        match = PAGE_NUMBER.match(page.lines[position].text)
+        if match and (len(page.lines[position].text) <= 4 or " - " in page.lines[position].text):
+            page.printed = match.group(1)
+            page.lines.pop(position)
+            return

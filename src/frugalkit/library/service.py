@@ -1,0 +1,226 @@
+"""Add reports to the library and answer questions from them, each measured: an impact
+report per added document and per answer, stored with the store's other reports."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from frugalkit.errors import InputError
+from frugalkit.impact.gate import validate_report
+from frugalkit.library.answer import NOTICE, compose
+from frugalkit.library.index import Index, now
+from frugalkit.library.passages import cut
+from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
+from frugalkit.library.retrieve import Filters, dense_model, language, search
+from frugalkit.measure import track
+from frugalkit.settings import Settings
+from frugalkit.store import open_store, save_reports
+
+DEMO_DIR = Path(__file__).parent / "data"
+DEMO_FILES = {"demo-report-en.pdf": "en", "demo-report-fr.pdf": "fr"}
+DOWNLOAD_TIMEOUT_S = 30
+MAX_QUESTION_CHARS = 500
+AUDIENCES = ("citizen", "expert")
+
+
+def open_index(settings: Settings) -> Index:
+    return Index(settings.ensure_home())
+
+
+def _store_report(settings: Settings, report: dict[str, Any] | None) -> str | None:
+    if report is None:
+        return None
+    with open_store(settings) as store:
+        save_reports(store, [validate_report(report, "library run")])
+    return str(report["id"])
+
+
+def add_file(
+    settings: Settings, index: Index, path: Path, **meta: Any
+) -> tuple[dict[str, Any], bool]:
+    """Index one PDF (all or nothing); (document, added): an unchanged file already
+    indexed is not added twice."""
+    if not path.is_file():
+        raise InputError(f"{path} is not a file")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if index.has(digest):
+        return index.document(digest), False
+    with track(
+        f"library ingest {path.name[:150]}",
+        phase="other",
+        functional_unit="document",
+        announce=False,
+    ) as run:
+        text = read_pdf(path)
+        passages = cut(text)
+        model = dense_model()
+        embeddings: list[bytes | None] = (
+            [
+                bytes(v.astype("float32").tobytes())
+                for v in model.passage([p.text for p in passages])
+            ]
+            if model is not None and passages
+            else [None] * len(passages)
+        )
+    stored = index.files / f"{digest}.pdf"
+    shutil.copyfile(path, stored)
+    document = {
+        "id": digest,
+        "title": meta.get("title") or _title(text.title, path),
+        "body": meta.get("body") or "unknown",
+        "year": meta.get("year"),
+        "report_type": meta.get("report_type") or "report",
+        "language": meta.get("language") or _language(passages),
+        "url": meta.get("url") or "",
+        "licence": meta.get("licence") or "not stated",
+        "file": stored.name,
+        "pages": len(text.pages),
+        "pages_without_text": [p.number for p in text.pages if not p.has_text],
+        "passages": len(passages),
+        "demonstration": bool(meta.get("demonstration")),
+        "report_id": None,
+        "added_at": now(),
+    }
+    try:
+        document["report_id"] = _store_report(settings, run.report)
+        index.add(document, passages, embeddings)
+    except BaseException:
+        stored.unlink(missing_ok=True)
+        raise
+    return document, True
+
+
+def _title(metadata_title: str, path: Path) -> str:
+    # Typesetting tools leave their own file name as the title ("..._FR_06.indd").
+    if metadata_title and not metadata_title.lower().endswith((".indd", ".doc", ".docx", ".pdf")):
+        return metadata_title
+    return path.stem.replace("_", " ").replace("-", " ")
+
+
+def _language(passages: list[Any]) -> str:
+    return language(" ".join(p.text for p in passages[:20]))
+
+
+def add_url(settings: Settings, index: Index, url: str, **meta: Any) -> tuple[dict[str, Any], bool]:
+    """Download a PDF (at most MAX_PDF_BYTES) and index it."""
+    import httpx
+
+    if not url.startswith(("http://", "https://")):
+        raise InputError(f"{url!r} is not an http(s) URL")
+    with tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) / (Path(url.split("?")[0]).name or "report.pdf")
+        try:
+            with httpx.stream(
+                "GET", url, timeout=DOWNLOAD_TIMEOUT_S, follow_redirects=True
+            ) as answer:
+                answer.raise_for_status()
+                size = 0
+                with target.open("wb") as file:
+                    for chunk in answer.iter_bytes():
+                        size += len(chunk)
+                        if size > MAX_PDF_BYTES:
+                            raise InputError(f"{url} is larger than {MAX_PDF_BYTES / 1e6:.0f} MB")
+                        file.write(chunk)
+        except httpx.HTTPError as exc:
+            raise InputError(f"cannot download {url}: {exc}") from None
+        return add_file(settings, index, target, url=url, **meta)
+
+
+def add_demo(settings: Settings, index: Index) -> list[dict[str, Any]]:
+    """The demonstration reports that ship with frugalkit (idempotent)."""
+    added = []
+    for name, lang in DEMO_FILES.items():
+        document, _ = add_file(
+            settings,
+            index,
+            DEMO_DIR / name,
+            body="frugalkit (demonstration)",
+            year=2026,
+            report_type="summary for policymakers",
+            language=lang,
+            demonstration=True,
+            licence="CC0 (written by the frugalkit project)",
+        )
+        added.append(document)
+    return added
+
+
+def ask(
+    settings: Settings,
+    index: Index,
+    question: str,
+    audience: str = "citizen",
+    filters: Filters | None = None,
+) -> dict[str, Any]:
+    """An answer with its citations and its measured footprint, stored."""
+    question = " ".join(question.split())
+    if not question:
+        raise InputError("ask a question")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise InputError(f"a question has at most {MAX_QUESTION_CHARS} characters")
+    if audience not in AUDIENCES:
+        raise InputError(f"audience must be one of {', '.join(AUDIENCES)} (got {audience!r})")
+    if not index.documents():
+        raise InputError("the library is empty: `frugalkit library add FILE` (or --demo)")
+    started = time.perf_counter()
+    with track(
+        "library answer", phase="inference", functional_unit="answer", announce=False
+    ) as run:
+        asked_in = language(question)
+        hits = search(index, question, filters)
+        composed = compose(question, hits, audience, asked_in)
+    report_id = _store_report(settings, run.report)
+    report = run.report or {}
+    answer = {
+        "id": uuid.uuid4().hex[:16],
+        "question": question,
+        "language": asked_in,
+        "audience": audience,
+        **composed,
+        "notice": NOTICE,
+        "created_at": now(),
+        "duration_s": time.perf_counter() - started,
+        "report_id": report_id,
+        "footprint": {
+            "energy_wh": report.get("energy", {}).get("facility_kwh", 0.0) * 1000,
+            "ghg_g": report.get("ghg", {}).get("location_based_g", 0.0),
+            "method": ", ".join(sorted({m["kind"] for m in report.get("methods", [])}))
+            or "estimate",
+        },
+    }
+    index.save_answer(answer)
+    return answer
+
+
+def reindex(settings: Settings, index: Index) -> list[dict[str, Any]]:
+    """Read every stored document again with this version's reader; metadata kept."""
+    done = []
+    for document in index.documents():
+        stored = index.files / document["file"]
+        if not stored.is_file():
+            raise InputError(f"the stored copy of {document['title']} is missing: add it again")
+        with tempfile.TemporaryDirectory() as scratch:
+            copy = Path(scratch) / stored.name
+            shutil.copyfile(stored, copy)
+            index.remove(document["id"])
+            meta = {
+                k: document[k]
+                for k in (
+                    "title",
+                    "body",
+                    "year",
+                    "report_type",
+                    "language",
+                    "url",
+                    "licence",
+                    "demonstration",
+                )
+            }
+            done.append(add_file(settings, index, copy, **meta)[0])
+    return done
