@@ -104,6 +104,12 @@ def stored(home: Path) -> dict[str, Any]:
         run = record(store, evaluate(task, model, repeats=1))
     with track("a-rather-long-run-name-with-no-spaces-at-all-to-see-it-wrap", units=100) as r:
         sum(range(100_000))
+    from frugalkit.library import service
+
+    settings = Settings.from_env()
+    index = service.open_index(settings)
+    service.add_demo(settings, index)
+    index.close()
     return {"run": run["id"], "report": r.report["id"] if r.report else ""}
 
 
@@ -126,6 +132,8 @@ def pages_of(stored: dict[str, Any]) -> list[str]:
         "/observatory/releases/1",
         "/observatory/measured",
         "/observatory/catalogue/case-studies",
+        "/library?q=How+much+water+did+evaporative+cooling+consume%3F&audience=expert",
+        "/library?q=Population+de+Mars",
         "/login",
         "/reports?limit=0",
     ]

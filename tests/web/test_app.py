@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-NAVIGATION = ["/", "/bench", "/reports", "/observatory", "/jobs"]
-NOT_BUILT = ["/library", "/datacenters"]
+NAVIGATION = ["/", "/bench", "/reports", "/observatory", "/library", "/jobs"]
+NOT_BUILT = ["/datacenters"]
 
 
 def test_healthz_reports_the_store(client: TestClient) -> None:

@@ -45,7 +45,14 @@ def test_home_page_in_chromium(live_server: str, browser_page, artefacts: Path) 
     page.goto(live_server + "/")
     assert page.title() == "Home · frugalkit"
     links = page.locator("nav a").all_inner_texts()
-    assert links == ["Home", "Bench", "Reports", "Observatory", "Jobs"]  # built modules only
+    assert links == [
+        "Home",
+        "Bench",
+        "Reports",
+        "Observatory",
+        "Library",
+        "Jobs",
+    ]  # built modules only
     page.get_by_role("link", name="Jobs").click()
     page.wait_for_url(live_server + "/jobs")
     assert "Queued work" in page.locator("main").inner_text()

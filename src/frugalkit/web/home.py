@@ -14,11 +14,6 @@ from frugalkit.web.twins import twin
 
 NAVIGATION = ("/", "Home")
 NOT_BUILT = {
-    "library": (
-        "Library",
-        "Questions answered from long environmental reports (IPCC, IPBES, UNEP), with "
-        "citations to page, table and figure.",
-    ),
     "datacenters": (
         "Data centres",
         "ISO/IEC 30134 indicators (PUE, WUE, CER, ITEE), the EU data-centre report and "

@@ -1,0 +1,73 @@
+"""The library's pages and JSON twins: ask a question, read the cited answer and its
+footprint; the indexed documents, each served locally at the cited page."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
+
+from frugalkit.errors import NotFoundError
+from frugalkit.library import service
+from frugalkit.library.retrieve import Filters
+from frugalkit.web.auth import readable
+from frugalkit.web.twins import twin
+
+NAVIGATION = ("/library", "Library")
+
+
+def build_router() -> APIRouter:
+    router = APIRouter()
+
+    @twin(router, "/library", "library.html", active="/library",
+          summary="Ask the indexed reports; every sentence of the answer is cited")  # fmt: skip
+    def library(
+        request: Request,
+        q: Annotated[str, Query(max_length=service.MAX_QUESTION_CHARS)] = "",
+        audience: str = "citizen",
+        document: str | None = None,
+    ) -> dict[str, Any]:
+        settings = request.app.state.settings
+        index = service.open_index(settings)
+        try:
+            answer = (
+                service.ask(settings, index, q, audience, Filters(document=document or None))
+                if q.strip()
+                else None
+            )
+            return {
+                "q": q,
+                "audience": audience,
+                "document": document,
+                "answer": answer,
+                "documents": index.documents(),
+                "recent": index.answers(limit=10),
+            }
+        finally:
+            index.close()
+
+    @twin(router, "/library/documents/{document_id}", "library_document.html",
+          active="/library", summary="One indexed document")  # fmt: skip
+    def document_view(request: Request, document_id: str) -> dict[str, Any]:
+        index = service.open_index(request.app.state.settings)
+        try:
+            return {"document": index.document(document_id)}
+        finally:
+            index.close()
+
+    @router.get("/library/documents/{document_id}/file", dependencies=[Depends(readable)],
+                tags=["api"], summary="The stored PDF (open it at #page=N)")  # fmt: skip
+    def document_file(request: Request, document_id: str) -> FileResponse:
+        index = service.open_index(request.app.state.settings)
+        try:
+            document = index.document(document_id)
+            path = index.files / document["file"]
+        finally:
+            index.close()
+        if not path.is_file():
+            raise NotFoundError(f"the stored copy of {document['title']} is missing")
+        return FileResponse(path, media_type="application/pdf",
+                            headers={"content-disposition": "inline"})  # fmt: skip
+
+    return router

@@ -1,0 +1,44 @@
+"""A library with the demonstration reports in it, and the shared IPCC report when present."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from frugalkit.library import service
+from frugalkit.library.index import FILES_DIR, INDEX_FILE, Index
+from frugalkit.settings import Settings
+
+IPCC = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "ipcc-ar6-wg1-spm-fr.pdf"
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demonstration reports indexed once (embedding them takes seconds)."""
+    home = tmp_path_factory.mktemp("library-home")
+    settings = Settings.from_env({"FRUGALKIT_HOME": str(home)})
+    index = service.open_index(settings)
+    service.add_demo(settings, index)
+    index.close()
+    return home
+
+
+@pytest.fixture
+def library(settings: Settings, demo_home: Path) -> Iterator[Index]:
+    """This test's own copy of the indexed demonstration reports."""
+    settings.ensure_home()
+    shutil.copyfile(demo_home / INDEX_FILE, settings.home / INDEX_FILE)
+    shutil.copytree(demo_home / FILES_DIR, settings.home / FILES_DIR)
+    index = service.open_index(settings)
+    yield index
+    index.close()
+
+
+@pytest.fixture
+def ipcc() -> Path:
+    if not IPCC.is_file():
+        pytest.skip(f"the IPCC report is not at {IPCC} (shared/corpus, never copied here)")
+    return IPCC

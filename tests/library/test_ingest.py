@@ -1,0 +1,134 @@
+"""Ingestion: every passage knows its page, section, statement, table or figure; bad files
+are refused in one line; a document that fails leaves the index as it was."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from frugalkit.errors import InputError
+from frugalkit.library import pdf, service
+from frugalkit.library.index import Index
+from frugalkit.library.passages import cut, qualifiers_in
+from frugalkit.library.pdf import read_pdf
+from frugalkit.settings import Settings
+
+DEMO = service.DEMO_DIR / "demo-report-en.pdf"
+
+
+def test_passages_keep_section_pages_statement_table_figure_and_qualifiers() -> None:
+    passages = {p.paragraph_id or p.table_id or p.figure_id: p for p in cut(read_pdf(DEMO))}
+    a12 = passages["A.1.2"]
+    assert (a12.pdf_page, a12.printed_page) == (2, "1")  # a cover page comes first
+    assert a12.section == "A. Electricity use of data centres"
+    assert a12.qualifiers == ["high confidence"] and "Table SPM.1" in a12.references
+    table = passages["Table SPM.1"]
+    assert table.caption.startswith("Table SPM.1: Key figures") and "1.35" in table.text
+    figure = passages["Figure SPM.1"]
+    assert figure.figure_id == "Figure SPM.1" and figure.pdf_page == 2
+    assert passages["B.2.1"].qualifiers == ["very likely"]
+
+
+def test_french_calibrated_language_is_kept_verbatim() -> None:
+    text = "Il est très probable (degré de confiance élevé) et non improbable."
+    assert qualifiers_in(text) == ["très probable", "degré de confiance élevé", "improbable"]
+
+
+def test_the_ipcc_report_pages_without_text_and_printed_pages(ipcc: Path) -> None:
+    document = read_pdf(ipcc)
+    assert [p.number for p in document.pages if not p.has_text] == [
+        1, 2, 3, 4, 5, 6, 7, 14, 18, 22, 23, 29, 33, 40,
+    ]  # fmt: skip
+    assert document.pages[14].printed == "11"  # PDF page 15 is printed page 11
+    assert document.body_size_pt == 9.0  # the text matrix applied: raw sizes are all 1.0
+    ids = {p.paragraph_id for p in cut(document)}
+    assert {"A.1", "A.4", "A.4.1", "B.1", "D.1"} <= ids
+
+
+def test_adding_twice_adds_once(settings: Settings, library: Index) -> None:
+    before = len(library.documents())
+    _, added = service.add_file(settings, library, DEMO)
+    assert not added and len(library.documents()) == before == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"hello, not a pdf", "is not a PDF file"),
+        (DEMO.read_bytes()[:1500], "cannot be read as a PDF"),
+    ],
+)
+def test_a_file_that_is_not_a_whole_pdf_is_refused(  # type: ignore[no-untyped-def]
+    cli, tmp_path: Path, content: bytes, reason: str
+) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    result = cli("library", "add", str(path))
+    assert result.exit_code == 2 and reason in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_encrypted_pdf_is_refused(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    fpdf = pytest.importorskip("fpdf")
+    document = fpdf.FPDF()
+    document.add_page()
+    document.set_font("Helvetica")
+    document.cell(0, 10, "secret")
+    document.set_encryption(owner_password="owner", user_password="user")
+    path = tmp_path / "locked.pdf"
+    document.output(str(path))
+    result = cli("library", "add", str(path))
+    assert result.exit_code == 2 and "is encrypted" in result.stderr
+
+
+def test_a_pdf_over_the_size_limit_is_refused_before_reading(  # type: ignore[no-untyped-def]
+    cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "MAX_PDF_BYTES", 1000)
+    result = cli("library", "add", str(DEMO))
+    assert result.exit_code == 2 and "the limit is" in result.stderr
+
+
+def test_an_unreachable_url_is_one_line(cli) -> None:  # type: ignore[no-untyped-def]
+    from tests.net import free_port
+
+    result = cli("library", "add", f"http://127.0.0.1:{free_port()}/report.pdf")
+    assert result.exit_code == 2 and "cannot download" in result.stderr
+
+
+def test_a_document_that_fails_half_way_leaves_the_index_as_it_was(
+    settings: Settings, library: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = (library.documents(), sorted(p.name for p in library.files.iterdir()))
+    count = library.db.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
+    real_cut = cut
+
+    def broken(document):  # type: ignore[no-untyped-def]
+        passages = real_cut(document)
+        passages[5].section = None  # type: ignore[assignment]  # fails on insert, mid-document
+        return passages
+
+    monkeypatch.setattr(service, "cut", broken)
+    other = tmp_path / "other.pdf"
+    shutil.copyfile(service.DEMO_DIR / "demo-report-fr.pdf", other)
+    with other.open("ab") as file:
+        file.write(b"\n%% another copy\n")  # another file, so not 'already indexed'
+    with pytest.raises(Exception, match="NOT NULL"):
+        service.add_file(settings, library, other)
+    assert (library.documents(), sorted(p.name for p in library.files.iterdir())) == before
+    assert library.db.execute("SELECT count(*) FROM passages_fts").fetchone()[0] == count
+
+
+def test_remove_takes_the_document_its_passages_and_its_copy(cli, library: Index) -> None:  # type: ignore[no-untyped-def]
+    document = library.documents()[0]
+    assert cli("library", "remove", document["id"][:10]).exit_code == 0
+    assert document["id"] not in [d["id"] for d in library.documents()]
+    assert not (library.files / document["file"]).exists()
+    left = library.db.execute(
+        "SELECT count(*) FROM passages WHERE document_id = ?", (document["id"],)
+    ).fetchone()[0]
+    assert left == 0
+    with pytest.raises(InputError):
+        service.ask(Settings.from_env(), library, "")

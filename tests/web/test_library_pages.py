@@ -1,0 +1,64 @@
+"""The library in the browser: an answer's citations open the stored PDF at the cited
+page; a hostile document title is shown as text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from frugalkit.library import service
+from frugalkit.settings import Settings
+
+HOSTILE = '<script>window.__xss=1</script><img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture
+def hostile_document(home: Path, tmp_path: Path) -> None:
+    fpdf = pytest.importorskip("fpdf")
+    document = fpdf.FPDF()
+    document.set_title(HOSTILE)
+    document.add_page()
+    document.set_font("Helvetica", size=10)
+    document.multi_cell(
+        0, 5, f"A.1 The hostile report says {HOSTILE} about water (high confidence)."
+    )
+    path = tmp_path / "hostile.pdf"
+    document.output(str(path))
+    settings = Settings.from_env()
+    index = service.open_index(settings)
+    service.add_demo(settings, index)
+    service.add_file(settings, index, path, body=HOSTILE[:60], licence=HOSTILE)
+    index.close()
+
+
+def test_the_answer_page_cites_and_links_to_the_cited_page(
+    client: TestClient, hostile_document: None
+) -> None:
+    page = client.get("/library", params={"q": "What was the average PUE of large sites in 2024?"})
+    assert page.status_code == 200
+    assert 'href="#source-1"' in page.text and "#page=3" in page.text and "Limits." in page.text
+    data = client.get(
+        "/api/library", params={"q": "What was the average PUE of large sites in 2024?"}
+    )
+    card = data.json()["answer"]["sources"][0]
+    pdf = client.get(card["link"].split("#")[0])
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert HOSTILE not in client.get("/library").text  # escaped, never raw
+    assert client.get("/api/library", params={"q": "x", "audience": "toddler"}).status_code == 422
+
+
+@pytest.mark.browser
+def test_no_hostile_document_field_runs_script(  # type: ignore[no-untyped-def]
+    hostile_document: None, live_server: str, browser_page
+) -> None:
+    page = browser_page
+    for path in ("/library", "/library?q=hostile+report+water", "/library?q=Population+of+Mars"):
+        page.goto(live_server + path)
+        page.wait_for_load_state("load")
+        assert page.evaluate("window.__xss") is None, path
+        assert page.evaluate("document.querySelectorAll('img[onerror]').length") == 0, path
+    page.goto(live_server + "/library?q=hostile+report+water")
+    assert "<script>" in page.locator("main").inner_text()  # shown as text
