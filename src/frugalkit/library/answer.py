@@ -8,16 +8,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from frugalkit.library.retrieve import content_words
+from frugalkit.library.retrieve import stems
 
 # A sentence ends at . ! ? before a capital, a digit or a quote; references in braces stay
 # with the sentence before them.
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÀ-ÝÉ0-9«\"(])")
 REFERENCES = re.compile(r"\s*\{[^{}]*\}")
-STEM_CHARS = 6
 MIN_COVERAGE = 0.6  # share of the question's content words a supporting sentence must hold
 MIN_SIMILARITY = 0.86  # dense similarity that lets a sentence in another language support
 MIN_CROSS_COVERAGE = 0.25
+NEAR_BEST = 0.97
 SENTENCES = {"citizen": 2, "expert": 4}
 NOT_IN_SOURCES = {"en": "Not in the sources.", "fr": "Pas dans les sources."}
 NOTICE = (
@@ -27,10 +27,6 @@ NOTICE = (
     "differently from the question, and it favours summaries over full reports. Check the "
     "cited page before relying on a figure."
 )
-
-
-def stems(text: str) -> set[str]:
-    return {w[:STEM_CHARS] for w in content_words(text)}
 
 
 def sentences(text: str) -> list[str]:
@@ -44,9 +40,18 @@ def sentences(text: str) -> list[str]:
     return [p.strip() for p in merged if len(p.strip()) > 3]
 
 
-def coverage(question: str, sentence: str) -> float:
+def coverage(question: str, sentence: str, weights: dict[str, float] | None = None) -> float:
+    """The share of the question's words (weighted by their rarity) that `sentence` holds."""
     wanted = stems(question)
-    return len(wanted & stems(sentence)) / len(wanted) if wanted else 0.0
+    if not wanted:
+        return 0.0
+    known = weights or {}
+    unseen = known.get("", 1.0)
+
+    def weight(stem: str) -> float:
+        return known.get(stem, unseen) if known else 1.0
+
+    return sum(weight(s) for s in wanted & stems(sentence)) / sum(weight(s) for s in wanted)
 
 
 def supported(cover: float, similarity: float | None) -> bool:
@@ -58,17 +63,23 @@ def supported(cover: float, similarity: float | None) -> bool:
 
 
 def compose(
-    question: str, hits: list[dict[str, Any]], audience: str, asked_in: str
+    question: str,
+    hits: list[dict[str, Any]],
+    audience: str,
+    asked_in: str,
+    weights: dict[str, float] | None = None,
 ) -> dict[str, Any]:
     """The answer's sentences and the source cards they cite."""
     ranked = []
     for hit in hits:
         for sentence in sentences(hit["text"]):
-            cover = coverage(question, sentence)
+            cover = coverage(question, sentence, weights)
             if supported(cover, hit.get("similarity")):
                 ranked.append((cover + (hit.get("similarity") or 0.0) / 4, sentence, hit))
     ranked.sort(key=lambda item: -item[0])
-    chosen = ranked[: SENTENCES[audience]]
+    # Only sentences nearly as good as the best: a weaker one would cite a passage that
+    # merely shares words with the question.
+    chosen = [r for r in ranked if r[0] >= ranked[0][0] * NEAR_BEST][: SENTENCES[audience]]
     cards: list[dict[str, Any]] = []
     lines = []
     for _, sentence, hit in chosen:

@@ -17,7 +17,7 @@ from frugalkit.library.answer import NOTICE, compose
 from frugalkit.library.index import Index, now
 from frugalkit.library.passages import cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
-from frugalkit.library.retrieve import Filters, dense_model, language, search
+from frugalkit.library.retrieve import Filters, dense_model, language, search, term_weights
 from frugalkit.measure import track
 from frugalkit.settings import Settings
 from frugalkit.store import open_store, save_reports
@@ -174,7 +174,7 @@ def ask(
     ) as run:
         asked_in = language(question)
         hits = search(index, question, filters)
-        composed = compose(question, hits, audience, asked_in)
+        composed = compose(question, hits, audience, asked_in, term_weights(index))
     report_id = _store_report(settings, run.report)
     report = run.report or {}
     answer = {
