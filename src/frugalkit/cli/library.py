@@ -182,6 +182,9 @@ def ask(
     document: str = typer.Option(None, help="Only this document (id or prefix)."),
     body: str = typer.Option(None, help="Only documents of this body."),
     year: int = typer.Option(None, help="Only documents of this year."),
+    generate: bool = typer.Option(
+        False, "--generate", help="Write the answer with the model at FRUGALKIT_LLM_URL (checked)."
+    ),
 ) -> None:
     """Answer from the indexed reports: each sentence cites its page, or 'not in the sources'."""
     from frugalkit.library import service
@@ -191,7 +194,7 @@ def ask(
     index = service.open_index(settings)
     try:
         answers = [
-            service.ask(settings, index, q, audience, Filters(document, body, year))
+            service.ask(settings, index, q, audience, Filters(document, body, year), generate)
             for q in questions
         ]
     finally:
@@ -209,7 +212,24 @@ def ask(
                 console.print(
                     Text(f"  {label} {c['title']}: {c['where']} (PDF page {c['pdf_page']})")
                 )
+            for dropped in (a.get("generation") or {}).get("dropped", []):
+                console.print(
+                    Text(f"  dropped: {dropped['text']} ({dropped['reason']})"), style="yellow"
+                )
             f = a["footprint"]
+            remote = f.get("remote") or {}
+            if remote.get("available"):
+                console.print(
+                    Text(
+                        f"  model: {quantity(remote['energy_wh_low'], 'Wh')} to "
+                        f"{quantity(remote['energy_wh_high'], 'Wh')} ({remote['method']})"
+                    ),
+                    style="dim",
+                )
+            elif remote:
+                console.print(
+                    Text(f"  model footprint not estimated: {remote['why']}"), style="dim"
+                )
             console.print(
                 Text(
                     f"  footprint: {quantity(f['energy_wh'], 'Wh')}, "

@@ -90,6 +90,7 @@ def compose(
         lines.append({"text": text, "cites": [n]})
     if not lines:
         return {
+            "mode": "extractive",
             "status": "not_in_sources",
             "text": NOT_IN_SOURCES[asked_in],
             "sentences": [],
@@ -97,6 +98,7 @@ def compose(
             "closest": [card(i + 1, hit) for i, hit in enumerate(hits[:3])],
         }
     return {
+        "mode": "extractive",
         "status": "answered",
         "text": " ".join(f"{line['text']} [{line['cites'][0]}]" for line in lines),
         "sentences": lines,

@@ -13,7 +13,8 @@ from typing import Any
 
 from frugalkit.errors import InputError
 from frugalkit.impact.gate import validate_report
-from frugalkit.library.answer import NOTICE, compose
+from frugalkit.library import generate
+from frugalkit.library.answer import NOTICE, card, compose
 from frugalkit.library.index import Index, now
 from frugalkit.library.passages import cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
@@ -157,8 +158,10 @@ def ask(
     question: str,
     audience: str = "citizen",
     filters: Filters | None = None,
+    generative: bool = False,
 ) -> dict[str, Any]:
-    """An answer with its citations and its measured footprint, stored."""
+    """An answer with its citations and its measured footprint, stored. `generative`: from
+    the configured model endpoint, checked sentence by sentence against the passages."""
     question = " ".join(question.split())
     if not question:
         raise InputError("ask a question")
@@ -166,6 +169,9 @@ def ask(
         raise InputError(f"a question has at most {MAX_QUESTION_CHARS} characters")
     if audience not in AUDIENCES:
         raise InputError(f"audience must be one of {', '.join(AUDIENCES)} (got {audience!r})")
+    endpoint = generate.Endpoint.from_env() if generative else None
+    if generative and endpoint is None:
+        raise InputError("no model endpoint: set FRUGALKIT_LLM_URL (and FRUGALKIT_LLM_MODEL)")
     if not index.documents():
         raise InputError("the library is empty: `frugalkit library add FILE` (or --demo)")
     started = time.perf_counter()
@@ -175,6 +181,9 @@ def ask(
         asked_in = language(question)
         hits = search(index, question, filters)
         composed = compose(question, hits, audience, asked_in, term_weights(index))
+        generated = generate.answer(endpoint, question, hits, audience) if endpoint else None
+    if generated is not None:
+        composed = _generated(composed, generated, hits, asked_in)
     report_id = _store_report(settings, run.report)
     report = run.report or {}
     answer = {
@@ -192,10 +201,45 @@ def ask(
             "ghg_g": report.get("ghg", {}).get("location_based_g", 0.0),
             "method": ", ".join(sorted({m["kind"] for m in report.get("methods", [])}))
             or "estimate",
+            "remote": generated["remote"] if generated else None,
         },
     }
     index.save_answer(answer)
     return answer
+
+
+def _generated(
+    extractive: dict[str, Any], generated: dict[str, Any], hits: list[dict[str, Any]], asked_in: str
+) -> dict[str, Any]:
+    """The model's checked sentences with their source cards; when none survives the
+    check, the extractive answer, with what the model said and why it was dropped."""
+    info = {k: generated[k] for k in ("model", "dropped", "refused", "usage", "latency_s")}
+    if not generated["sentences"]:
+        return {
+            **extractive,
+            "mode": "extractive (the model's answer was not supported)",
+            "generation": info,
+        }
+    cards: list[dict[str, Any]] = []
+    lines = []
+    for sentence in generated["sentences"]:
+        numbers = []
+        for n in sentence["cites"]:
+            hit = hits[n - 1]
+            if hit["id"] not in [c["passage_id"] for c in cards]:
+                cards.append(card(len(cards) + 1, hit))
+            numbers.append(next(c["n"] for c in cards if c["passage_id"] == hit["id"]))
+        lines.append({"text": sentence["text"], "cites": numbers})
+    return {
+        "status": "answered",
+        "mode": f"generative ({generated['model']}), every sentence checked",
+        "text": " ".join(f"{x['text']} " + "".join(f"[{n}]" for n in x["cites"]) for x in lines),
+        "sentences": lines,
+        "sources": cards,
+        "closest": [],
+        "generation": info,
+        "language": asked_in,
+    }
 
 
 def reindex(settings: Settings, index: Index) -> list[dict[str, Any]]:

@@ -10,6 +10,7 @@ from fastapi.responses import FileResponse
 
 from frugalkit.errors import NotFoundError
 from frugalkit.library import service
+from frugalkit.library.generate import Endpoint
 from frugalkit.library.retrieve import Filters
 from frugalkit.web.auth import readable
 from frugalkit.web.twins import twin
@@ -20,19 +21,27 @@ NAVIGATION = ("/library", "Library")
 def build_router() -> APIRouter:
     router = APIRouter()
 
-    @twin(router, "/library", "library.html", active="/library",
-          summary="Ask the indexed reports; every sentence of the answer is cited")  # fmt: skip
+    @twin(
+        router,
+        "/library",
+        "library.html",
+        active="/library",
+        summary="Ask the indexed reports; every sentence of the answer is cited",
+    )
     def library(
         request: Request,
         q: Annotated[str, Query(max_length=service.MAX_QUESTION_CHARS)] = "",
         audience: str = "citizen",
         document: str | None = None,
+        generate: bool = False,
     ) -> dict[str, Any]:
         settings = request.app.state.settings
         index = service.open_index(settings)
         try:
             answer = (
-                service.ask(settings, index, q, audience, Filters(document=document or None))
+                service.ask(
+                    settings, index, q, audience, Filters(document=document or None), generate
+                )
                 if q.strip()
                 else None
             )
@@ -40,6 +49,8 @@ def build_router() -> APIRouter:
                 "q": q,
                 "audience": audience,
                 "document": document,
+                "generate": generate,
+                "can_generate": Endpoint.from_env() is not None,
                 "answer": answer,
                 "documents": index.documents(),
                 "recent": index.answers(limit=10),
@@ -47,8 +58,13 @@ def build_router() -> APIRouter:
         finally:
             index.close()
 
-    @twin(router, "/library/documents/{document_id}", "library_document.html",
-          active="/library", summary="One indexed document")  # fmt: skip
+    @twin(
+        router,
+        "/library/documents/{document_id}",
+        "library_document.html",
+        active="/library",
+        summary="One indexed document",
+    )
     def document_view(request: Request, document_id: str) -> dict[str, Any]:
         index = service.open_index(request.app.state.settings)
         try:
@@ -56,8 +72,12 @@ def build_router() -> APIRouter:
         finally:
             index.close()
 
-    @router.get("/library/documents/{document_id}/file", dependencies=[Depends(readable)],
-                tags=["api"], summary="The stored PDF (open it at #page=N)")  # fmt: skip
+    @router.get(
+        "/library/documents/{document_id}/file",
+        dependencies=[Depends(readable)],
+        tags=["api"],
+        summary="The stored PDF (open it at #page=N)",
+    )
     def document_file(request: Request, document_id: str) -> FileResponse:
         index = service.open_index(request.app.state.settings)
         try:
@@ -67,7 +87,8 @@ def build_router() -> APIRouter:
             index.close()
         if not path.is_file():
             raise NotFoundError(f"the stored copy of {document['title']} is missing")
-        return FileResponse(path, media_type="application/pdf",
-                            headers={"content-disposition": "inline"})  # fmt: skip
+        return FileResponse(
+            path, media_type="application/pdf", headers={"content-disposition": "inline"}
+        )
 
     return router

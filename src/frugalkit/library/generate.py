@@ -1,0 +1,221 @@
+"""Generative answers from an OpenAI-compatible endpoint (llama.cpp server, Ollama, vLLM or
+a hosted API), set by FRUGALKIT_LLM_URL (e.g. http://127.0.0.1:8080/v1) and
+FRUGALKIT_LLM_MODEL. The prompt requires a `[n]` citation on every sentence; a checker drops
+every sentence whose cited passage does not hold its numbers and most of its words. The
+model's footprint is estimated with EcoLogits' method and data (`ecologits`, offline) from
+its parameter count and the tokens it wrote, and labelled as an estimate.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from frugalkit.errors import ConfigError, InputError
+from frugalkit.library.answer import SENTENCES, coverage, sentences
+
+CITATION = re.compile(r"\[(\d{1,2})\]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+MIN_SENTENCE_COVERAGE = 0.5
+NOT_IN_SOURCES = "NOT IN SOURCES"
+MAX_ANSWER_TOKENS = 400
+STYLE = {
+    "citizen": "Write for a citizen: plain words, at most two short sentences.",
+    "expert": "Write for an expert: precise, at most four sentences, keep calibrated language.",
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    model: str
+    key: str = ""
+    timeout_s: float = 60.0
+    provider: str = "huggingface_hub"  # whose data-centre PUE and WUE EcoLogits applies
+    params_b: float | None = None  # billions of parameters, when EcoLogits does not know the model
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Endpoint | None:
+        env = os.environ if env is None else env
+        url = env.get("FRUGALKIT_LLM_URL", "").strip().rstrip("/")
+        if not url:
+            return None
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"FRUGALKIT_LLM_URL must be an http(s) URL (got {url!r})")
+        try:
+            timeout = float(env.get("FRUGALKIT_LLM_TIMEOUT_S", "60"))
+            params = env.get("FRUGALKIT_LLM_PARAMS_B", "").strip()
+            return cls(
+                url=url,
+                model=env.get("FRUGALKIT_LLM_MODEL", "default").strip(),
+                key=env.get("FRUGALKIT_LLM_KEY", ""),
+                timeout_s=timeout,
+                provider=env.get("FRUGALKIT_LLM_PROVIDER", "huggingface_hub"),
+                params_b=float(params) if params else None,
+            )
+        except ValueError as exc:
+            raise ConfigError(f"a FRUGALKIT_LLM_* setting is not a number: {exc}") from None
+
+
+def prompt(question: str, hits: list[dict[str, Any]], audience: str) -> list[dict[str, str]]:
+    passages = "\n\n".join(
+        f"[{i}] ({hit['title']}, {hit['section']}, page {hit['printed_page'] or hit['pdf_page']}) "
+        f"{hit['text']}"
+        for i, hit in enumerate(hits, 1)
+    )
+    system = (
+        "You answer questions from the numbered passages of environmental reports, and from "
+        "nothing else. End every sentence with the number of the passage that supports it, "
+        f"as [1]. Copy numbers and calibrated language ('high confidence', 'likely') exactly. "
+        f"If the passages do not answer the question, reply exactly: {NOT_IN_SOURCES}. "
+        f"{STYLE[audience]} Answer in the language of the question."
+    )
+    return [
+        {"role": "system", "content": system},
+        {"role": "user", "content": f"Passages:\n\n{passages}\n\nQuestion: {question}"},
+    ]
+
+
+def complete(
+    endpoint: Endpoint, messages: list[dict[str, str]]
+) -> tuple[str, dict[str, Any], float]:
+    """The model's text, its token usage, and the request's latency in seconds."""
+    import httpx
+
+    headers = {"authorization": f"Bearer {endpoint.key}"} if endpoint.key else {}
+    body = {
+        "model": endpoint.model,
+        "messages": messages,
+        "temperature": 0,
+        "max_tokens": MAX_ANSWER_TOKENS,
+    }
+    started = time.perf_counter()
+    try:
+        response = httpx.post(
+            f"{endpoint.url}/chat/completions",
+            json=body,
+            headers=headers,
+            timeout=endpoint.timeout_s,
+        )
+        response.raise_for_status()
+        data = response.json()
+        text = data["choices"][0]["message"]["content"]
+        if not isinstance(text, str):
+            raise TypeError("content is not text")
+    except httpx.TimeoutException:
+        raise InputError(
+            f"the model endpoint {endpoint.url} did not answer within {endpoint.timeout_s:g} s"
+        ) from None
+    except httpx.HTTPError as exc:
+        raise InputError(f"the model endpoint {endpoint.url} failed: {exc}") from None
+    except (ValueError, KeyError, IndexError, TypeError):
+        raise InputError(
+            f"the model endpoint {endpoint.url} answered something that is not a chat completion"
+        ) from None
+    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
+    return text, usage, time.perf_counter() - started
+
+
+def check(
+    text: str, hits: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """(kept sentences with their citations, dropped sentences with the reason). A sentence
+    is kept only if it cites a passage that holds each of its numbers and most of its words."""
+    kept, dropped = [], []
+    for sentence in sentences(text):
+        cites = sorted({int(n) for n in CITATION.findall(sentence)})
+        plain = re.sub(r"\s+([.,;:!?])", r"\1", CITATION.sub("", sentence)).strip()
+        cited = [hits[n - 1] for n in cites if 1 <= n <= len(hits)]
+        if not cited:
+            dropped.append({"text": plain, "reason": "cites no passage"})
+            continue
+        numbers = NUMBER.findall(plain)
+        source = " ".join(hit["text"] for hit in cited)
+        missing = [n for n in numbers if n not in source]
+        if missing:
+            dropped.append(
+                {"text": plain, "reason": f"{', '.join(missing)} not in the cited passage"}
+            )
+        elif coverage(plain, source) < MIN_SENTENCE_COVERAGE:
+            dropped.append({"text": plain, "reason": "the cited passage does not say this"})
+        else:
+            kept.append({"text": plain, "cites": cites})
+    return kept, dropped
+
+
+def estimate(endpoint: Endpoint, output_tokens: int, latency_s: float) -> dict[str, Any]:
+    """The remote model's energy and emissions for this answer, by EcoLogits' method."""
+    try:
+        from ecologits.electricity_mix_repository import electricity_mixes
+        from ecologits.impacts.llm import compute_llm_impacts
+        from ecologits.model_repository import models
+        from ecologits.tracers.utils import PROVIDER_CONFIG_MAP
+    except ImportError:
+        return {"available": False, "why": "install ecologits (pip install 'frugalkit[llm]')"}
+    total: Any = None
+    active: Any = None
+    for provider in PROVIDER_CONFIG_MAP:
+        model = models.find_model(provider=provider, model_name=endpoint.model)
+        if model is not None:
+            parameters = model.architecture.parameters
+            total = getattr(parameters, "total", parameters)
+            active = getattr(parameters, "active", parameters)
+            break
+    if total is None and endpoint.params_b is not None:
+        total = active = endpoint.params_b
+    if total is None:
+        return {
+            "available": False,
+            "why": f"EcoLogits does not know {endpoint.model!r}: set FRUGALKIT_LLM_PARAMS_B",
+        }
+    default = PROVIDER_CONFIG_MAP["huggingface_hub"]
+    config = PROVIDER_CONFIG_MAP.get(endpoint.provider, default)
+    mix = electricity_mixes.find_electricity_mix(zone=config.datacenter_location or "WOR")
+    if mix is None:
+        return {"available": False, "why": f"EcoLogits has no electricity mix for {config}"}
+    impacts = compute_llm_impacts(
+        model_active_parameter_count=active,
+        model_total_parameter_count=total,
+        output_token_count=output_tokens,
+        request_latency=latency_s,
+        if_electricity_mix_adpe=mix.adpe,
+        if_electricity_mix_pe=mix.pe,
+        if_electricity_mix_gwp=mix.gwp,
+        if_electricity_mix_wue=mix.wue,
+        datacenter_pue=config.datacenter_pue,
+        datacenter_wue=config.datacenter_wue,
+    )
+    energy, gwp = impacts.energy.value, impacts.gwp.value
+    return {
+        "available": True,
+        "method": f"estimate: EcoLogits method and data, {active:g} B active parameters, "
+        f"{output_tokens} output tokens, {endpoint.provider} data centres",
+        "energy_wh_low": getattr(energy, "min", energy) * 1000,
+        "energy_wh_high": getattr(energy, "max", energy) * 1000,
+        "ghg_g_low": getattr(gwp, "min", gwp) * 1000,
+        "ghg_g_high": getattr(gwp, "max", gwp) * 1000,
+    }
+
+
+def answer(
+    endpoint: Endpoint, question: str, hits: list[dict[str, Any]], audience: str
+) -> dict[str, Any]:
+    """The generated, checked answer: kept sentences, dropped ones and the remote estimate."""
+    text, usage, latency = complete(endpoint, prompt(question, hits, audience))
+    refused = NOT_IN_SOURCES.lower() in text.lower() and len(text) < 3 * len(NOT_IN_SOURCES)
+    kept, dropped = ([], []) if refused else check(text, hits)
+    tokens = int(usage.get("completion_tokens") or max(1, len(text) // 4))
+    return {
+        "model": endpoint.model,
+        "raw": text,
+        "sentences": kept[: SENTENCES[audience] + 2],
+        "dropped": dropped,
+        "refused": refused,
+        "usage": usage,
+        "latency_s": latency,
+        "remote": estimate(endpoint, tokens, latency),
+    }
