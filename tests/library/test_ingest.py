@@ -132,3 +132,24 @@ def test_remove_takes_the_document_its_passages_and_its_copy(cli, library: Index
     assert left == 0
     with pytest.raises(InputError):
         service.ask(Settings.from_env(), library, "")
+
+
+def test_an_html_report_keeps_statement_ids_and_never_its_scripts(
+    settings: Settings, library: Index
+) -> None:
+    page = Path(__file__).parent / "web_edition.html"
+    document, added = service.add_file(
+        settings, library, page, url="https://example.org/spm.html", body="IPCC"
+    )
+    assert added and document["title"].startswith("Climate Change 2021")
+    answer = service.ask(settings, library, "Is human influence warming the atmosphere and ocean?")
+    card = answer["sources"][0]
+    assert card["paragraph_id"] == "A.1" and card["link"] == "https://example.org/spm.html#A.1"
+    texts = [
+        r[0]
+        for r in library.db.execute(
+            "SELECT text FROM passages WHERE document_id = ?", (document["id"],)
+        )
+    ]
+    assert not any("Injected" in t or "__xss" in t or "Menu" in t for t in texts)
+    assert "Hot extremes virtually certain" in texts

@@ -62,3 +62,12 @@ def test_no_hostile_document_field_runs_script(  # type: ignore[no-untyped-def]
         assert page.evaluate("document.querySelectorAll('img[onerror]').length") == 0, path
     page.goto(live_server + "/library?q=hostile+report+water")
     assert "<script>" in page.locator("main").inner_text()  # shown as text
+
+
+def test_a_stored_web_page_is_never_served(client: TestClient, home: Path) -> None:
+    settings = Settings.from_env()
+    index = service.open_index(settings)
+    page = Path(__file__).parents[1] / "library" / "web_edition.html"
+    document, _ = service.add_file(settings, index, page)
+    index.close()
+    assert client.get(f"/library/documents/{document['id']}/file").status_code == 404

@@ -53,7 +53,9 @@ def add(
             if source.startswith(("http://", "https://")):
                 targets.append(source)
             elif path.is_dir():
-                targets += sorted(path.glob("*.pdf"))
+                targets += sorted(
+                    p for p in path.iterdir() if p.suffix.lower() in (".pdf", ".html", ".htm")
+                )
             elif path.exists():
                 targets.append(path)
             else:

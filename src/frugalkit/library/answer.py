@@ -107,11 +107,23 @@ def compose(
     }
 
 
+def _link(hit: dict[str, Any]) -> str:
+    """The stored PDF at the cited page; an HTML report's own address at the paragraph
+    (this server never serves a stored web page: it could carry scripts)."""
+    if hit["file"].endswith(".pdf"):
+        return f"/library/documents/{hit['document_id']}/file#page={hit['pdf_page']}"
+    if hit["url"]:
+        return f"{hit['url']}#{hit['anchor']}" if hit["anchor"] else hit["url"]
+    return ""
+
+
 def card(n: int, hit: dict[str, Any]) -> dict[str, Any]:
     """What a citation points at: document, section, pages, statement, table or figure."""
     where = [hit["section"]] if hit["section"] else []
     if hit["printed_page"]:
         where.append(f"p. {hit['printed_page']}")
+    elif hit["anchor"] and not hit["paragraph_id"]:
+        where.append(f"#{hit['anchor']}")
     for key in ("paragraph_id", "table_id", "figure_id"):
         if hit[key]:
             where.append(hit[key])
@@ -130,7 +142,7 @@ def card(n: int, hit: dict[str, Any]) -> dict[str, Any]:
         "qualifiers": hit["qualifiers"],
         "where": ", ".join(where),
         "excerpt": hit["text"][:600],
-        "link": f"/library/documents/{hit['document_id']}/file#page={hit['pdf_page']}",
+        "link": _link(hit),
         "source_url": hit["url"],
         "demonstration": hit["demonstration"],
     }

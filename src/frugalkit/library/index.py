@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS passages (
   ordinal INTEGER NOT NULL, section TEXT NOT NULL, pdf_page INTEGER NOT NULL,
   printed_page TEXT NOT NULL, paragraph_id TEXT NOT NULL, table_id TEXT NOT NULL,
   figure_id TEXT NOT NULL, caption TEXT NOT NULL, qualifiers TEXT NOT NULL,
-  refs TEXT NOT NULL, text TEXT NOT NULL, embedding BLOB);
+  refs TEXT NOT NULL, anchor TEXT NOT NULL, text TEXT NOT NULL, embedding BLOB);
 CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id, ordinal);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
   text, section, caption, tokenize = 'unicode61 remove_diacritics 2');
@@ -114,7 +114,8 @@ class Index:
                 cursor = db.execute(
                     "INSERT INTO passages (document_id, ordinal, section, pdf_page, "
                     "printed_page, paragraph_id, table_id, figure_id, caption, qualifiers, "
-                    "refs, text, embedding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "refs, anchor, text, embedding) "
+                    f"VALUES ({', '.join('?' * 14)})",
                     (
                         document["id"],
                         passage.ordinal,
@@ -127,6 +128,7 @@ class Index:
                         passage.caption,
                         json.dumps(passage.qualifiers),
                         passage.references,
+                        passage.anchor,
                         passage.text,
                         embedding,
                     ),

@@ -62,6 +62,7 @@ class Passage:
     caption: str = ""
     qualifiers: list[str] = field(default_factory=list)
     references: str = ""
+    anchor: str = ""  # an HTML report's element id (its '#...' fragment)
 
 
 def qualifiers_in(text: str) -> list[str]:

@@ -15,6 +15,7 @@ from frugalkit.errors import InputError
 from frugalkit.impact.gate import validate_report
 from frugalkit.library import generate
 from frugalkit.library.answer import NOTICE, card, compose
+from frugalkit.library.html import read_html
 from frugalkit.library.index import Index, now
 from frugalkit.library.passages import cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
@@ -45,8 +46,8 @@ def _store_report(settings: Settings, report: dict[str, Any] | None) -> str | No
 def add_file(
     settings: Settings, index: Index, path: Path, **meta: Any
 ) -> tuple[dict[str, Any], bool]:
-    """Index one PDF (all or nothing); (document, added): an unchanged file already
-    indexed is not added twice."""
+    """Index one PDF or HTML report (all or nothing); (document, added): an unchanged
+    file already indexed is not added twice."""
     if not path.is_file():
         raise InputError(f"{path} is not a file")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -58,8 +59,14 @@ def add_file(
         functional_unit="document",
         announce=False,
     ) as run:
-        text = read_pdf(path)
-        passages = cut(text)
+        is_html = path.suffix.lower() in (".html", ".htm")
+        if is_html:
+            title, passages = read_html(path)
+            pages, without_text = 0, []
+        else:
+            text = read_pdf(path)
+            title, passages = text.title, cut(text)
+            pages, without_text = len(text.pages), [p.number for p in text.pages if not p.has_text]
         model = dense_model()
         embeddings: list[bytes | None] = (
             [
@@ -69,11 +76,11 @@ def add_file(
             if model is not None and passages
             else [None] * len(passages)
         )
-    stored = index.files / f"{digest}.pdf"
+    stored = index.files / f"{digest}{'.html' if is_html else '.pdf'}"
     shutil.copyfile(path, stored)
     document = {
         "id": digest,
-        "title": meta.get("title") or _title(text.title, path),
+        "title": meta.get("title") or _title(title, path),
         "body": meta.get("body") or "unknown",
         "year": meta.get("year"),
         "report_type": meta.get("report_type") or "report",
@@ -81,8 +88,8 @@ def add_file(
         "url": meta.get("url") or "",
         "licence": meta.get("licence") or "not stated",
         "file": stored.name,
-        "pages": len(text.pages),
-        "pages_without_text": [p.number for p in text.pages if not p.has_text],
+        "pages": pages,
+        "pages_without_text": without_text,
         "passages": len(passages),
         "demonstration": bool(meta.get("demonstration")),
         "report_id": None,

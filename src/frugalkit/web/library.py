@@ -85,6 +85,8 @@ def build_router() -> APIRouter:
             path = index.files / document["file"]
         finally:
             index.close()
+        if path.suffix != ".pdf":  # a stored web page is never served: it could carry scripts
+            raise NotFoundError(f"{document['title']} is a web page: open it at its address")
         if not path.is_file():
             raise NotFoundError(f"the stored copy of {document['title']} is missing")
         return FileResponse(
