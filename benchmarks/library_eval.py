@@ -113,7 +113,7 @@ def main() -> None:
         index = service.open_index(settings)
         started = time.perf_counter()
         en, fr = service.add_demo(settings, index)
-        documents = {"demo-en": en["id"], "demo-fr": fr["id"]}
+        documents = {"demo-en": en["id"], "demo-fr": fr["id"], "cross-fr-en": en["id"]}
         if use_ipcc:
             ipcc, _ = service.add_file(
                 settings,

@@ -31,6 +31,14 @@ def test_passages_keep_section_pages_statement_table_figure_and_qualifiers() -> 
     assert passages["B.2.1"].qualifiers == ["very likely"]
 
 
+def test_a_captioned_table_gets_its_cells_row_by_row(settings: Settings, library: Index) -> None:
+    pytest.importorskip("pdfplumber")
+    [text] = [
+        r[0] for r in library.db.execute("SELECT text FROM passages WHERE table_id = 'Table SPM.1'")
+    ]
+    assert "Average PUE | 1.45 | 1.35" in text.splitlines()
+
+
 def test_french_calibrated_language_is_kept_verbatim() -> None:
     text = "Il est très probable (degré de confiance élevé) et non improbable."
     assert qualifiers_in(text) == ["très probable", "degré de confiance élevé", "improbable"]

@@ -54,12 +54,14 @@ def coverage(question: str, sentence: str, weights: dict[str, float] | None = No
     return sum(weight(s) for s in wanted & stems(sentence)) / sum(weight(s) for s in wanted)
 
 
-def supported(cover: float, similarity: float | None) -> bool:
-    """Strong enough evidence: most of the question's words, or (across languages, where
-    words cannot match) a close dense match with some shared terms such as numbers."""
+def supported(cover: float, similarity: float | None, same_language: bool) -> bool:
+    """Strong enough evidence: most of the question's words, or, across languages only
+    (where words cannot match), a close dense match with some shared terms such as numbers."""
     if cover >= MIN_COVERAGE:
         return True
-    return similarity is not None and similarity >= MIN_SIMILARITY and cover >= MIN_CROSS_COVERAGE
+    if same_language or similarity is None:
+        return False
+    return similarity >= MIN_SIMILARITY and cover >= MIN_CROSS_COVERAGE
 
 
 def compose(
@@ -74,7 +76,7 @@ def compose(
     for hit in hits:
         for sentence in sentences(hit["text"]):
             cover = coverage(question, sentence, weights)
-            if supported(cover, hit.get("similarity")):
+            if supported(cover, hit.get("similarity"), hit["language"] == asked_in):
                 ranked.append((cover + (hit.get("similarity") or 0.0) / 4, sentence, hit))
     ranked.sort(key=lambda item: -item[0])
     # Only sentences nearly as good as the best: a weaker one would cite a passage that

@@ -20,6 +20,7 @@ from frugalkit.library.index import Index, now
 from frugalkit.library.passages import cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
 from frugalkit.library.retrieve import Filters, dense_model, language, search, term_weights
+from frugalkit.library.tables import add_cells
 from frugalkit.measure import track
 from frugalkit.settings import Settings
 from frugalkit.store import open_store, save_reports
@@ -66,6 +67,7 @@ def add_file(
         else:
             text = read_pdf(path)
             title, passages = text.title, cut(text)
+            add_cells(path, passages)
             pages, without_text = len(text.pages), [p.number for p in text.pages if not p.has_text]
         model = dense_model()
         embeddings: list[bytes | None] = (
