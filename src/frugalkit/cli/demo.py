@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from frugalkit.cli.bench import render_leaderboard
 from frugalkit.cli.output import emit, opened_store, state, stderr, sync_store
@@ -43,11 +44,13 @@ def demo(
                 record(store, result)
         with opened_store(ctx) as store:  # the built-in set's board, whatever else is stored
             boards[task.id] = board(store, task, result.get("test_set"))
+    answers = _library_demo(settings)
     with opened_store(ctx) as store:
         totals = report_totals(store)
     store_summary = {"database_url": settings.redacted_url, **totals}
     data = {
         "leaderboards": boards,
+        "library": answers,
         "store": store_summary,
         "web": "frugalkit serve  ->  http://127.0.0.1:8000/",
     }
@@ -55,6 +58,11 @@ def demo(
     def render(console: Console) -> None:
         for ranked in boards.values():
             render_leaderboard(console, ranked)
+        for answer in answers:
+            console.print(Text(f"library: {answer['question']}", style="bold"))
+            console.print(Text(f"  {answer['text']}"))
+            for c in answer["sources"]:
+                console.print(Text(f"  [{c['n']}] {c['title']}: {c['where']}"), style="dim")
         console.print(
             f"[bold]store[/] {store_summary['database_url']}: {totals['reports']} impact reports, "
             f"{totals['energy_kwh'] * 1000:.3g} Wh, {totals['ghg_g']:.3g} gCO2e in all"
@@ -62,3 +70,21 @@ def demo(
         console.print(f"web app: {data['web']}")
 
     emit(ctx, data, render)
+
+
+LIBRARY_QUESTIONS = (
+    "How much water did evaporative cooling consume in 2024?",
+    "Quel était le PUE moyen des grands sites en 2024 ?",
+)
+
+
+def _library_demo(settings: Any) -> list[dict[str, Any]]:
+    """The demonstration reports indexed (once), and a question asked in each language."""
+    from frugalkit.library import service
+
+    index = service.open_index(settings)
+    try:
+        service.add_demo(settings, index)
+        return [service.ask(settings, index, q) for q in LIBRARY_QUESTIONS]
+    finally:
+        index.close()
