@@ -124,3 +124,15 @@ def test_the_ipcc_report_answers_in_french(
     index.close()
     assert answer["status"] == "answered"
     assert any(c["paragraph_id"].startswith("A.4") for c in answer["sources"])
+
+
+@pytest.mark.parametrize(
+    "question",
+    ['"unbalanced NEAR( OR * AND -', "'); DROP TABLE passages; --", "^^^ {} [] :: \x00"],
+)
+def test_a_question_in_the_search_engine_syntax_is_only_words(
+    library: Index, question: str
+) -> None:
+    answer = _ask(library, question.replace("\x00", ""))
+    assert answer["status"] in ("answered", "not_in_sources")
+    assert library.db.execute("SELECT count(*) FROM passages").fetchone()[0] > 0

@@ -161,3 +161,33 @@ def test_an_html_report_keeps_statement_ids_and_never_its_scripts(
     ]
     assert not any("Injected" in t or "__xss" in t or "Menu" in t for t in texts)
     assert "Hot extremes virtually certain" in texts
+
+
+ADDER = """
+import sys
+from pathlib import Path
+from frugalkit.library import service
+from frugalkit.settings import Settings
+settings = Settings.from_env()
+index = service.open_index(settings)
+service.add_file(settings, index, Path(sys.argv[1]))
+index.close()
+"""
+
+
+def test_two_processes_adding_at_once_both_land(settings: Settings, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    files = []
+    for name in ("one", "two", "three"):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(DEMO.read_bytes() + f"\n% {name}\n".encode())
+        files.append(path)
+    procs = [subprocess.Popen([sys.executable, "-c", ADDER, str(f)]) for f in files]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
+    index = service.open_index(settings)
+    assert len(index.documents()) == 3
+    count = index.db.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
+    assert count == 3 * 17
+    index.close()
