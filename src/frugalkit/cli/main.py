@@ -11,6 +11,7 @@ from frugalkit._version import __version__
 from frugalkit.cli import (
     bench,
     config,
+    datacenter,
     db,
     demo,
     jobs,
@@ -39,6 +40,7 @@ app.add_typer(tokens.app, name="tokens")
 app.add_typer(jobs.app, name="jobs")
 app.add_typer(observatory.app, name="observatory")
 app.add_typer(library.app, name="library")
+app.add_typer(datacenter.app, name="datacenter")
 app.command("worker")(jobs.worker)
 app.command("measure", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     measure.measure

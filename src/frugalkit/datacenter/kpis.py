@@ -1,0 +1,182 @@
+"""Monthly and yearly ISO/IEC 30134 KPIs from metered readings, each with its PUE category,
+a data-quality flag and a plain reading.
+
+Quality: `complete` when every meter covers the whole month; `interpolated` when a meter's
+gaps (at most 10 % of the month) are filled at its mean rate over the month; `estimated`
+beyond that; `missing` when a meter has no reading in a month inside the period.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from frugalkit.datacenter.meters import Facility, Readings
+from frugalkit.impact import kpis
+from frugalkit.impact.data import field
+
+INTERPOLATED_MAX_GAP = 0.10
+QUALITY_ORDER = ("complete", "interpolated", "estimated", "missing")
+PLAUSIBLE_PUE = (1.0, 5.0)  # outside: most likely a unit error (kWh given as MWh)
+
+
+def _months(readings: Readings) -> np.ndarray:
+    first, last = int(readings.start.min()), int(readings.end.max()) - 1
+    edges, moment = (
+        [],
+        datetime.fromtimestamp(first, UTC).replace(day=1, hour=0, minute=0, second=0),
+    )
+    while True:
+        edges.append(int(moment.timestamp()))
+        if edges[-1] > last:
+            break
+        year, month = (
+            (moment.year + 1, 1) if moment.month == 12 else (moment.year, moment.month + 1)
+        )
+        moment = moment.replace(year=year, month=month)
+    return np.array(edges, dtype=np.int64)
+
+
+def monthly_totals(
+    readings: Readings, meter_count: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(month edges, value per meter and month, covered share per meter and month); a
+    reading across a month's end is shared by time."""
+    edges = _months(readings)
+    months = len(edges) - 1
+    value = np.zeros((meter_count, months))
+    covered = np.zeros((meter_count, months))
+    start_month = np.searchsorted(edges, readings.start, side="right") - 1
+    end_month = np.searchsorted(edges, readings.end - 1, side="right") - 1
+    inside = start_month == end_month
+    np.add.at(value, (readings.meter[inside], start_month[inside]), readings.value[inside])
+    duration = (readings.end - readings.start).astype(np.float64)
+    np.add.at(covered, (readings.meter[inside], start_month[inside]), duration[inside])
+    for i in np.nonzero(~inside)[0]:  # few: monthly or yearly readings
+        for m in range(int(start_month[i]), int(end_month[i]) + 1):
+            overlap = min(readings.end[i], edges[m + 1]) - max(readings.start[i], edges[m])
+            value[readings.meter[i], m] += readings.value[i] * overlap / duration[i]
+            covered[readings.meter[i], m] += overlap
+    covered /= np.diff(edges).astype(np.float64)
+    return edges, value, np.minimum(covered, 1.0)
+
+
+def compute(facility: Facility, readings: Readings) -> dict[str, Any]:
+    """KPIs per month and for each calendar year, with their quality and warnings."""
+    if not len(readings.value):
+        return {"months": [], "years": [], "warnings": ["no reading"]}
+    edges, value, covered = monthly_totals(readings, len(facility.meters))
+    quality = np.where(covered >= 0.9999, 0, np.where(covered >= 1 - INTERPOLATED_MAX_GAP, 1, 2))
+    quality = np.where(covered == 0, 3, quality)
+    filled = np.where(covered > 0, value / np.where(covered > 0, covered, 1), 0.0)
+    roles = [m.role for m in facility.meters]
+    months = []
+    for m in range(len(edges) - 1):
+        totals = {
+            r: float(sum(filled[i, m] for i, role in enumerate(roles) if role == r))
+            for r in set(roles)
+        }
+        worst = QUALITY_ORDER[int(quality[:, m].max())]
+        label = datetime.fromtimestamp(int(edges[m]), UTC).strftime("%Y-%m")
+        months.append(
+            _kpis(
+                facility,
+                label,
+                totals,
+                worst,
+                share_of_year=(edges[m + 1] - edges[m]) / (365 * 86400),
+            )
+        )
+    years = []
+    for year in sorted({row["period"][:4] for row in months}):
+        rows = [r for r in months if r["period"].startswith(year)]
+        totals = {k: sum(r["totals"].get(k, 0.0) for r in rows) for k in rows[0]["totals"]}
+        worst = QUALITY_ORDER[max(QUALITY_ORDER.index(r["quality"]) for r in rows)]
+        if len(rows) < 12:
+            worst = QUALITY_ORDER[max(QUALITY_ORDER.index(worst), QUALITY_ORDER.index("estimated"))]
+        entry = _kpis(facility, year, totals, worst, share_of_year=len(rows) / 12, months=len(rows))
+        years.append(entry)
+    warnings = [w for row in months + years for w in row["warnings"]]
+    return {"months": months, "years": years, "warnings": warnings}
+
+
+def _kpis(
+    facility: Facility,
+    period: str,
+    totals: dict[str, float],
+    quality: str,
+    share_of_year: float,
+    months: int = 1,
+) -> dict[str, Any]:
+    grid, onsite = totals.get("grid", 0.0), totals.get("onsite_generation", 0.0)
+    it = totals.get("it", 0.0)
+    total = grid + onsite
+    contracts = facility.renewable_contracts
+    renewable = onsite + (contracts.guarantees_of_origin_kwh + contracts.ppa_kwh) * share_of_year
+    water = totals.get("water_potable", 0.0) + totals.get("water_other", 0.0)
+    intensity = float(field("grid_intensity", "countries", facility.country, "intensity_g_per_kwh"))
+    warnings = []
+    values: dict[str, float | None] = {
+        "pue": None,
+        "wue": None,
+        "ref": None,
+        "erf": None,
+        "cer": None,
+        "cue": None,
+    }
+    if it > 0 and total > 0:
+        pue = values["pue"] = kpis.pue(total, it)
+        values["wue"] = (
+            kpis.wue(water, it) if "water_potable" in totals or "water_other" in totals else None
+        )
+        values["cue"] = kpis.cue(grid * intensity / 1000, it)
+        low, high = PLAUSIBLE_PUE
+        if pue < low:
+            warnings.append(
+                f"{period}: IT energy above total facility energy (PUE {pue:.2f}): "
+                "check the meters' roles and units"
+            )
+        elif pue > high:
+            warnings.append(f"{period}: PUE {pue:.1f} is implausible: a unit error (kWh as MWh)?")
+    if total > 0:
+        values["ref"] = min(1.0, kpis.ref(renewable, total))
+        values["erf"] = (
+            kpis.erf(totals.get("reuse_export", 0.0), total) if "reuse_export" in totals else None
+        )
+    if totals.get("cooling", 0.0) > 0 and "heat_removed" in totals:
+        values["cer"] = kpis.cer(totals["heat_removed"], totals["cooling"])
+    if quality == "missing":
+        warnings.append(f"{period}: a meter has no reading")
+    return {
+        "period": period,
+        "months": months,
+        "quality": quality,
+        "pue_category": kpis.PUE_CATEGORIES[facility.it_metering],
+        "totals": totals,
+        "kpis": values,
+        "reading": plain(values),
+        "warnings": warnings,
+    }
+
+
+def plain(values: dict[str, float | None]) -> list[str]:
+    """The KPIs in words."""
+    lines = []
+    if values["pue"] is not None:
+        overhead = values["pue"] - 1
+        lines.append(
+            f"for every kWh of IT, {overhead:.2f} kWh of overhead (PUE {values['pue']:.2f})"
+        )
+    if values["wue"] is not None:
+        lines.append(f"{values['wue']:.2f} L of water per kWh of IT (WUE)")
+    if values["ref"] is not None:
+        lines.append(f"{values['ref'] * 100:.0f} % of the energy is renewable (REF)")
+    if values["erf"] is not None:
+        lines.append(f"{values['erf'] * 100:.0f} % of the energy is reused outside the site (ERF)")
+    if values["cer"] is not None:
+        lines.append(f"{values['cer']:.1f} kWh of heat removed per kWh of cooling (CER)")
+    if values["cue"] is not None:
+        lines.append(f"{values['cue']:.3f} kg CO2e per kWh of IT, location-based (CUE)")
+    return lines

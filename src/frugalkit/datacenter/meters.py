@@ -1,0 +1,188 @@
+"""Metered facility data: a facility file (YAML) naming each meter's role and unit, and
+readings (CSV: meter, start, end, value) at any interval from 15 minutes to a year. Units
+are converted (kWh, MWh, GJ...; m³, L); negative values, unknown meters and overlapping
+intervals are refused with the row named; gaps are measured per meter and month.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from frugalkit.errors import InputError
+from frugalkit.impact.gate import first_problem
+from frugalkit.impact.kpis import PUE_CATEGORIES
+
+ROLES = {
+    "grid": "electricity drawn from the grid",
+    "onsite_generation": "electricity generated on site (renewable unless said otherwise)",
+    "it": "IT equipment, at the facility's IT metering point",
+    "cooling": "energy of the cooling system",
+    "reuse_export": "energy (heat) delivered for reuse outside the site",
+    "heat_removed": "heat removed from the IT room by cooling",
+    "water_potable": "potable water taken in",
+    "water_other": "other water taken in (rain, grey, sea)",
+}
+TO_KWH = {"Wh": 1e-3, "kWh": 1.0, "MWh": 1e3, "GWh": 1e6, "MJ": 1 / 3.6, "GJ": 1e3 / 3.6}
+TO_L = {"L": 1.0, "m3": 1e3, "m³": 1e3}
+MAX_ROWS = 50_000_000
+
+
+class Meter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    role: str
+    unit: str
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"role {self.role!r} unknown; one of {', '.join(ROLES)}")
+        water = self.role.startswith("water")
+        if self.unit not in (TO_L if water else TO_KWH):
+            known = ", ".join(TO_L if water else TO_KWH)
+            raise ValueError(
+                f"unit {self.unit!r} does not measure {'water' if water else 'energy'}; use {known}"
+            )
+
+
+class Contracts(BaseModel):
+    """Renewable electricity bought, kWh a year: guarantees of origin, PPAs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    guarantees_of_origin_kwh: float = Field(default=0, ge=0)
+    ppa_kwh: float = Field(default=0, ge=0)
+
+
+class Facility(BaseModel):
+    """A data centre: where it is, how its IT energy is metered, its meters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[\w .()-]+$")
+    country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 grid zone")
+    commissioned: int = Field(ge=1960, le=2100)
+    it_metering: str = Field(description="ups_output, pdu_output or it_input (PUE category)")
+    installed_it_kw: float = Field(gt=0)
+    wue_source: str = ""
+    refrigerants: list[str] = Field(default_factory=list, description="ASHRAE 34 names: R-744")
+    cpu_utilisation: float | None = Field(default=None, ge=0, le=1, description="yearly mean")
+    renewable_contracts: Contracts = Field(default_factory=Contracts)
+    meters: list[Meter] = Field(min_length=1)
+    demonstration: bool = False
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.it_metering not in PUE_CATEGORIES:
+            raise ValueError(f"it_metering must be one of {', '.join(PUE_CATEGORIES)}")
+        roles = {m.role for m in self.meters}
+        missing = {"grid", "it"} - roles
+        if missing:
+            raise ValueError(f"no meter for {', '.join(sorted(missing))}: PUE needs both")
+
+
+def load_facility(path: Path) -> Facility:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    except yaml.YAMLError:
+        raise InputError(f"{path.name} is not valid YAML") from None
+    try:
+        return Facility.model_validate(document)
+    except ValidationError as exc:
+        raise InputError(f"{path.name}: {first_problem(exc)}") from None
+
+
+@dataclass
+class Readings:
+    """Readings in canonical units (kWh, L), as arrays: meter index, start and end (Unix
+    seconds), value."""
+
+    meter: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    value: np.ndarray
+    problems: list[str] = field(default_factory=list)
+
+
+def _seconds(text: str, row: int) -> int:
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InputError(f"row {row}: {text!r} is not an ISO 8601 time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def read_readings(path: Path, facility: Facility) -> Readings:
+    """The readings of `path`; InputError naming the first bad row, nothing kept."""
+    index = {m.id: i for i, m in enumerate(facility.meters)}
+    factor = np.array(
+        [(TO_L if m.role.startswith("water") else TO_KWH)[m.unit] for m in facility.meters]
+    )
+    meters, starts, ends, values = [], [], [], []
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as file:
+            reader = csv.reader(file)
+            header = [h.strip() for h in next(reader, [])]
+            if header[:4] != ["meter", "start", "end", "value"]:
+                raise InputError(f"{path.name}: expected the columns meter,start,end,value")
+            for row, fields in enumerate(reader, 2):
+                if row > MAX_ROWS:
+                    raise InputError(
+                        f"{path.name}: more than {MAX_ROWS:,} readings; split the file"
+                    )
+                if len(fields) < 4:
+                    raise InputError(f"row {row}: expected 4 values, got {len(fields)}")
+                if fields[0] not in index:
+                    raise InputError(f"row {row}: meter {fields[0]!r} is not in the facility file")
+                try:
+                    value = float(fields[3])
+                except ValueError:
+                    raise InputError(f"row {row}: {fields[3]!r} is not a number") from None
+                if not value >= 0 or value == float("inf"):
+                    raise InputError(
+                        f"row {row}: a reading must be a finite number ≥ 0 (got {fields[3]})"
+                    )
+                meters.append(index[fields[0]])
+                starts.append(_seconds(fields[1], row))
+                ends.append(_seconds(fields[2], row))
+                values.append(value)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"cannot read {path.name} as CSV: {exc}") from None
+    readings = Readings(
+        meter=np.array(meters, dtype=np.int32),
+        start=np.array(starts, dtype=np.int64),
+        end=np.array(ends, dtype=np.int64),
+        value=np.array(values, dtype=np.float64),
+    )
+    if len(readings.value):
+        readings.value *= factor[readings.meter]
+    _check_intervals(readings, facility)
+    return readings
+
+
+def _check_intervals(readings: Readings, facility: Facility) -> None:
+    """Empty or reversed intervals are refused; overlaps within a meter too (the same
+    energy would count twice)."""
+    bad = np.nonzero(readings.end <= readings.start)[0]
+    if len(bad):
+        raise InputError(f"row {int(bad[0]) + 2}: its end is not after its start")
+    order = np.lexsort((readings.start, readings.meter))
+    same = readings.meter[order][1:] == readings.meter[order][:-1]
+    overlap = same & (readings.start[order][1:] < readings.end[order][:-1])
+    if overlap.any():
+        first = int(order[1:][overlap][0])
+        meter = facility.meters[int(readings.meter[first])].id
+        raise InputError(
+            f"row {first + 2}: meter {meter!r} has overlapping readings; each moment once"
+        )

@@ -1,0 +1,73 @@
+"""A facility's KPIs and scores, from its files; the demonstration tenders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from frugalkit.datacenter import criteria as criteria_sets
+from frugalkit.datacenter.kpis import compute
+from frugalkit.datacenter.meters import load_facility, read_readings
+from frugalkit.datacenter.workload import at_site
+from frugalkit.errors import InputError
+
+DEMO_DIR = Path(__file__).parent / "data" / "demo"
+DEMO_SITES = ("nordic-hall", "metro-colo", "sunbelt-park")
+
+
+def demo_pairs() -> list[tuple[Path, Path]]:
+    return [(DEMO_DIR / f"{n}.yaml", DEMO_DIR / f"{n}.csv") for n in DEMO_SITES]
+
+
+def facility_kpis(facility_path: Path, readings_path: Path) -> dict[str, Any]:
+    facility = load_facility(facility_path)
+    result = compute(facility, read_readings(readings_path, facility))
+    return {"facility": facility.model_dump(), **result}
+
+
+def compare(
+    pairs: list[tuple[Path, Path]],
+    criteria_name: str,
+    year: int | None = None,
+    workload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every facility scored on one criteria set for one year, ranked; with a workload,
+    its footprint at each site."""
+    chosen = criteria_sets.load(criteria_name)
+    scores, footprints = [], []
+    for facility_path, readings_path in pairs:
+        facility = load_facility(facility_path)
+        result = compute(facility, read_readings(readings_path, facility))
+        years = {row["period"]: row for row in result["years"]}
+        wanted = str(year) if year is not None else (max(years) if years else "")
+        if wanted not in years:
+            raise InputError(f"{facility.name}: no readings in {wanted or 'any year'}")
+        row = years[wanted]
+        score = criteria_sets.score(
+            chosen,
+            facility.name,
+            facility.commissioned,
+            int(wanted),
+            criteria_sets.facts(facility, row),
+        )
+        scores.append(
+            {
+                **score,
+                "kpis": row["kpis"],
+                "quality": row["quality"],
+                "warnings": row["warnings"],
+                "demonstration": facility.demonstration,
+            }
+        )
+        if workload is not None:
+            footprints.append(at_site(workload, facility.name, facility.country, row["kpis"]))
+    return {
+        "criteria": {
+            "id": chosen.id,
+            "title": chosen.title,
+            "source": chosen.source,
+            "url": chosen.url,
+        },
+        "ranking": criteria_sets.rank(scores),
+        "workload": footprints,
+    }
