@@ -53,10 +53,15 @@ def test_demo_trains_evaluates_and_ranks_the_baselines(cli, home: Path) -> None:
     audio = data["leaderboards"]["audio"]["entries"]
     assert Path(audio[0]["submission"]).stem == "logmel-linear" and audio[0]["accuracy"] >= 0.85
     tasks = len(data["leaderboards"])
-    # per task 3 trainings, then per evaluation 1 load + 1 inference report
-    assert data["store"]["reports"] == tasks * (3 + 3 * 2)
+    # the library: its two demonstration reports answer a question each, with citations
+    assert [a["status"] for a in data["library"]] == ["answered", "answered"]
+    assert all(a["sources"] for a in data["library"])
+    # per task 3 trainings, then per evaluation 1 load + 1 inference report; the library's
+    # 2 indexed documents and 2 answers
+    assert data["store"]["reports"] == tasks * (3 + 3 * 2) + 2 + 2
     again = json.loads(cli("--json", "demo", "--repeats", "1").stdout)
-    assert again["store"]["reports"] == tasks * (3 + 6 * 2)  # trained once, evaluated twice
+    # trained and indexed once, evaluated and asked twice
+    assert again["store"]["reports"] == tasks * (3 + 6 * 2) + 2 + 2 * 2
 
 
 def test_unknown_command_is_a_usage_error_without_traceback(cli) -> None:
