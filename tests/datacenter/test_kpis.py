@@ -1,0 +1,156 @@
+"""Data-centre KPIs from metered readings: units, gaps, bad rows, implausible figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from frugalkit.datacenter import criteria
+from frugalkit.datacenter.kpis import compute
+from frugalkit.datacenter.meters import load_facility, read_readings
+from frugalkit.datacenter.service import DEMO_DIR, compare
+from frugalkit.errors import InputError
+from frugalkit.impact import kpis
+
+FACILITY = {
+    "name": "Test Hall",
+    "country": "FRA",
+    "commissioned": 2024,
+    "it_metering": "pdu_output",
+    "installed_it_kw": 600,
+    "refrigerants": ["R-744"],
+    "meters": [
+        {"id": "grid", "role": "grid", "unit": "MWh"},
+        {"id": "it", "role": "it", "unit": "kWh"},
+        {"id": "water", "role": "water_potable", "unit": "m3"},
+    ],
+}
+
+
+@pytest.fixture
+def site(tmp_path: Path):  # type: ignore[no-untyped-def]
+    """site(rows, **facility changes) -> (facility path, readings path)."""
+
+    def write(rows: list[str], **changes: object) -> tuple[Path, Path]:
+        facility = tmp_path / "hall.yaml"
+        facility.write_text(yaml.safe_dump({**FACILITY, **changes}))
+        readings = tmp_path / "hall.csv"
+        readings.write_text("meter,start,end,value\n" + "\n".join(rows) + "\n")
+        return facility, readings
+
+    return write
+
+
+def _kpis(paths: tuple[Path, Path]) -> dict:  # type: ignore[type-arg]
+    facility = load_facility(paths[0])
+    return compute(facility, read_readings(paths[1], facility))
+
+
+JAN = "2025-01-01T00:00:00+00:00,2025-02-01T00:00:00+00:00"
+
+
+def test_units_are_converted_and_the_kpis_read_in_words(site) -> None:  # type: ignore[no-untyped-def]
+    result = _kpis(site([f"grid,{JAN},132", f"it,{JAN},100000", f"water,{JAN},20"]))
+    month = result["months"][0]
+    assert month["kpis"]["pue"] == pytest.approx(1.32)  # 132 MWh / 100,000 kWh
+    assert month["kpis"]["wue"] == pytest.approx(0.2)  # 20 m³ / 100,000 kWh
+    assert month["pue_category"] == 2 and month["quality"] == "complete"
+    assert "for every kWh of IT, 0.32 kWh of overhead (PUE 1.32)" in month["reading"]
+    assert result["years"][0]["quality"] == "estimated"  # one month is not a year
+
+
+def test_fifteen_minute_readings_with_a_gap_are_interpolated_and_flagged(site) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    rows, start = [], datetime(2025, 3, 1, tzinfo=UTC)
+    for i in range(31 * 96):
+        if 100 <= i < 200:  # about a day missing on the IT meter: 3 % of the month
+            continue
+        a, b = start + timedelta(minutes=15 * i), start + timedelta(minutes=15 * (i + 1))
+        rows.append(f"it,{a.isoformat()},{b.isoformat()},25")
+    rows.append("grid,2025-03-01T00:00:00+00:00,2025-04-01T00:00:00+00:00,95.232")
+    rows.append("water,2025-03-01T00:00:00+00:00,2025-04-01T00:00:00+00:00,10")
+    month = _kpis(site(rows))["months"][0]
+    assert month["quality"] == "interpolated"
+    assert month["kpis"]["pue"] == pytest.approx(95_232 / (31 * 96 * 25))  # the gap filled
+
+
+@pytest.mark.parametrize(
+    ("rows", "reason"),
+    [
+        ([f"grid,{JAN},-5"], "row 2: a reading must be a finite number ≥ 0"),
+        ([f"boiler,{JAN},5"], "row 2: meter 'boiler' is not in the facility file"),
+        ([f"grid,{JAN},lots"], "row 2: 'lots' is not a number"),
+        (
+            [f"grid,{JAN},1", "grid,2025-01-15T00:00:00+00:00,2025-01-20T00:00:00+00:00,1"],
+            "overlapping",
+        ),
+        (
+            ["grid,2025-02-01T00:00:00+00:00,2025-01-01T00:00:00+00:00,1"],
+            "its end is not after its start",
+        ),
+        (["grid,yesterday,today,1"], "is not an ISO 8601 time"),
+    ],
+)
+def test_a_bad_row_is_refused_and_named(site, rows: list[str], reason: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match=reason):
+        _kpis(site(rows))
+
+
+def test_a_meter_without_readings_is_flagged_missing(site) -> None:  # type: ignore[no-untyped-def]
+    result = _kpis(site([f"grid,{JAN},132", f"it,{JAN},100000"]))  # the water meter is silent
+    assert result["months"][0]["quality"] == "missing"
+    assert any("a meter has no reading" in w for w in result["warnings"])
+
+
+def test_it_above_total_and_kwh_given_as_mwh_are_flagged(site) -> None:  # type: ignore[no-untyped-def]
+    above = _kpis(site([f"grid,{JAN},90", f"it,{JAN},100000"]))
+    assert any("IT energy above total facility energy" in w for w in above["warnings"])
+    as_mwh = _kpis(site([f"grid,{JAN},132000", f"it,{JAN},100000"]))  # MWh written as kWh
+    assert any("a unit error" in w for w in as_mwh["warnings"])
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"it_metering": "wall_socket"}, "it_metering must be one of"),
+        ({"meters": [{"id": "g", "role": "grid", "unit": "kWh"}]}, "no meter for it"),
+        (
+            {"meters": [{"id": "w", "role": "water_potable", "unit": "kWh"}]},
+            "does not measure water",
+        ),
+    ],
+)
+def test_a_bad_facility_file_is_refused(site, changes: dict, reason: str) -> None:  # type: ignore[no-untyped-def, type-arg]
+    with pytest.raises(InputError, match=reason):
+        _kpis(site([], **changes))
+
+
+def test_a_criteria_file_naming_an_unknown_kpi_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(yaml.safe_dump({"id": "mine", "title": "Mine", "source": "our tender",
+                                    "criteria": [{"id": "x", "label": "x", "kpi": "vibes",
+                                                  "op": "<=", "threshold": 1}]}))  # fmt: skip
+    with pytest.raises(InputError, match="unknown KPI 'vibes'"):
+        criteria.load(str(path))
+
+
+def test_the_demonstration_tenders_rank_and_show_a_workload_at_each_site() -> None:
+    pairs = [(DEMO_DIR / f"{n}.yaml", DEMO_DIR / f"{n}.csv") for n in ("metro-colo", "nordic-hall")]
+    workload = {"energy": {"it_kwh": 1.0}}
+    result = compare(pairs, "blue-angel", 2025, workload)
+    assert result["ranking"][0]["facility"].startswith("Nordic Hall")
+    nordic = result["ranking"][0]
+    pue = next(r for r in nordic["results"] if r["kpi"] == "pue")
+    assert pue["result"] == "pass" and pue["threshold"] == 1.25
+    at = {f["site"]: f for f in result["workload"]}
+    assert at[nordic["facility"]]["energy_kwh"] == pytest.approx(nordic["kpis"]["pue"])
+    assert all(f["ghg_market_g"] <= f["ghg_location_g"] for f in at.values())
+
+
+def test_kpi_functions_refuse_an_empty_denominator() -> None:
+    assert kpis.cer(heat_removed_kwh=900, cooling_kwh=100) == 9
+    with pytest.raises(InputError, match="PUE"):
+        kpis.pue(total_facility_kwh=10, it_kwh=0)
