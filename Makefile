@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/jobs_throughput.py
 	$(BIN)/python benchmarks/observatory.py
 	$(BIN)/python benchmarks/library_eval.py
+	$(BIN)/python benchmarks/datacenter.py
 
 serve: $(STAMP)
 	$(BIN)/frugalkit serve

@@ -154,3 +154,20 @@ def test_kpi_functions_refuse_an_empty_denominator() -> None:
     assert kpis.cer(heat_removed_kwh=900, cooling_kwh=100) == 9
     with pytest.raises(InputError, match="PUE"):
         kpis.pue(total_facility_kwh=10, it_kwh=0)
+
+
+def test_without_pyarrow_the_row_reader_gives_the_same_kpis(  # type: ignore[no-untyped-def]
+    site, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frugalkit.datacenter import meters
+
+    rows = [f"grid,{JAN},132", f"it,{JAN},100000", f"water,{JAN},20"]
+    with_arrow = _kpis(site(rows))["months"][0]["kpis"]
+
+    def no_pyarrow(*_: object) -> None:
+        raise ImportError("pyarrow")
+
+    monkeypatch.setattr(meters, "_read_columns", no_pyarrow)
+    assert _kpis(site(rows))["months"][0]["kpis"] == with_arrow
+    with pytest.raises(InputError, match="row 2: meter 'boiler'"):
+        _kpis(site([f"boiler,{JAN},1"]))

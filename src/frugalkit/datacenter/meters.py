@@ -124,11 +124,66 @@ def _seconds(text: str, row: int) -> int:
 
 
 def read_readings(path: Path, facility: Facility) -> Readings:
-    """The readings of `path`; InputError naming the first bad row, nothing kept."""
-    index = {m.id: i for i, m in enumerate(facility.meters)}
+    """The readings of `path`; InputError naming the first bad row, nothing kept. With
+    pyarrow installed, columns are parsed in bulk (millions of 15-minute readings)."""
     factor = np.array(
         [(TO_L if m.role.startswith("water") else TO_KWH)[m.unit] for m in facility.meters]
     )
+    try:
+        readings = _read_columns(path, facility)
+    except ImportError:
+        readings = _read_rows(path, facility)
+    if len(readings.value):
+        readings.value = readings.value * factor[readings.meter]
+    _check_intervals(readings, facility)
+    return readings
+
+
+def _read_columns(path: Path, facility: Facility) -> Readings:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pv
+
+    types = {
+        "meter": pa.string(),
+        "start": pa.timestamp("s", tz="UTC"),
+        "end": pa.timestamp("s", tz="UTC"),
+        "value": pa.float64(),
+    }
+    try:
+        table = pv.read_csv(path, convert_options=pv.ConvertOptions(column_types=types))
+    except (pa.ArrowInvalid, OSError):
+        return _read_rows(path, facility)  # the row-by-row reader names the bad row
+    if table.column_names[:4] != ["meter", "start", "end", "value"]:
+        raise InputError(f"{path.name}: expected the columns meter,start,end,value")
+    for column in ("meter", "start", "end", "value"):
+        if table[column].null_count:
+            row = int(pc.index(pc.is_null(table[column]), True).as_py()) + 2
+            raise InputError(f"row {row}: no {column}")
+    index = {m.id: i for i, m in enumerate(facility.meters)}
+    names = table["meter"].combine_chunks().dictionary_encode()
+    known = np.array([index.get(str(n), -1) for n in names.dictionary.to_pylist()], dtype=np.int32)
+    meter = known[names.indices.to_numpy(zero_copy_only=False)] if len(table) else known[:0]
+    if (meter < 0).any():
+        row = int(np.argmax(meter < 0))
+        name = table["meter"][row].as_py()
+        raise InputError(f"row {row + 2}: meter {name!r} is not in the facility file")
+    value = table["value"].to_numpy().astype(np.float64)
+    bad = ~(np.isfinite(value) & (value >= 0))
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise InputError(f"row {row + 2}: a reading must be a finite number ≥ 0 (got {value[row]})")
+    return Readings(
+        meter=meter.astype(np.int32),
+        start=table["start"].cast(pa.int64()).to_numpy(),
+        end=table["end"].cast(pa.int64()).to_numpy(),
+        value=value,
+    )
+
+
+def _read_rows(path: Path, facility: Facility) -> Readings:
+    """Row by row (no pyarrow, or a file pyarrow cannot parse): names the first bad row."""
+    index = {m.id: i for i, m in enumerate(facility.meters)}
     meters, starts, ends, values = [], [], [], []
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
@@ -138,9 +193,7 @@ def read_readings(path: Path, facility: Facility) -> Readings:
                 raise InputError(f"{path.name}: expected the columns meter,start,end,value")
             for row, fields in enumerate(reader, 2):
                 if row > MAX_ROWS:
-                    raise InputError(
-                        f"{path.name}: more than {MAX_ROWS:,} readings; split the file"
-                    )
+                    raise InputError(f"{path.name}: more than {MAX_ROWS:,} readings; split it")
                 if len(fields) < 4:
                     raise InputError(f"row {row}: expected 4 values, got {len(fields)}")
                 if fields[0] not in index:
@@ -159,16 +212,12 @@ def read_readings(path: Path, facility: Facility) -> Readings:
                 values.append(value)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read {path.name} as CSV: {exc}") from None
-    readings = Readings(
+    return Readings(
         meter=np.array(meters, dtype=np.int32),
         start=np.array(starts, dtype=np.int64),
         end=np.array(ends, dtype=np.int64),
         value=np.array(values, dtype=np.float64),
     )
-    if len(readings.value):
-        readings.value *= factor[readings.meter]
-    _check_intervals(readings, facility)
-    return readings
 
 
 def _check_intervals(readings: Readings, facility: Facility) -> None:
