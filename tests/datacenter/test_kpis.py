@@ -171,3 +171,21 @@ def test_without_pyarrow_the_row_reader_gives_the_same_kpis(  # type: ignore[no-
     assert _kpis(site(rows))["months"][0]["kpis"] == with_arrow
     with pytest.raises(InputError, match="row 2: meter 'boiler'"):
         _kpis(site([f"boiler,{JAN},1"]))
+
+
+def test_a_run_hosted_at_a_registered_facility_takes_its_pue_wue_and_zone(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    facility, readings = DEMO_DIR / "nordic-hall.yaml", DEMO_DIR / "nordic-hall.csv"
+    added = cli("--json", "datacenter", "add", str(facility), str(readings))
+    assert added.exit_code == 0, added.stderr
+    pue = json.loads(added.stdout)["latest"]["kpis"]["pue"]
+    name = json.loads(added.stdout)["name"]
+    result = cli("--json", "measure", "--facility", name, "--", "true")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["energy"]["pue"] == pytest.approx(pue) and report["ghg"]["zone"] == "SWE"
+    both = cli("measure", "--facility", name, "--pue", "1.5", "--", "true")
+    assert both.exit_code == 2 and "not both" in both.stderr
+    unknown = cli("measure", "--facility", "Atlantis DC", "--", "true")
+    assert unknown.exit_code == 4 and "datacenter add" in unknown.stderr

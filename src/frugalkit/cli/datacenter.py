@@ -67,6 +67,30 @@ def kpis_(
     emit(ctx, data, render)
 
 
+@app.command("add")
+def add(
+    ctx: typer.Context,
+    facility: Path = typer.Argument(..., help="The facility file (YAML)."),
+    readings: Path = typer.Argument(..., help="Its readings (CSV)."),
+) -> None:
+    """Register a facility with its latest year's KPIs (then `measure --facility NAME`)."""
+    from frugalkit.datacenter.service import register
+
+    with opened_store(ctx) as store:
+        payload = register(store, facility, readings)
+    latest = payload["latest"]
+    emit(
+        ctx,
+        payload,
+        lambda c: c.print(
+            Text(
+                f"registered {payload['name']}: {latest['period']} PUE {latest['kpis']['pue']:.2f} "
+                f"({latest['quality']})"
+            )
+        ),
+    )
+
+
 @app.command("compare")
 def compare(
     ctx: typer.Context,

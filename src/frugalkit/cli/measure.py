@@ -15,7 +15,7 @@ from typing import Any
 
 import typer
 
-from frugalkit.cli.output import emit, error_line, state, sync_store
+from frugalkit.cli.output import emit, error_line, opened_store, state, sync_store
 from frugalkit.cli.render import summary
 from frugalkit.errors import InputError
 
@@ -37,6 +37,9 @@ def measure(
     pue: float = typer.Option(1.0, help="Power usage effectiveness of the facility (>= 1)."),
     wue: float = typer.Option(0.0, help="On-site water usage effectiveness, L/kWh of IT energy."),
     scope: str = typer.Option("process", help="process (this command's tree) or machine."),
+    facility: str = typer.Option(
+        None, help="A registered data centre (datacenter add): its PUE, WUE and grid zone apply."
+    ),
 ) -> None:
     """Run COMMAND, measure its energy, carbon, water and embodied impacts, store the
     report and exit with the command's own exit code.
@@ -49,6 +52,8 @@ def measure(
         raise InputError(
             "give the command to measure after --, e.g. frugalkit measure -- python train.py"
         )
+    if facility is not None:
+        pue, wue, country = _hosted_at(ctx, facility, pue, wue, country)
     if shutil.which(command[0]) is None:
         error_line(f"command not found: {command[0]}")
         raise typer.Exit(COMMAND_NOT_FOUND)
@@ -79,6 +84,19 @@ def measure(
     sync_store(ctx)  # ingest the spooled report
     emit(ctx, report, lambda console: summary(console, report))
     raise typer.Exit(return_code if return_code >= 0 else 128 - return_code)
+
+
+def _hosted_at(
+    ctx: typer.Context, name: str, pue: float, wue: float, country: str | None
+) -> tuple[float, float, str]:
+    """The facility's PUE, WUE and zone; refused when set twice."""
+    from frugalkit.datacenter.service import hosting
+
+    if pue != 1.0 or wue != 0.0 or country is not None:
+        raise InputError("--facility sets PUE, WUE and the grid zone: give it or them, not both")
+    with opened_store(ctx) as store:
+        site = hosting(store, name)
+    return float(site["pue"]), float(site["wue"]), str(site["country"])
 
 
 def _die_with_parent(parent_pid: int) -> Callable[[], None]:

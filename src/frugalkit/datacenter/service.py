@@ -10,6 +10,8 @@ from frugalkit.datacenter.kpis import compute
 from frugalkit.datacenter.meters import load_facility, read_readings
 from frugalkit.datacenter.workload import at_site
 from frugalkit.errors import InputError
+from frugalkit.store import Store
+from frugalkit.store.facilities import get_facility, save_facility
 
 DEMO_DIR = Path(__file__).parent / "data" / "demo"
 DEMO_SITES = ("nordic-hall", "metro-colo", "sunbelt-park")
@@ -70,4 +72,30 @@ def compare(
         },
         "ranking": criteria_sets.rank(scores),
         "workload": footprints,
+    }
+
+
+def register(store: Store, facility_path: Path, readings_path: Path) -> dict[str, Any]:
+    """Store a facility with its latest complete year's KPIs, for `measure --facility`."""
+    data = facility_kpis(facility_path, readings_path)
+    if not data["years"]:
+        raise InputError(f"{readings_path.name} holds no reading")
+    latest = data["years"][-1]
+    if latest["kpis"]["pue"] is None:
+        raise InputError(f"{data['facility']['name']}: no PUE in {latest['period']}")
+    payload = {**data["facility"], "latest": latest}
+    save_facility(store, data["facility"]["name"], data["facility"]["country"], payload)
+    return payload
+
+
+def hosting(store: Store, name: str) -> dict[str, Any]:
+    """What a report hosted at a registered facility takes from it: PUE, WUE, grid zone."""
+    facility = get_facility(store, name)
+    kpis = facility["latest"]["kpis"]
+    return {
+        "pue": kpis["pue"],
+        "wue": kpis["wue"] or 0.0,
+        "country": facility["country"],
+        "period": facility["latest"]["period"],
+        "quality": facility["latest"]["quality"],
     }

@@ -166,3 +166,14 @@ class ObsEntryRow(Base):
     catalogue: Mapped[str] = mapped_column(String(32))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class FacilityRow(Base):
+    """A registered data centre (see frugalkit.datacenter): its file and latest KPIs."""
+
+    __tablename__ = "facilities"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    country: Mapped[str] = mapped_column(String(3))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
