@@ -134,6 +134,8 @@ def pages_of(stored: dict[str, Any]) -> list[str]:
         "/observatory/catalogue/case-studies",
         "/library?q=How+much+water+did+evaporative+cooling+consume%3F&audience=expert",
         "/library?q=Population+de+Mars",
+        "/datacenters",
+        "/datacenters?criteria=enefg",
         "/login",
         "/reports?limit=0",
     ]

@@ -7,8 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-NAVIGATION = ["/", "/bench", "/reports", "/observatory", "/library", "/jobs"]
-NOT_BUILT = ["/datacenters"]
+NAVIGATION = ["/", "/bench", "/reports", "/observatory", "/library", "/datacenters", "/jobs"]
 
 
 def test_healthz_reports_the_store(client: TestClient) -> None:
@@ -18,21 +17,19 @@ def test_healthz_reports_the_store(client: TestClient) -> None:
     assert response.json()["store"] == "sqlite"
 
 
-@pytest.mark.parametrize("path", NAVIGATION + NOT_BUILT)
+@pytest.mark.parametrize("path", NAVIGATION)
 def test_every_page_has_the_navigation_of_built_modules_only(client: TestClient, path: str) -> None:
     response = client.get(path)
     assert response.status_code == 200
     nav = response.text.split("<nav", 1)[1].split("</nav>", 1)[0]
     for href in NAVIGATION:
         assert f'href="{href}"' in nav
-    for href in NOT_BUILT:
-        assert f'href="{href}"' not in nav
     if path in NAVIGATION:
         assert 'aria-current="page"' in nav
 
 
-# Pages that are not data: sign-in, the API explorers, placeholders of modules not built.
-NO_TWIN = {"/login", "/docs", "/redoc", *NOT_BUILT}
+# Pages that are not data: sign-in and the API explorers.
+NO_TWIN = {"/login", "/docs", "/redoc"}
 
 
 def test_every_html_route_has_a_json_twin_with_the_same_parameters(client: TestClient) -> None:
@@ -73,11 +70,6 @@ def test_every_html_route_has_a_json_twin_with_the_same_parameters(client: TestC
         assert twin is not None, f"{page.path} has no JSON twin at {twin_path}"
         names = [query_names(r.dependant) for r in (page, twin)]
         assert names[0] == names[1], f"{page.path} and {twin_path} take different parameters"
-
-
-@pytest.mark.parametrize("path", NOT_BUILT)
-def test_pages_not_built_yet_say_so(client: TestClient, path: str) -> None:
-    assert "Not built yet" in client.get(path).text
 
 
 def test_openapi_docs_are_served(client: TestClient) -> None:

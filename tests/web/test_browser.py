@@ -51,6 +51,7 @@ def test_home_page_in_chromium(live_server: str, browser_page, artefacts: Path) 
         "Reports",
         "Observatory",
         "Library",
+        "Data centres",
         "Jobs",
     ]  # built modules only
     page.get_by_role("link", name="Jobs").click()

@@ -83,7 +83,13 @@ def register(store: Store, facility_path: Path, readings_path: Path) -> dict[str
     latest = data["years"][-1]
     if latest["kpis"]["pue"] is None:
         raise InputError(f"{data['facility']['name']}: no PUE in {latest['period']}")
-    payload = {**data["facility"], "latest": latest}
+    payload = {
+        **data["facility"],
+        "latest": latest,
+        "years": data["years"],
+        "months": data["months"],
+        "warnings": data["warnings"],
+    }
     save_facility(store, data["facility"]["name"], data["facility"]["country"], payload)
     return payload
 

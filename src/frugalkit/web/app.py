@@ -25,12 +25,22 @@ from frugalkit.impact.display import MAX_DIGITS, NO_VALUE, quantity, rounded
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, open_store, report_totals
-from frugalkit.web import auth, bench, home, jobs, library, observatory, reports, views
+from frugalkit.web import (
+    auth,
+    bench,
+    datacenter,
+    home,
+    jobs,
+    library,
+    observatory,
+    reports,
+    views,
+)
 from frugalkit.web.docs import DOCS_POLICY, add_docs
 
 HERE = Path(__file__).parent
 # Built modules only: a page that says "not built yet" is no place to send a reader.
-MODULES = (home, bench, reports, observatory, library, jobs)
+MODULES = (home, bench, reports, observatory, library, datacenter, jobs)
 NAVIGATION = [module.NAVIGATION for module in MODULES]
 
 
