@@ -56,6 +56,9 @@ def test_demo_trains_evaluates_and_ranks_the_baselines(cli, home: Path) -> None:
     # the library: its two demonstration reports answer a question each, with citations
     assert [a["status"] for a in data["library"]] == ["answered", "answered"]
     assert all(a["sources"] for a in data["library"])
+    # the data centres: three demonstration tenders ranked on the Blue Angel criteria
+    ranking = data["tenders"]["ranking"]
+    assert len(ranking) == 3 and ranking[0]["score"] >= ranking[-1]["score"]
     # per task 3 trainings, then per evaluation 1 load + 1 inference report; the library's
     # 2 indexed documents and 2 answers
     assert data["store"]["reports"] == tasks * (3 + 3 * 2) + 2 + 2

@@ -45,12 +45,16 @@ def demo(
         with opened_store(ctx) as store:  # the built-in set's board, whatever else is stored
             boards[task.id] = board(store, task, result.get("test_set"))
     answers = _library_demo(settings)
+    from frugalkit.datacenter.service import compare, demo_pairs
+
+    tenders = compare(demo_pairs(), "blue-angel")
     with opened_store(ctx) as store:
         totals = report_totals(store)
     store_summary = {"database_url": settings.redacted_url, **totals}
     data = {
         "leaderboards": boards,
         "library": answers,
+        "tenders": tenders,
         "store": store_summary,
         "web": "frugalkit serve  ->  http://127.0.0.1:8000/",
     }
@@ -63,6 +67,15 @@ def demo(
             console.print(Text(f"  {answer['text']}"))
             for c in answer["sources"]:
                 console.print(Text(f"  [{c['n']}] {c['title']}: {c['where']}"), style="dim")
+        console.print(Text(f"tenders scored against {tenders['criteria']['title']}:", style="bold"))
+        for rank, entry in enumerate(tenders["ranking"], 1):
+            failed = [r["id"] for r in entry["results"] if r["result"] != "pass"]
+            console.print(
+                Text(
+                    f"  {rank}. {entry['facility']}: {entry['score'] * 100:.0f} % "
+                    f"(not met: {', '.join(failed) or 'none'})"
+                )
+            )
         console.print(
             f"[bold]store[/] {store_summary['database_url']}: {totals['reports']} impact reports, "
             f"{totals['energy_kwh'] * 1000:.3g} Wh, {totals['ghg_g']:.3g} gCO2e in all"
