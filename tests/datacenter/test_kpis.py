@@ -130,9 +130,16 @@ def test_a_bad_facility_file_is_refused(site, changes: dict, reason: str) -> Non
 
 def test_a_criteria_file_naming_an_unknown_kpi_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "mine.yaml"
-    path.write_text(yaml.safe_dump({"id": "mine", "title": "Mine", "source": "our tender",
-                                    "criteria": [{"id": "x", "label": "x", "kpi": "vibes",
-                                                  "op": "<=", "threshold": 1}]}))  # fmt: skip
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "id": "mine",
+                "title": "Mine",
+                "source": "our tender",
+                "criteria": [{"id": "x", "label": "x", "kpi": "vibes", "op": "<=", "threshold": 1}],
+            }
+        )
+    )
     with pytest.raises(InputError, match="unknown KPI 'vibes'"):
         criteria.load(str(path))
 
@@ -189,3 +196,51 @@ def test_a_run_hosted_at_a_registered_facility_takes_its_pue_wue_and_zone(cli) -
     assert both.exit_code == 2 and "not both" in both.stderr
     unknown = cli("measure", "--facility", "Atlantis DC", "--", "true")
     assert unknown.exit_code == 4 and "datacenter add" in unknown.stderr
+
+
+def test_an_xlsx_workbook_gives_the_same_kpis_as_its_csv(site, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    openpyxl = pytest.importorskip("openpyxl")
+    from datetime import UTC, datetime
+
+    rows = [f"grid,{JAN},132", f"it,{JAN},100000", f"water,{JAN},20"]
+    facility, readings = site(rows)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["meter", "start", "end", "value"])
+    for meter, value in (("grid", 132), ("it", 100000), ("water", 20)):
+        sheet.append(
+            [
+                meter,
+                datetime(2025, 1, 1, tzinfo=UTC).replace(tzinfo=None),
+                "2025-02-01T00:00:00+00:00",
+                value,
+            ]
+        )
+    workbook = tmp_path / "hall.xlsx"
+    book.save(workbook)
+    assert (
+        _kpis((facility, workbook))["months"][0]["kpis"]
+        == _kpis((facility, readings))["months"][0]["kpis"]
+    )
+    (tmp_path / "fake.xlsx").write_bytes(b"not a workbook")
+    with pytest.raises(InputError, match="not a readable XLSX workbook"):
+        _kpis((facility, tmp_path / "fake.xlsx"))
+
+
+def test_score_one_facility_from_the_cli(cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    result = cli(
+        "--json",
+        "datacenter",
+        "score",
+        str(DEMO_DIR / "sunbelt-park.yaml"),
+        str(DEMO_DIR / "sunbelt-park.csv"),
+        "--criteria",
+        "enefg",
+    )
+    assert result.exit_code == 0, result.stderr
+    [entry] = json.loads(result.stdout)["ranking"]
+    assert entry["criteria_set"] == "enefg" and entry["results"]
+    bad = cli("datacenter", "score", str(DEMO_DIR / "sunbelt-park.yaml"), "missing.csv")
+    assert bad.exit_code == 2 and "Traceback" not in bad.stderr

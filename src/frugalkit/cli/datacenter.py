@@ -91,6 +91,26 @@ def add(
     )
 
 
+@app.command("score")
+def score(
+    ctx: typer.Context,
+    facility: Path = typer.Argument(..., help="The facility file (YAML)."),
+    readings: Path = typer.Argument(..., help="Its readings (CSV or XLSX)."),
+    criteria: str = typer.Option("blue-angel", help="blue-angel, enefg, or a criteria YAML file."),
+    year: int = typer.Option(None, help="The year scored (default: the latest)."),
+) -> None:
+    """One facility against a criteria set: each criterion passed, failed or not reported."""
+    ctx.invoke(
+        compare,
+        ctx=ctx,
+        sites=[f"{facility}={readings}"],
+        criteria=criteria,
+        year=year,
+        demo=False,
+        workload=None,
+    )
+
+
 @app.command("compare")
 def compare(
     ctx: typer.Context,

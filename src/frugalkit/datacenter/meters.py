@@ -129,10 +129,13 @@ def read_readings(path: Path, facility: Facility) -> Readings:
     factor = np.array(
         [(TO_L if m.role.startswith("water") else TO_KWH)[m.unit] for m in facility.meters]
     )
-    try:
-        readings = _read_columns(path, facility)
-    except ImportError:
-        readings = _read_rows(path, facility)
+    if path.suffix.lower() == ".xlsx":
+        readings = _read_workbook(path, facility)
+    else:
+        try:
+            readings = _read_columns(path, facility)
+        except ImportError:
+            readings = _read_rows(path, facility)
     if len(readings.value):
         readings.value = readings.value * factor[readings.meter]
     _check_intervals(readings, facility)
@@ -181,37 +184,68 @@ def _read_columns(path: Path, facility: Facility) -> Readings:
     )
 
 
+def _read_workbook(path: Path, facility: Facility) -> Readings:
+    """The first sheet of an XLSX workbook (openpyxl, `frugalkit[datacenter]`), with the
+    same columns as the CSV; cells may be dates or ISO text."""
+    try:
+        import openpyxl
+    except ImportError:
+        raise InputError(
+            "reading XLSX needs openpyxl: pip install 'frugalkit[datacenter]'"
+        ) from None
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
+        raise InputError(f"{path.name} is not a readable XLSX workbook ({exc})") from None
+    rows = book.worksheets[0].iter_rows(values_only=True)
+    header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
+    if header[:4] != ["meter", "start", "end", "value"]:
+        raise InputError(f"{path.name}: expected the columns meter,start,end,value")
+    text = [
+        [
+            str(c.isoformat() if hasattr(c, "isoformat") else c) if c is not None else ""
+            for c in r[:4]
+        ]
+        for r in rows
+    ]
+    book.close()
+    return _parse(text, facility, path.name)
+
+
 def _read_rows(path: Path, facility: Facility) -> Readings:
     """Row by row (no pyarrow, or a file pyarrow cannot parse): names the first bad row."""
-    index = {m.id: i for i, m in enumerate(facility.meters)}
-    meters, starts, ends, values = [], [], [], []
     try:
         with path.open(newline="", encoding="utf-8-sig") as file:
             reader = csv.reader(file)
             header = [h.strip() for h in next(reader, [])]
             if header[:4] != ["meter", "start", "end", "value"]:
                 raise InputError(f"{path.name}: expected the columns meter,start,end,value")
-            for row, fields in enumerate(reader, 2):
-                if row > MAX_ROWS:
-                    raise InputError(f"{path.name}: more than {MAX_ROWS:,} readings; split it")
-                if len(fields) < 4:
-                    raise InputError(f"row {row}: expected 4 values, got {len(fields)}")
-                if fields[0] not in index:
-                    raise InputError(f"row {row}: meter {fields[0]!r} is not in the facility file")
-                try:
-                    value = float(fields[3])
-                except ValueError:
-                    raise InputError(f"row {row}: {fields[3]!r} is not a number") from None
-                if not value >= 0 or value == float("inf"):
-                    raise InputError(
-                        f"row {row}: a reading must be a finite number ≥ 0 (got {fields[3]})"
-                    )
-                meters.append(index[fields[0]])
-                starts.append(_seconds(fields[1], row))
-                ends.append(_seconds(fields[2], row))
-                values.append(value)
+            return _parse(reader, facility, path.name)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"cannot read {path.name} as CSV: {exc}") from None
+
+
+def _parse(rows: Any, facility: Facility, name: str) -> Readings:
+    """Readings from rows of text (meter, start, end, value), the header already read."""
+    index = {m.id: i for i, m in enumerate(facility.meters)}
+    meters, starts, ends, values = [], [], [], []
+    for row, fields in enumerate(rows, 2):
+        if row > MAX_ROWS:
+            raise InputError(f"{name}: more than {MAX_ROWS:,} readings; split it")
+        if len(fields) < 4:
+            raise InputError(f"row {row}: expected 4 values, got {len(fields)}")
+        if fields[0] not in index:
+            raise InputError(f"row {row}: meter {fields[0]!r} is not in the facility file")
+        try:
+            value = float(fields[3])
+        except ValueError:
+            raise InputError(f"row {row}: {fields[3]!r} is not a number") from None
+        if not value >= 0 or value == float("inf"):
+            raise InputError(f"row {row}: a reading must be a finite number ≥ 0 (got {fields[3]})")
+        meters.append(index[fields[0]])
+        starts.append(_seconds(fields[1], row))
+        ends.append(_seconds(fields[2], row))
+        values.append(value)
     return Readings(
         meter=np.array(meters, dtype=np.int32),
         start=np.array(starts, dtype=np.int64),
