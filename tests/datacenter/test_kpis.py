@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from frugalkit.datacenter import criteria
+from frugalkit.datacenter.facility import load_facility
 from frugalkit.datacenter.kpis import compute
-from frugalkit.datacenter.meters import load_facility, read_readings
+from frugalkit.datacenter.meters import read_readings
 from frugalkit.datacenter.service import DEMO_DIR, compare
 from frugalkit.errors import InputError
 from frugalkit.impact import kpis

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -89,6 +92,87 @@ def add(
             )
         ),
     )
+
+
+@app.command("report")
+def report(
+    ctx: typer.Context,
+    facility: str = typer.Argument(..., help="A facility file (YAML), or a registered name."),
+    readings: Path = typer.Argument(None, help="Its readings, with a facility file."),
+    year: int = typer.Option(None, help="The calendar year reported (default: the latest)."),
+    against: int = typer.Option(None, help="The year compared with (default: the one before)."),
+    format_: str = typer.Option("table", "--format", help="table, json or csv."),
+    output: Path = typer.Option(None, "--output", "-o", help="Write json or csv to this file."),
+) -> None:
+    """The EU's yearly data-centre report (Reg. (EU) 2024/1364, Annexes I-III): every field,
+    those missing and how to supply them, and the change from the year before."""
+    from frugalkit.datacenter.eu_report import to_csv
+    from frugalkit.datacenter.service import eu_report, eu_report_of, facility_kpis
+    from frugalkit.errors import InputError
+
+    if format_ not in ("table", "json", "csv"):
+        raise InputError(f"format must be table, json or csv (got {format_!r})")
+    if readings is not None:
+        data = facility_kpis(Path(facility), readings)
+        result = eu_report(data["facility"], data["years"], year, against)
+    else:
+        with opened_store(ctx) as store:
+            result = eu_report_of(store, facility, year, against)
+    if format_ != "table":
+        text = to_csv(result["report"]) if format_ == "csv" else json.dumps(result, indent=2)
+        _write(text, output)
+        return
+    emit(ctx, result, lambda console: _render_report(console, result))
+
+
+def _write(text: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        from frugalkit.errors import InputError
+
+        raise InputError(f"cannot write {output}: {exc.strerror or exc}") from None
+
+
+def _value(value: object) -> str:
+    if value is None or value == "":
+        return NO_VALUE
+    if isinstance(value, float):
+        return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+    return str(value)
+
+
+def _render_report(console: Console, result: dict[str, Any]) -> None:
+    report, changes = result["report"], result["diff"]
+    title = f"{report['facility']}: {report['year']}, due {report['deadline']}"
+    table = Table("annex", "field", "value", "unit", title=title)
+    for f in report["fields"]:
+        label = f"{f['symbol']} {f['label']}" if f["symbol"] else f["label"]
+        table.add_row(
+            Text(f"{f['annex']} {f['point']}"),
+            Text(label),
+            Text(_value(f["value"])),
+            Text(f["unit"]),
+        )
+    console.print(table)
+    for m in report["missing"]:
+        console.print(Text(f"missing: Annex {m['annex']} {m['point']} {m['label']}: {m['fix']}"))
+    state = "complete" if report["complete"] else "incomplete"
+    console.print(Text(f"the report is {state} ({report['quality']} data)", style="bold"))
+    for warning in report["warnings"]:
+        console.print(Text(f"warning: {warning}", style="yellow"))
+    if changes:
+        for row in changes["rows"]:
+            if row["changed"] and row["change_pct"] is not None:
+                console.print(
+                    Text(
+                        f"since {changes['year']}: {row['label']} {row['change_pct']:+.1f} % "
+                        f"({_value(row['before'])} → {_value(row['after'])} {row['unit']})"
+                    )
+                )
 
 
 @app.command("score")

@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from frugalkit.datacenter.meters import Facility, Readings
+from frugalkit.datacenter.facility import Facility, contracts_kwh
+from frugalkit.datacenter.meters import Readings
 from frugalkit.impact import kpis
 from frugalkit.impact.data import field
 
@@ -113,8 +114,8 @@ def _kpis(
     grid, onsite = totals.get("grid", 0.0), totals.get("onsite_generation", 0.0)
     it = totals.get("it", 0.0)
     total = grid + onsite
-    contracts = facility.renewable_contracts
-    renewable = onsite + (contracts.guarantees_of_origin_kwh + contracts.ppa_kwh) * share_of_year
+    bought = contracts_kwh(facility.model_dump(), int(period[:4]))
+    renewable = onsite + sum(bought.values()) * share_of_year
     water = totals.get("water_potable", 0.0) + totals.get("water_other", 0.0)
     intensity = float(field("grid_intensity", "countries", facility.country, "intensity_g_per_kwh"))
     warnings = []

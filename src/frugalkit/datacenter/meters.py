@@ -1,7 +1,7 @@
-"""Metered facility data: a facility file (YAML) naming each meter's role and unit, and
-readings (CSV: meter, start, end, value) at any interval from 15 minutes to a year. Units
-are converted (kWh, MWh, GJ...; m³, L); negative values, unknown meters and overlapping
-intervals are refused with the row named; gaps are measured per meter and month.
+"""Metered facility data: readings (CSV or XLSX: meter, start, end, value) at any interval
+from 15 minutes to a year, for the meters a facility file names. Units are converted
+(kWh, MWh, GJ...; m³, L); negative values, unknown meters and overlapping intervals are
+refused with the row named; gaps are measured per meter and month.
 """
 
 from __future__ import annotations
@@ -13,92 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from frugalkit.datacenter.facility import TO_KWH, TO_L, Facility
 from frugalkit.errors import InputError
-from frugalkit.impact.gate import first_problem
-from frugalkit.impact.kpis import PUE_CATEGORIES
 
-ROLES = {
-    "grid": "electricity drawn from the grid",
-    "onsite_generation": "electricity generated on site (renewable unless said otherwise)",
-    "it": "IT equipment, at the facility's IT metering point",
-    "cooling": "energy of the cooling system",
-    "reuse_export": "energy (heat) delivered for reuse outside the site",
-    "heat_removed": "heat removed from the IT room by cooling",
-    "water_potable": "potable water taken in",
-    "water_other": "other water taken in (rain, grey, sea)",
-}
-TO_KWH = {"Wh": 1e-3, "kWh": 1.0, "MWh": 1e3, "GWh": 1e6, "MJ": 1 / 3.6, "GJ": 1e3 / 3.6}
-TO_L = {"L": 1.0, "m3": 1e3, "m³": 1e3}
 MAX_ROWS = 50_000_000
-
-
-class Meter(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str = Field(min_length=1, max_length=100)
-    role: str
-    unit: str
-
-    def model_post_init(self, _context: Any) -> None:
-        if self.role not in ROLES:
-            raise ValueError(f"role {self.role!r} unknown; one of {', '.join(ROLES)}")
-        water = self.role.startswith("water")
-        if self.unit not in (TO_L if water else TO_KWH):
-            known = ", ".join(TO_L if water else TO_KWH)
-            raise ValueError(
-                f"unit {self.unit!r} does not measure {'water' if water else 'energy'}; use {known}"
-            )
-
-
-class Contracts(BaseModel):
-    """Renewable electricity bought, kWh a year: guarantees of origin, PPAs."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    guarantees_of_origin_kwh: float = Field(default=0, ge=0)
-    ppa_kwh: float = Field(default=0, ge=0)
-
-
-class Facility(BaseModel):
-    """A data centre: where it is, how its IT energy is metered, its meters."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str = Field(min_length=1, max_length=200, pattern=r"^[\w .()-]+$")
-    country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 grid zone")
-    commissioned: int = Field(ge=1960, le=2100)
-    it_metering: str = Field(description="ups_output, pdu_output or it_input (PUE category)")
-    installed_it_kw: float = Field(gt=0)
-    wue_source: str = ""
-    refrigerants: list[str] = Field(default_factory=list, description="ASHRAE 34 names: R-744")
-    cpu_utilisation: float | None = Field(default=None, ge=0, le=1, description="yearly mean")
-    renewable_contracts: Contracts = Field(default_factory=Contracts)
-    meters: list[Meter] = Field(min_length=1)
-    demonstration: bool = False
-
-    def model_post_init(self, _context: Any) -> None:
-        if self.it_metering not in PUE_CATEGORIES:
-            raise ValueError(f"it_metering must be one of {', '.join(PUE_CATEGORIES)}")
-        roles = {m.role for m in self.meters}
-        missing = {"grid", "it"} - roles
-        if missing:
-            raise ValueError(f"no meter for {', '.join(sorted(missing))}: PUE needs both")
-
-
-def load_facility(path: Path) -> Facility:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    except yaml.YAMLError:
-        raise InputError(f"{path.name} is not valid YAML") from None
-    try:
-        return Facility.model_validate(document)
-    except ValidationError as exc:
-        raise InputError(f"{path.name}: {first_problem(exc)}") from None
 
 
 @dataclass

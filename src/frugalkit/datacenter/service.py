@@ -1,4 +1,5 @@
-"""A facility's KPIs and scores, from its files; the demonstration tenders."""
+"""A facility's KPIs, EU report and scores, from its files or the store; the
+demonstration tenders."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from frugalkit.datacenter import criteria as criteria_sets
+from frugalkit.datacenter import eu_report as eu
+from frugalkit.datacenter.facility import load_facility
 from frugalkit.datacenter.kpis import compute
-from frugalkit.datacenter.meters import load_facility, read_readings
+from frugalkit.datacenter.meters import read_readings
 from frugalkit.datacenter.workload import at_site
 from frugalkit.errors import InputError
 from frugalkit.store import Store
@@ -105,3 +108,32 @@ def hosting(store: Store, name: str) -> dict[str, Any]:
         "period": facility["latest"]["period"],
         "quality": facility["latest"]["quality"],
     }
+
+
+def eu_report(
+    facility: dict[str, Any],
+    years: list[dict[str, Any]],
+    year: int | None = None,
+    against: int | None = None,
+) -> dict[str, Any]:
+    """The EU yearly report for `year` (default: the latest metered), and its diff from
+    `against` (default: the year before, when metered)."""
+    report = eu.build(facility, eu.pick_year(years, year))
+    metered = {int(r["period"]) for r in years}
+    if against is not None and against not in metered:
+        known = ", ".join(str(y) for y in sorted(metered))
+        raise InputError(f"no readings in {against} to compare with; metered years: {known}")
+    earlier = report["year"] - 1 if against is None else against
+    changes = None
+    if earlier in metered and earlier != report["year"]:
+        old = eu.build(facility, eu.pick_year(years, earlier))
+        changes = {"year": earlier, "rows": eu.diff(old, report)}
+    return {"report": report, "diff": changes}
+
+
+def eu_report_of(
+    store: Store, name: str, year: int | None = None, against: int | None = None
+) -> dict[str, Any]:
+    """The EU report of a registered facility, from what `datacenter add` stored."""
+    facility = get_facility(store, name)
+    return eu_report(facility, facility["years"], year, against)

@@ -1,16 +1,19 @@
-"""The data-centre pages and their JSON twins: tenders scored against a criteria set, and
-each registered facility's KPIs month by month."""
+"""The data-centre pages and their JSON twins: tenders scored against a criteria set, each
+registered facility's KPIs month by month, and its EU yearly report (HTML, JSON, CSV)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
 from frugalkit.datacenter.criteria import DATA_DIR
-from frugalkit.datacenter.service import compare, demo_pairs
+from frugalkit.datacenter.eu_report import to_csv
+from frugalkit.datacenter.service import compare, demo_pairs, eu_report_of
 from frugalkit.store import get_report
 from frugalkit.store.facilities import get_facility, list_facilities
+from frugalkit.web.auth import readable
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/datacenters", "Data centres")
@@ -55,5 +58,35 @@ def build_router() -> APIRouter:
     )
     def facility(request: Request, name: str) -> dict[str, Any]:
         return {"facility": get_facility(request.app.state.store, name)}
+
+    @twin(
+        router,
+        "/datacenters/facilities/{name}/eu-report",
+        "datacenter_eu_report.html",
+        active="/datacenters",
+        summary="A registered facility's EU yearly report (Reg. (EU) 2024/1364), with its gaps",
+    )
+    def eu_report(
+        request: Request, name: str, year: int | None = None, against: int | None = None
+    ) -> dict[str, Any]:
+        result = eu_report_of(request.app.state.store, name, year, against)
+        facility = get_facility(request.app.state.store, name)
+        return {**result, "years": [int(r["period"]) for r in facility["years"]]}
+
+    @router.get(
+        "/datacenters/facilities/{name}/eu-report.csv",
+        dependencies=[Depends(readable)],
+        tags=["api"],
+        summary="A registered facility's EU yearly report as CSV, one row per field",
+    )
+    def eu_report_csv(request: Request, name: str, year: int | None = None) -> Response:
+        report = eu_report_of(request.app.state.store, name, year)["report"]
+        # the file name from the year only: a facility name never reaches a header
+        filename = f"eu-report-{report['year']}.csv"
+        return Response(
+            to_csv(report),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
 
     return router

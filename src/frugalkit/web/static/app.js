@@ -35,6 +35,7 @@ const frugalkit = (() => {
       if (pageData.dataset.chart === "scatter") scatter(pageData.dataset.target, data);
       if (pageData.dataset.chart === "breakdown") breakdown(pageData.dataset.target, data.report);
       if (pageData.dataset.chart === "bars") bars(pageData.dataset.target, data.items);
+      if (pageData.dataset.chart === "kpis") kpis(pageData.dataset.target, data.months);
     }
     for (const table of document.querySelectorAll("table.sortable")) {
       table.tHead.querySelectorAll("button[data-sort]").forEach((button) => {
@@ -120,5 +121,28 @@ const frugalkit = (() => {
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
   }
 
-  return { scatter, breakdown, bars, sortTable, plain, PALETTE, CHART_CONFIG };
+  function kpis(id, months) {
+    const periods = months.map((m) => m.period);
+    const traces = [
+      {
+        type: "scatter", mode: "lines+markers", name: "PUE", x: periods,
+        y: months.map((m) => m.kpis.pue), marker: { color: PALETTE[0] },
+        hovertemplate: "%{x}: PUE %{y:.3f}<extra></extra>",
+      },
+      {
+        type: "scatter", mode: "lines+markers", name: "WUE (L/kWh)", x: periods, yaxis: "y2",
+        y: months.map((m) => m.kpis.wue), marker: { color: PALETTE[1], symbol: "square" },
+        line: { dash: "dot" }, hovertemplate: "%{x}: WUE %{y:.3f} L/kWh<extra></extra>",
+      },
+    ];
+    const layout = {
+      height: 300, margin: { t: 10, r: 60, l: 60, b: 60 }, legend: { orientation: "h", y: -0.25 },
+      xaxis: { type: "category" },
+      yaxis: { title: { text: "PUE" } },
+      yaxis2: { title: { text: "WUE, L/kWh" }, overlaying: "y", side: "right", rangemode: "tozero" },
+    };
+    Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
+  }
+
+  return { scatter, breakdown, bars, kpis, sortTable, plain, PALETTE, CHART_CONFIG };
 })();

@@ -1,0 +1,151 @@
+"""A data centre as its facility file (YAML) describes it: where it is, how its IT energy
+is metered, each meter's role and unit, renewable contracts, and what the EU's yearly
+report (Reg. (EU) 2024/1364) asks that no meter measures.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from frugalkit.errors import InputError
+from frugalkit.impact.gate import first_problem
+from frugalkit.impact.kpis import PUE_CATEGORIES
+
+ROLES = {
+    "grid": "electricity drawn from the grid",
+    "onsite_generation": "electricity generated on site (renewable unless said otherwise)",
+    "it": "IT equipment, at the facility's IT metering point",
+    "cooling": "energy of the cooling system",
+    "reuse_export": "energy (heat) delivered for reuse outside the site",
+    "heat_removed": "heat removed from the IT room by cooling",
+    "water_potable": "potable water taken in",
+    "water_other": "other water taken in (rain, grey, sea)",
+}
+TO_KWH = {"Wh": 1e-3, "kWh": 1.0, "MWh": 1e3, "GWh": 1e6, "MJ": 1 / 3.6, "GJ": 1e3 / 3.6}
+TO_L = {"L": 1.0, "m3": 1e3, "m³": 1e3}
+
+
+class Meter(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=100)
+    role: str
+    unit: str
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"role {self.role!r} unknown; one of {', '.join(ROLES)}")
+        water = self.role.startswith("water")
+        if self.unit not in (TO_L if water else TO_KWH):
+            known = ", ".join(TO_L if water else TO_KWH)
+            raise ValueError(
+                f"unit {self.unit!r} does not measure {'water' if water else 'energy'}; use {known}"
+            )
+
+
+class Contracts(BaseModel):
+    """Renewable electricity bought, kWh a year: guarantees of origin, PPAs."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    guarantees_of_origin_kwh: float = Field(default=0, ge=0)
+    ppa_kwh: float = Field(default=0, ge=0)
+
+
+TEXT = r"^[^\x00-\x1f]*$"  # one line: no control characters
+
+
+class EuInfo(BaseModel):
+    """What Annex I and II of Reg. (EU) 2024/1364 ask that no meter measures; every field
+    optional, so that the report's completeness check can name the missing ones."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    owner: str | None = Field(default=None, max_length=300, pattern=TEXT)
+    operator: str | None = Field(default=None, max_length=300, pattern=TEXT)
+    contact: str | None = Field(default=None, max_length=300, pattern=TEXT)
+    lau_code: str | None = Field(default=None, pattern=r"^[A-Z]{2}_[A-Za-z0-9]{1,20}$")
+    type: Literal["enterprise", "colocation", "co-hosting"] | None = None
+    structure: Literal["structure", "group of structures"] | None = None
+    entry_into_operation: str | None = Field(default=None, pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")
+    electrical_redundancy: str | None = Field(default=None, max_length=100, pattern=TEXT)
+    cooling_redundancy: str | None = Field(default=None, max_length=100, pattern=TEXT)
+    total_floor_area_m2: float | None = Field(default=None, gt=0)
+    computer_room_floor_area_m2: float | None = Field(default=None, gt=0)
+
+    def model_post_init(self, _context: Any) -> None:
+        total, room = self.total_floor_area_m2, self.computer_room_floor_area_m2
+        if total is not None and room is not None and room > total:
+            raise ValueError("computer_room_floor_area_m2 is larger than total_floor_area_m2")
+
+
+class EuYear(BaseModel):
+    """One calendar year's figures that no meter gives (Annex II)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    intake_air_setpoint_c: float | None = Field(default=None, ge=5, le=60)
+    waste_heat_temperature_c: float | None = Field(default=None, ge=0, le=200)
+    servers: int | None = Field(default=None, ge=0)
+    storage_capacity_pb: float | None = Field(default=None, ge=0)
+    incoming_traffic_pb: float | None = Field(default=None, ge=0)
+    outgoing_traffic_pb: float | None = Field(default=None, ge=0)
+    guarantees_of_origin_kwh: float | None = Field(default=None, ge=0, description="this year's")
+    ppa_kwh: float | None = Field(default=None, ge=0, description="this year's")
+
+
+class Facility(BaseModel):
+    """A data centre: where it is, how its IT energy is metered, its meters."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200, pattern=r"^[\w .()-]+$")
+    country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 grid zone")
+    commissioned: int = Field(ge=1960, le=2100)
+    it_metering: str = Field(description="ups_output, pdu_output or it_input (PUE category)")
+    installed_it_kw: float = Field(gt=0)
+    wue_source: str = ""
+    refrigerants: list[str] = Field(default_factory=list, description="ASHRAE 34 names: R-744")
+    cpu_utilisation: float | None = Field(default=None, ge=0, le=1, description="yearly mean")
+    renewable_contracts: Contracts = Field(default_factory=Contracts)
+    meters: list[Meter] = Field(min_length=1)
+    eu: EuInfo = Field(default_factory=EuInfo)
+    reported: dict[int, EuYear] = Field(default_factory=dict, description="by calendar year")
+    demonstration: bool = False
+
+    def model_post_init(self, _context: Any) -> None:
+        if self.it_metering not in PUE_CATEGORIES:
+            raise ValueError(f"it_metering must be one of {', '.join(PUE_CATEGORIES)}")
+        roles = {m.role for m in self.meters}
+        missing = {"grid", "it"} - roles
+        if missing:
+            raise ValueError(f"no meter for {', '.join(sorted(missing))}: PUE needs both")
+
+
+def contracts_kwh(facility: dict[str, Any], year: int) -> dict[str, float]:
+    """Renewable electricity bought in `year`, kWh: that year's own figures where the
+    facility file reports them, else its standing contracts."""
+    by_year = facility.get("reported") or {}
+    this_year = by_year.get(year) or by_year.get(str(year)) or {}  # JSON keys are text
+    standing = facility["renewable_contracts"]
+    return {
+        k: float(standing[k] if this_year.get(k) is None else this_year[k])
+        for k in ("guarantees_of_origin_kwh", "ppa_kwh")
+    }
+
+
+def load_facility(path: Path) -> Facility:
+    try:
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {path}: {exc}") from None
+    except yaml.YAMLError:
+        raise InputError(f"{path.name} is not valid YAML") from None
+    try:
+        return Facility.model_validate(document)
+    except ValidationError as exc:
+        raise InputError(f"{path.name}: {first_problem(exc)}") from None
