@@ -164,3 +164,12 @@ def test_a_registered_facility_reports_from_the_store(cli) -> None:  # type: ign
     assert result.exit_code == 0, result.stderr
     body = json.loads(result.stdout)
     assert body["report"]["complete"] and body["diff"]["year"] == 2024
+
+
+def test_compare_writes_a_pdf_from_the_cli(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / "tenders.pdf"
+    result = cli("datacenter", "compare", "--demo", "--pdf", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert out.read_bytes().startswith(b"%PDF")
+    unwritable = cli("datacenter", "compare", "--demo", "--pdf", str(tmp_path / "no" / "x.pdf"))
+    assert unwritable.exit_code == 2 and "cannot write" in unwritable.stderr

@@ -110,6 +110,10 @@ def stored(home: Path) -> dict[str, Any]:
     index = service.open_index(settings)
     service.add_demo(settings, index)
     index.close()
+    from frugalkit.datacenter.service import DEMO_DIR, register
+
+    with open_store(settings) as store:
+        register(store, DEMO_DIR / "nordic-hall.yaml", DEMO_DIR / "nordic-hall.csv")
     return {"run": run["id"], "report": r.report["id"] if r.report else ""}
 
 
@@ -136,6 +140,8 @@ def pages_of(stored: dict[str, Any]) -> list[str]:
         "/library?q=Population+de+Mars",
         "/datacenters",
         "/datacenters?criteria=enefg",
+        "/datacenters/facilities/Nordic%20Hall%20(demonstration)",
+        "/datacenters/facilities/Nordic%20Hall%20(demonstration)/eu-report",
         "/login",
         "/reports?limit=0",
     ]

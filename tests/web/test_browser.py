@@ -179,3 +179,24 @@ def test_compare_from_the_check_boxes(  # type: ignore[no-untyped-def]
     assert {"Accuracy", "Grid intensity", "Hardware", "Energy method"} <= set(rows)
     assert "\u00d7" in table.inner_text()  # ratios to the first column (a times sign)
     page.screenshot(path=str(artefacts / "compare.png"), full_page=True)
+
+
+def test_a_facility_draws_its_kpis_and_links_its_eu_report(
+    home: Path, live_server: str, browser_page, artefacts: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from frugalkit.datacenter.service import DEMO_DIR, register
+
+    with open_store(Settings.from_env()) as store:
+        register(store, DEMO_DIR / "nordic-hall.yaml", DEMO_DIR / "nordic-hall.csv")
+    page = browser_page
+    page.goto(live_server + "/datacenters")
+    page.get_by_role("link", name="Nordic Hall (demonstration)").click()
+    page.wait_for_selector("#kpi-chart .main-svg")
+    assert page.locator("#kpi-chart .scatterlayer .trace").count() == 2  # PUE and WUE
+    page.screenshot(path=str(artefacts / "facility.png"), full_page=True)
+    page.get_by_role("link", name="The EU yearly report").click()
+    page.wait_for_url("**/eu-report")
+    main = page.locator("main").inner_text()
+    assert "EU yearly report 2025" in main and "Change since 2024" in main
+    page.get_by_role("link", name="2024", exact=True).click()
+    assert "EU yearly report 2024" in page.locator("h1").inner_text()

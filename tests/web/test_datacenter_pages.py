@@ -81,3 +81,17 @@ def test_hostile_text_in_a_facility_file_is_shown_as_text_and_escaped_in_csv(
     )
     csv = client.get(f"/datacenters/facilities/{name}/eu-report.csv").text
     assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
+
+
+def test_the_tender_comparison_as_a_pdf(client: TestClient) -> None:
+    import pypdfium2
+
+    response = client.get("/datacenters/comparison.pdf", params={"criteria": "enefg"})
+    assert response.status_code == 200 and response.headers["content-type"] == "application/pdf"
+    document = pypdfium2.PdfDocument(response.content)
+    text = "".join(page.get_textpage().get_text_range() for page in document)
+    assert "Energy Efficiency Act" in text or "EnEfG" in text
+    assert "1. " in text and "Demonstration tenders" in text and "Threshold" in text
+    assert "Nordic Hall" in text and "Metro Colo" in text and "Sunbelt Park" in text
+    refused = client.get("/datacenters/comparison.pdf", params={"criteria": "../../etc/passwd"})
+    assert refused.status_code == 422

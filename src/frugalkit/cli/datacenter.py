@@ -192,6 +192,7 @@ def score(
         year=year,
         demo=False,
         workload=None,
+        pdf=None,
     )
 
 
@@ -203,6 +204,7 @@ def compare(
     year: int = typer.Option(None, help="The year scored (default: the latest)."),
     demo: bool = typer.Option(False, "--demo", help="Score the three demonstration tenders."),
     workload: str = typer.Option(None, help="An impact report id: its footprint at each site."),
+    pdf: Path = typer.Option(None, help="Also write the comparison to this PDF file."),
 ) -> None:
     """Score facilities or tender answers against a criteria set, ranked."""
     from frugalkit.datacenter.service import compare as compare_sites
@@ -224,6 +226,13 @@ def compare(
         with opened_store(ctx) as store:
             report = get_report(store, workload)
     data = compare_sites(pairs, criteria, year, report)
+    if pdf is not None:
+        from frugalkit.datacenter.pdf import comparison_pdf
+
+        try:
+            pdf.write_bytes(comparison_pdf(data))
+        except OSError as exc:
+            raise InputError(f"cannot write {pdf}: {exc.strerror or exc}") from None
 
     def render(console: Console) -> None:
         console.print(Text(f"{data['criteria']['title']} ({data['criteria']['source']})"))

@@ -10,13 +10,24 @@ from fastapi.responses import Response
 
 from frugalkit.datacenter.criteria import DATA_DIR
 from frugalkit.datacenter.eu_report import to_csv
+from frugalkit.datacenter.pdf import comparison_pdf
 from frugalkit.datacenter.service import compare, demo_pairs, eu_report_of
+from frugalkit.errors import InputError
 from frugalkit.store import get_report
 from frugalkit.store.facilities import get_facility, list_facilities
 from frugalkit.web.auth import readable
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/datacenters", "Data centres")
+
+
+def _criteria_sets(chosen: str) -> list[str]:
+    """The packaged criteria sets; InputError unless `chosen` is one (a URL names a set,
+    never a file path)."""
+    sets = sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
+    if chosen not in sets:
+        raise InputError(f"criteria must be one of {', '.join(sets)} (got {chosen!r})")
+    return sets
 
 
 def build_router() -> APIRouter:
@@ -32,14 +43,9 @@ def build_router() -> APIRouter:
     def datacenters(
         request: Request, criteria: str = "blue-angel", workload: str | None = None
     ) -> dict[str, Any]:
-        sets = sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
-        if criteria not in sets:  # only packaged sets by name: no file path from a URL
-            from frugalkit.errors import InputError
-
-            raise InputError(f"criteria must be one of {', '.join(sets)} (got {criteria!r})")
         report = get_report(request.app.state.fresh_store(), workload) if workload else None
         return {
-            "criteria_sets": sets,
+            "criteria_sets": _criteria_sets(criteria),
             "workload": report
             and {"id": report["id"], "name": report["name"], "it_kwh": report["energy"]["it_kwh"]},
             "comparison": compare(demo_pairs(), criteria, workload=report),
@@ -48,6 +54,24 @@ def build_router() -> APIRouter:
                 for f in list_facilities(request.app.state.store)
             ],
         }
+
+    @router.get(
+        "/datacenters/comparison.pdf",
+        dependencies=[Depends(readable)],
+        tags=["api"],
+        summary="The tender comparison as a printable PDF",
+    )
+    def comparison_pdf_(
+        request: Request, criteria: str = "blue-angel", workload: str | None = None
+    ) -> Response:
+        _criteria_sets(criteria)
+        report = get_report(request.app.state.fresh_store(), workload) if workload else None
+        document = comparison_pdf(compare(demo_pairs(), criteria, workload=report))
+        return Response(
+            document,
+            media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="tenders-{criteria}.pdf"'},
+        )
 
     @twin(
         router,
