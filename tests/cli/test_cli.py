@@ -62,6 +62,10 @@ def test_demo_trains_evaluates_and_ranks_the_baselines(cli, home: Path) -> None:
     # per task 3 trainings, then per evaluation 1 load + 1 inference report; the library's
     # 2 indexed documents and 2 answers
     assert data["store"]["reports"] == tasks * (3 + 3 * 2) + 2 + 2
+    # the demonstration facility is registered: its EU report is complete, PUE down on 2024
+    eu = data["eu_report"]
+    assert eu["report"]["complete"] and eu["report"]["deadline"] == "2026-05-15"
+    assert eu["pue_change_pct"] < 0
     again = json.loads(cli("--json", "demo", "--repeats", "1").stdout)
     # trained and indexed once, evaluated and asked twice
     assert again["store"]["reports"] == tasks * (3 + 6 * 2) + 2 + 2 * 2

@@ -49,12 +49,14 @@ def demo(
 
     tenders = compare(demo_pairs(), "blue-angel")
     with opened_store(ctx) as store:
+        eu = _eu_demo(store)
         totals = report_totals(store)
     store_summary = {"database_url": settings.redacted_url, **totals}
     data = {
         "leaderboards": boards,
         "library": answers,
         "tenders": tenders,
+        "eu_report": eu,
         "store": store_summary,
         "web": "frugalkit serve  ->  http://127.0.0.1:8000/",
     }
@@ -76,6 +78,16 @@ def demo(
                     f"(not met: {', '.join(failed) or 'none'})"
                 )
             )
+        report, pue = eu["report"], eu["pue_change_pct"]
+        state = "complete" if report["complete"] else f"{len(report['missing'])} fields missing"
+        console.print(
+            Text(
+                f"EU report {report['year']} of {report['facility']}: {state}, due "
+                f"{report['deadline']}"
+                + ("" if pue is None else f"; PUE {pue:+.1f} % since {report['year'] - 1}"),
+                style="bold",
+            )
+        )
         console.print(
             f"[bold]store[/] {store_summary['database_url']}: {totals['reports']} impact reports, "
             f"{totals['energy_kwh'] * 1000:.3g} Wh, {totals['ghg_g']:.3g} gCO2e in all"
@@ -83,6 +95,17 @@ def demo(
         console.print(f"web app: {data['web']}")
 
     emit(ctx, data, render)
+
+
+def _eu_demo(store: Any) -> dict[str, Any]:
+    """The demonstration facility registered, and its latest EU yearly report."""
+    from frugalkit.datacenter.service import demo_pairs, eu_report_of, register
+
+    facility = register(store, *demo_pairs()[0])
+    result = eu_report_of(store, facility["name"])
+    rows = (result["diff"] or {}).get("rows", [])
+    pue = next((r["change_pct"] for r in rows if r["key"] == "PUE"), None)
+    return {"report": result["report"], "pue_change_pct": pue}
 
 
 LIBRARY_QUESTIONS = (

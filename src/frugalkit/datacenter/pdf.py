@@ -11,7 +11,9 @@ from typing import Any
 
 from frugalkit.errors import InputError
 
-PLAIN = str.maketrans({"≤": "<=", "≥": ">=", "–": "-", "—": "-", "…": "...", "₂": "2", "’": "'"})
+PLAIN = str.maketrans(
+    {"≤": "<=", "≥": ">=", "\u2013": "-", "\u2014": "-", "…": "...", "₂": "2", "\u2019": "'"}
+)
 
 
 def _latin(text: object) -> str:
