@@ -245,3 +245,23 @@ def test_score_one_facility_from_the_cli(cli) -> None:  # type: ignore[no-untype
     assert entry["criteria_set"] == "enefg" and entry["results"]
     bad = cli("datacenter", "score", str(DEMO_DIR / "sunbelt-park.yaml"), "missing.csv")
     assert bad.exit_code == 2 and "Traceback" not in bad.stderr
+
+
+def test_server_kpis_of_iso_iec_30134_4_and_5(site) -> None:  # type: ignore[no-untyped-def]
+    assert kpis.itee_sv([30.0, 10.0], [500.0, 300.0]) == pytest.approx(0.05)
+    assert kpis.iteu_sv([0.2, 0.4]) == pytest.approx(0.3)
+    with pytest.raises(InputError, match="fraction"):
+        kpis.iteu_sv([1.5])
+    with pytest.raises(InputError, match="one performance figure"):
+        kpis.itee_sv([1.0], [])
+    fleet = [
+        {"model": "a", "count": 10, "performance": 40, "max_power_w": 800},
+        {"model": "b", "count": 30, "performance": 10, "max_power_w": 400},
+    ]
+    result = _kpis(
+        site([f"grid,{JAN},132", f"it,{JAN},100000"], server_fleet=fleet, cpu_utilisation=0.25)
+    )
+    year = result["years"][0]["kpis"]
+    assert year["itee_sv"] == pytest.approx((10 * 40 + 30 * 10) / (10 * 800 + 30 * 400))
+    assert year["iteu_sv"] == pytest.approx(0.25)
+    assert "servers' CPUs 25 % utilised on average (ITEUsv)" in result["years"][0]["reading"]

@@ -24,7 +24,10 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
 }
 # What a criterion may test: the metered KPIs, and two facts a facility file declares.
-KPIS = ("pue", "wue", "ref", "erf", "cer", "cue", "natural_refrigerants", "cpu_utilisation")
+KPIS = (
+    *("pue", "wue", "ref", "erf", "cer", "cue", "itee_sv", "iteu_sv"),
+    *("natural_refrigerants", "cpu_utilisation"),
+)
 # ASHRAE 34 designations of natural refrigerants: ammonia, CO2, hydrocarbons, water, air.
 NATURAL_REFRIGERANTS = {"R-717", "R-744", "R-290", "R-600a", "R-1270", "R-718", "R-729"}
 

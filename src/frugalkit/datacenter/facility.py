@@ -98,6 +98,17 @@ class EuYear(BaseModel):
     ppa_kwh: float | None = Field(default=None, ge=0, description="this year's")
 
 
+class ServerModel(BaseModel):
+    """A model of server in the fleet, for ISO/IEC 30134-4 ITEEsv."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str = Field(min_length=1, max_length=200, pattern=TEXT)
+    count: int = Field(gt=0)
+    performance: float = Field(gt=0, description="peak performance as declared (SERT score)")
+    max_power_w: float = Field(gt=0)
+
+
 class Facility(BaseModel):
     """A data centre: where it is, how its IT energy is metered, its meters."""
 
@@ -110,7 +121,10 @@ class Facility(BaseModel):
     installed_it_kw: float = Field(gt=0)
     wue_source: str = ""
     refrigerants: list[str] = Field(default_factory=list, description="ASHRAE 34 names: R-744")
-    cpu_utilisation: float | None = Field(default=None, ge=0, le=1, description="yearly mean")
+    cpu_utilisation: float | None = Field(
+        default=None, ge=0, le=1, description="the servers' yearly mean (ISO/IEC 30134-5 ITEUsv)"
+    )
+    server_fleet: list[ServerModel] = Field(default_factory=list)
     renewable_contracts: Contracts = Field(default_factory=Contracts)
     meters: list[Meter] = Field(min_length=1)
     eu: EuInfo = Field(default_factory=EuInfo)

@@ -126,6 +126,8 @@ def _kpis(
         "erf": None,
         "cer": None,
         "cue": None,
+        "itee_sv": None,
+        "iteu_sv": None,
     }
     if it > 0 and total > 0:
         pue = values["pue"] = kpis.pue(total, it)
@@ -148,6 +150,7 @@ def _kpis(
         )
     if totals.get("cooling", 0.0) > 0 and "heat_removed" in totals:
         values["cer"] = kpis.cer(totals["heat_removed"], totals["cooling"])
+    values |= _server_kpis(facility)
     if quality == "missing":
         warnings.append(f"{period}: a meter has no reading")
     return {
@@ -159,6 +162,22 @@ def _kpis(
         "kpis": values,
         "reading": plain(values),
         "warnings": warnings,
+    }
+
+
+def _server_kpis(facility: Facility) -> dict[str, float | None]:
+    """ITEEsv from the declared server fleet, ITEUsv from the declared yearly utilisation:
+    facts of the facility file, the same in every period."""
+    fleet = facility.server_fleet
+    itee = None
+    if fleet:
+        itee = kpis.itee_sv(
+            [s.performance * s.count for s in fleet], [s.max_power_w * s.count for s in fleet]
+        )
+    utilisation = facility.cpu_utilisation
+    return {
+        "itee_sv": itee,
+        "iteu_sv": None if utilisation is None else kpis.iteu_sv([utilisation]),
     }
 
 
@@ -178,6 +197,11 @@ def plain(values: dict[str, float | None]) -> list[str]:
         lines.append(f"{values['erf'] * 100:.0f} % of the energy is reused outside the site (ERF)")
     if values["cer"] is not None:
         lines.append(f"{values['cer']:.1f} kWh of heat removed per kWh of cooling (CER)")
+    iteu, itee = values.get("iteu_sv"), values.get("itee_sv")
+    if iteu is not None:
+        lines.append(f"servers' CPUs {iteu * 100:.0f} % utilised on average (ITEUsv)")
+    if itee is not None:
+        lines.append(f"{itee:.1f} units of declared server performance per W at peak (ITEEsv)")
     if values["cue"] is not None:
         lines.append(f"{values['cue']:.3f} kg CO2e per kWh of IT, location-based (CUE)")
     return lines

@@ -50,3 +50,20 @@ def cue(ghg_kg: float, it_kwh: float) -> float:
 def wue(water_l: float, it_kwh: float) -> float:
     """ISO/IEC 30134-9 water usage effectiveness: litres of water used on site / IT kWh."""
     return _ratio("WUE", water_l, it_kwh)
+
+
+def itee_sv(performance: list[float], max_power_w: list[float]) -> float:
+    """ISO/IEC 30134-4 IT equipment energy efficiency for servers: the servers' summed peak
+    performance (as declared, e.g. SERT scores, one per server) / their summed maximum
+    power, W (higher is better)."""
+    if len(performance) != len(max_power_w):
+        raise InputError("ITEEsv: one performance figure and one maximum power per server")
+    return _ratio("ITEEsv", sum(performance), sum(max_power_w))
+
+
+def iteu_sv(utilisation: list[float]) -> float:
+    """ISO/IEC 30134-5 IT equipment utilisation for servers: the mean of the servers' CPU
+    utilisation over the period, each a fraction from 0 to 1."""
+    if not utilisation or any(not 0 <= u <= 1 for u in utilisation):
+        raise InputError("ITEUsv: give each server's utilisation as a fraction from 0 to 1")
+    return _ratio("ITEUsv", sum(utilisation), len(utilisation))
