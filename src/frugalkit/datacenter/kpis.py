@@ -201,7 +201,7 @@ def plain(values: dict[str, float | None]) -> list[str]:
     if iteu is not None:
         lines.append(f"servers' CPUs {iteu * 100:.0f} % utilised on average (ITEUsv)")
     if itee is not None:
-        lines.append(f"{itee:.1f} units of declared server performance per W at peak (ITEEsv)")
+        lines.append(f"{itee:.3g} units of declared server performance per W at peak (ITEEsv)")
     if values["cue"] is not None:
         lines.append(f"{values['cue']:.3f} kg CO2e per kWh of IT, location-based (CUE)")
     return lines
