@@ -173,3 +173,9 @@ def test_compare_writes_a_pdf_from_the_cli(cli, tmp_path: Path) -> None:  # type
     assert out.read_bytes().startswith(b"%PDF")
     unwritable = cli("datacenter", "compare", "--demo", "--pdf", str(tmp_path / "no" / "x.pdf"))
     assert unwritable.exit_code == 2 and "cannot write" in unwritable.stderr
+
+
+def test_a_reported_year_that_is_not_a_year_is_named(tmp_path: Path) -> None:
+    facility, _ = _site(tmp_path, [], reported={"last year": {"servers": 3}})
+    with pytest.raises(InputError, match=r"reported\.last year: Input should be a valid integer"):
+        load_facility(facility)

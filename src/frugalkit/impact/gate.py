@@ -75,7 +75,8 @@ def _check_values(value: Any, source: str) -> None:
 def first_problem(error: ValidationError) -> str:
     """'field.sub: what is wrong', from the first error pydantic found."""
     first = error.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ()))
+    # a dict key that fails is located as "[key]", then an empty part: "reported.abc"
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "[key]").rstrip(".")
     message = str(first.get("msg", "is not valid")).removeprefix("Value error, ")
     return f"{where}: {message}" if where else message
 
