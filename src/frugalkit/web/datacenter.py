@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from frugalkit.datacenter.criteria import DATA_DIR
 from frugalkit.datacenter.eu_report import to_csv
 from frugalkit.datacenter.pdf import comparison_pdf
-from frugalkit.datacenter.service import compare, demo_pairs, eu_report_of
+from frugalkit.datacenter.service import compare, demo_pairs, eu_report, eu_report_of
 from frugalkit.errors import InputError
 from frugalkit.store import get_report
 from frugalkit.store.facilities import get_facility, list_facilities
@@ -90,11 +90,11 @@ def build_router() -> APIRouter:
         active="/datacenters",
         summary="A registered facility's EU yearly report (Reg. (EU) 2024/1364), with its gaps",
     )
-    def eu_report(
+    def eu_report_page(
         request: Request, name: str, year: int | None = None, against: int | None = None
     ) -> dict[str, Any]:
-        result = eu_report_of(request.app.state.store, name, year, against)
         facility = get_facility(request.app.state.store, name)
+        result = eu_report(facility, facility["years"], year, against)
         return {**result, "years": [int(r["period"]) for r in facility["years"]]}
 
     @router.get(
