@@ -118,9 +118,6 @@ def _library_demo(settings: Any) -> list[dict[str, Any]]:
     """The demonstration reports indexed (once), and a question asked in each language."""
     from frugalkit.library import service
 
-    index = service.open_index(settings)
-    try:
+    with service.open_index(settings) as index:
         service.add_demo(settings, index)
         return [service.ask(settings, index, q) for q in LIBRARY_QUESTIONS]
-    finally:
-        index.close()

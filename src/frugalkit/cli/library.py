@@ -35,7 +35,6 @@ def add(
     from frugalkit.library import service
 
     settings = state(ctx).settings
-    index = service.open_index(settings)
     meta = {
         "title": title,
         "body": body,
@@ -44,7 +43,7 @@ def add(
         "licence": licence,
     }
     results = []
-    try:
+    with service.open_index(settings) as index:
         if demo:
             results += [(d, True) for d in service.add_demo(settings, index)]
         targets: list[str | Path] = []
@@ -71,8 +70,6 @@ def add(
                 else:
                     results.append(service.add_file(settings, index, target, **meta))
                 progress.advance(task)
-    finally:
-        index.close()
     data = [{**d, "added": added} for d, added in results]
 
     def render(console: Console) -> None:
@@ -96,9 +93,8 @@ def list_(ctx: typer.Context) -> None:
     """The indexed documents."""
     from frugalkit.library import service
 
-    index = service.open_index(state(ctx).settings)
-    documents = index.documents()
-    index.close()
+    with service.open_index(state(ctx).settings) as index:
+        documents = index.documents()
 
     def render(console: Console) -> None:
         table = Table("id", "title", "body", "year", "type", "lang", "pages", "passages")
@@ -130,11 +126,8 @@ def show(
     """One document: its metadata and pages without a text layer."""
     from frugalkit.library import service
 
-    index = service.open_index(state(ctx).settings)
-    try:
+    with service.open_index(state(ctx).settings) as index:
         document = index.document(document_id)
-    finally:
-        index.close()
     emit(
         ctx, document, lambda c: c.print(Text("\n".join(f"{k}: {v}" for k, v in document.items())))
     )
@@ -147,12 +140,9 @@ def remove(
     """Remove a document, its passages and its stored copy."""
     from frugalkit.library import service
 
-    index = service.open_index(state(ctx).settings)
-    try:
+    with service.open_index(state(ctx).settings) as index:
         document = index.remove(document_id)
         (index.files / document["file"]).unlink(missing_ok=True)
-    finally:
-        index.close()
     emit(
         ctx,
         document,
@@ -166,11 +156,8 @@ def reindex(ctx: typer.Context) -> None:
     from frugalkit.library import service
 
     settings = state(ctx).settings
-    index = service.open_index(settings)
-    try:
+    with service.open_index(settings) as index:
         done = service.reindex(settings, index)
-    finally:
-        index.close()
     emit(ctx, done, lambda c: c.print(f"{len(done)} documents indexed again"))
 
 
@@ -193,14 +180,11 @@ def ask(
     from frugalkit.library.retrieve import Filters
 
     settings = state(ctx).settings
-    index = service.open_index(settings)
-    try:
+    with service.open_index(settings) as index:
         answers = [
             service.ask(settings, index, q, audience, Filters(document, body, year), generate)
             for q in questions
         ]
-    finally:
-        index.close()
     total_wh = sum(a["footprint"]["energy_wh"] for a in answers)
 
     def render(console: Console) -> None:

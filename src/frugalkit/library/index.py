@@ -82,6 +82,12 @@ class Index:
     def close(self) -> None:
         self.db.close()
 
+    def __enter__(self) -> Index:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     @contextlib.contextmanager
     def writing(self) -> Iterator[sqlite3.Connection]:
         """A transaction that takes the write lock first; rolled back on any error."""

@@ -36,8 +36,7 @@ def build_router() -> APIRouter:
         generate: bool = False,
     ) -> dict[str, Any]:
         settings = request.app.state.settings
-        index = service.open_index(settings)
-        try:
+        with service.open_index(settings) as index:
             answer = (
                 service.ask(
                     settings, index, q, audience, Filters(document=document or None), generate
@@ -55,8 +54,6 @@ def build_router() -> APIRouter:
                 "documents": index.documents(),
                 "recent": index.answers(limit=10),
             }
-        finally:
-            index.close()
 
     @twin(
         router,
@@ -66,11 +63,8 @@ def build_router() -> APIRouter:
         summary="One indexed document",
     )
     def document_view(request: Request, document_id: str) -> dict[str, Any]:
-        index = service.open_index(request.app.state.settings)
-        try:
+        with service.open_index(request.app.state.settings) as index:
             return {"document": index.document(document_id)}
-        finally:
-            index.close()
 
     @router.get(
         "/library/documents/{document_id}/file",
@@ -79,12 +73,9 @@ def build_router() -> APIRouter:
         summary="The stored PDF (open it at #page=N)",
     )
     def document_file(request: Request, document_id: str) -> FileResponse:
-        index = service.open_index(request.app.state.settings)
-        try:
+        with service.open_index(request.app.state.settings) as index:
             document = index.document(document_id)
             path = index.files / document["file"]
-        finally:
-            index.close()
         if path.suffix != ".pdf":  # a stored web page is never served: it could carry scripts
             raise NotFoundError(f"{document['title']} is a web page: open it at its address")
         if not path.is_file():
