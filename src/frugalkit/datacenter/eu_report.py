@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from frugalkit.datacenter.facility import contracts_kwh
+from frugalkit.datacenter.facility import contracts_kwh, reported_year
 from frugalkit.errors import InputError
 from frugalkit.impact.exports import csv_text
 
@@ -42,9 +42,7 @@ def _value(source: str, facility: dict[str, Any], row: dict[str, Any], unit: str
     if kind == "eu":
         return (facility.get("eu") or {}).get(name)
     if kind == "year":
-        by_year = facility.get("reported") or {}
-        year = int(row["period"])
-        return (by_year.get(year) or by_year.get(str(year)) or {}).get(name)  # JSON: text keys
+        return reported_year(facility, int(row["period"])).get(name)
     if kind == "metered":
         if not any(m["role"] == name for m in facility["meters"]):
             return None

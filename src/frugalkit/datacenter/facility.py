@@ -140,11 +140,17 @@ class Facility(BaseModel):
             raise ValueError(f"no meter for {', '.join(sorted(missing))}: PUE needs both")
 
 
+def reported_year(facility: dict[str, Any], year: int) -> dict[str, Any]:
+    """The facility file's `reported` figures for `year` ({} if none), from a Facility as a
+    dict or a stored one (whose years, through JSON, are text)."""
+    by_year = facility.get("reported") or {}
+    return dict(by_year.get(year) or by_year.get(str(year)) or {})
+
+
 def contracts_kwh(facility: dict[str, Any], year: int) -> dict[str, float]:
     """Renewable electricity bought in `year`, kWh: that year's own figures where the
     facility file reports them, else its standing contracts."""
-    by_year = facility.get("reported") or {}
-    this_year = by_year.get(year) or by_year.get(str(year)) or {}  # JSON keys are text
+    this_year = reported_year(facility, year)
     standing = facility["renewable_contracts"]
     return {
         k: float(standing[k] if this_year.get(k) is None else this_year[k])

@@ -73,6 +73,16 @@ def compute(facility: Facility, readings: Readings) -> dict[str, Any]:
     quality = np.where(covered == 0, 3, quality)
     filled = np.where(covered > 0, value / np.where(covered > 0, covered, 1), 0.0)
     roles = [m.role for m in facility.meters]
+    # facts of the facility file, the same for every period: read once
+    contracts = facility.model_dump(include={"reported", "renewable_contracts"})
+    servers = _server_kpis(facility)
+
+    def kpis_of(
+        period: str, totals: dict[str, float], worst: str, share: float, n: int = 1
+    ) -> dict[str, Any]:
+        bought = sum(contracts_kwh(contracts, int(period[:4])).values())
+        return _kpis(facility, period, totals, worst, share, n, bought, servers)
+
     months = []
     for m in range(len(edges) - 1):
         totals = {
@@ -81,15 +91,7 @@ def compute(facility: Facility, readings: Readings) -> dict[str, Any]:
         }
         worst = QUALITY_ORDER[int(quality[:, m].max())]
         label = datetime.fromtimestamp(int(edges[m]), UTC).strftime("%Y-%m")
-        months.append(
-            _kpis(
-                facility,
-                label,
-                totals,
-                worst,
-                share_of_year=(edges[m + 1] - edges[m]) / (365 * 86400),
-            )
-        )
+        months.append(kpis_of(label, totals, worst, (edges[m + 1] - edges[m]) / (365 * 86400)))
     years = []
     for year in sorted({row["period"][:4] for row in months}):
         rows = [r for r in months if r["period"].startswith(year)]
@@ -97,8 +99,7 @@ def compute(facility: Facility, readings: Readings) -> dict[str, Any]:
         worst = QUALITY_ORDER[max(QUALITY_ORDER.index(r["quality"]) for r in rows)]
         if len(rows) < 12:
             worst = QUALITY_ORDER[max(QUALITY_ORDER.index(worst), QUALITY_ORDER.index("estimated"))]
-        entry = _kpis(facility, year, totals, worst, share_of_year=len(rows) / 12, months=len(rows))
-        years.append(entry)
+        years.append(kpis_of(year, totals, worst, len(rows) / 12, len(rows)))
     warnings = [w for row in months + years for w in row["warnings"]]
     return {"months": months, "years": years, "warnings": warnings}
 
@@ -109,13 +110,14 @@ def _kpis(
     totals: dict[str, float],
     quality: str,
     share_of_year: float,
-    months: int = 1,
+    months: int,
+    bought_kwh_a_year: float,
+    server_kpis: dict[str, float | None],
 ) -> dict[str, Any]:
     grid, onsite = totals.get("grid", 0.0), totals.get("onsite_generation", 0.0)
     it = totals.get("it", 0.0)
     total = grid + onsite
-    bought = contracts_kwh(facility.model_dump(), int(period[:4]))
-    renewable = onsite + sum(bought.values()) * share_of_year
+    renewable = onsite + bought_kwh_a_year * share_of_year
     water = totals.get("water_potable", 0.0) + totals.get("water_other", 0.0)
     intensity = float(field("grid_intensity", "countries", facility.country, "intensity_g_per_kwh"))
     warnings = []
@@ -150,7 +152,7 @@ def _kpis(
         )
     if totals.get("cooling", 0.0) > 0 and "heat_removed" in totals:
         values["cer"] = kpis.cer(totals["heat_removed"], totals["cooling"])
-    values |= _server_kpis(facility)
+    values |= server_kpis
     if quality == "missing":
         warnings.append(f"{period}: a meter has no reading")
     return {
