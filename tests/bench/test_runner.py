@@ -45,8 +45,14 @@ def test_class_with_predict_and_integer_labels(submissions: Path) -> None:
 
 
 def test_module_submission(submissions: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module found only through the user's own PYTHONPATH is not in the sandbox (it
+    shows no folder of the host but Python's and its packages), so it needs --trusted,
+    and the refusal names the module."""
     monkeypatch.setenv("PYTHONPATH", str(submissions))
-    assert evaluate(TEXT, "good:keyword", repeats=1)["status"] == "completed"
+    sandboxed = evaluate(TEXT, "good:keyword", repeats=1)
+    assert sandboxed["status"] == "failed"
+    assert "submission module 'good' cannot be imported" in sandboxed["reason"]
+    assert evaluate(TEXT, "good:keyword", repeats=1, sandboxed=False)["status"] == "completed"
 
 
 def test_joblib_pipeline(tfidf_model: Path) -> None:
@@ -114,9 +120,10 @@ def test_private_test_set_keeps_samples_out(submissions: Path) -> None:
 def test_time_limit_kills_the_whole_process_tree(
     submissions: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The trusted path's supervisor (the sandbox's group is killed whole: test_sandbox)."""
     pidfile = tmp_path / "grandchild.pid"  # where bad.py:sleeps writes its child's pid
     started = time.monotonic()
-    run = evaluate(TEXT, f"{submissions}/bad.py:sleeps", repeats=1, time_limit_s=5)
+    run = evaluate(TEXT, f"{submissions}/bad.py:sleeps", repeats=1, time_limit_s=5, sandboxed=False)
     assert time.monotonic() - started < 30
     assert (
         run["status"] == "failed"

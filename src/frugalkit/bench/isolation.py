@@ -1,11 +1,17 @@
 """The runner's side of one evaluation: the worker's process tree, its limits, its channel.
 
-The tree is runner -> supervisor (child subreaper) -> worker -> whatever the submission
-starts. The worker gets a scrubbed environment (no store URL, no data directory, no
+Sandboxed (the default): runner -> bubblewrap -> worker, inside a control group of its
+own (`frugalkit.sandbox`): no network, no other process, none of the host's files but
+the system's programs, Python and the submission's own folder, not root; memory,
+processes and CPU time capped for the group as a whole, and the group is what is
+measured and killed. Trusted (`sandboxed=False`, a user's own code): runner ->
+supervisor (child subreaper) -> worker, which runs as the runner's user.
+
+Either way the worker gets a scrubbed environment (no store URL, no data directory, no
 token), an empty working directory, and only the inputs of the test set. Limits are
-enforced from outside: wall time, resident memory of the whole tree (a watchdog, not an
-address-space limit, which CUDA cannot live with), and GPU memory where NVML reports it
-per process. At the end the supervisor kills every descendant, detached ones included.
+enforced from outside: wall time, memory (the cgroup's; trusted: a watchdog on resident
+memory, not an address-space limit, which CUDA cannot live with), and GPU memory where
+NVML reports it per process.
 
 Reasons for a failure are chosen from a fixed list (`Failure.public`); the submission's
 own words (`Failure.detail`) are kept apart, and dropped for a private test set.
@@ -29,6 +35,11 @@ from typing import Any, ClassVar
 
 from frugalkit.bench.frames import BrokenChannel, read_frame, write_frame
 from frugalkit.measure import proctree
+from frugalkit.sandbox import DEFAULT_PIDS, Sandbox
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from frugalkit.measure.proctree import Root
 
 SUPERVISOR = Path(__file__).with_name("_supervisor.py")
 WATCH_INTERVAL_S = 0.1
@@ -73,6 +84,10 @@ def scrubbed_environment(folder: str) -> dict[str, str]:
     return env
 
 
+def _sandbox_name() -> str:
+    return f"frugalkit-eval-{os.getpid()}-{os.urandom(6).hex()}"
+
+
 def _signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
@@ -92,7 +107,10 @@ class Evaluation:
         evaluation = cls._by_thread.get(thread_id)
         if evaluation is not None and evaluation._process is not None:
             evaluation.cancelled = True
-            evaluation._process.send_signal(signal.SIGTERM)
+            if evaluation._sandbox is not None:
+                evaluation._sandbox.group.kill()
+            else:
+                evaluation._process.send_signal(signal.SIGTERM)
 
     def __init__(
         self,
@@ -101,8 +119,21 @@ class Evaluation:
         time_limit_s: float,
         memory_limit_mb: int,
         gpu_memory_limit_mb: int | None = None,
+        cpu_time_limit_s: float | None = None,
+        sandboxed: bool = True,
+        gpu: bool = False,
+        submission_dir: str | None = None,
+        pids_max: int = DEFAULT_PIDS,
     ) -> None:
         self.task_id = task_id
+        self.cpu_time_limit_s = cpu_time_limit_s
+        self.submission_dir = submission_dir
+        # SandboxUnavailable (what to install) before anything starts.
+        self._sandbox = (
+            Sandbox(_sandbox_name(), memory_limit_mb=memory_limit_mb, pids_max=pids_max, gpu=gpu)
+            if sandboxed
+            else None
+        )
         self.time_limit_s = time_limit_s
         self.memory_limit_mb = memory_limit_mb
         self.gpu_memory_limit_mb = gpu_memory_limit_mb
@@ -116,9 +147,25 @@ class Evaluation:
         self.cancelled = False
 
     @property
-    def root_pid(self) -> int:
+    def measured(self) -> Root:
+        """What the meters measure: the sandbox's group, or (trusted) the worker's tree."""
+        if self._sandbox is not None:
+            return self._sandbox.group
         assert self._process is not None
         return self._process.pid
+
+    @property
+    def sandboxed(self) -> bool:
+        return self._sandbox is not None
+
+    @property
+    def isolation(self) -> str:
+        """How this evaluation is isolated, for the run's record."""
+        if self._sandbox is None:
+            return "none (trusted): the submission ran with the runner's user, files and network"
+        from frugalkit.sandbox import describe
+
+        return describe()
 
     def __enter__(self) -> Evaluation:
         commands_r, commands_w = os.pipe()
@@ -127,21 +174,35 @@ class Evaluation:
         worker = ["-m", "frugalkit.bench.worker", self.task_id, str(commands_r), str(replies_w)]
         self._deadline = time.monotonic() + self.time_limit_s
         with open(os.path.join(folder, "worker.log"), "wb") as log:
-            self._process = subprocess.Popen(
-                [*self._supervisor(commands_r, replies_w), "--", *worker],
-                cwd=folder,
-                env=scrubbed_environment(folder),
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=log,
-                pass_fds=(commands_r, replies_w),
-                start_new_session=True,
-            )
+            if self._sandbox is not None:
+                self._process = self._sandbox.start(
+                    [sys.executable, "-I", *worker],  # -I: no PYTHON* variable, no cwd on the path
+                    submission_dir=self.submission_dir,
+                    env=scrubbed_environment("/tmp"),
+                    pass_fds=(commands_r, replies_w),
+                    log=log,
+                )
+            else:
+                self._process = self._trusted(worker, folder, (commands_r, replies_w), log)
         os.close(commands_r)
         os.close(replies_w)
         self._commands, self._replies = commands_w, replies_r
         Evaluation._by_thread[threading.get_ident()] = self
         return self
+
+    def _trusted(
+        self, worker: list[str], folder: str, fds: tuple[int, int], log: Any
+    ) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            [*self._supervisor(*fds), "--", *worker],
+            cwd=folder,
+            env=scrubbed_environment(folder),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            pass_fds=fds,
+            start_new_session=True,
+        )
 
     @staticmethod
     def _supervisor(*fds: int) -> list[str]:
@@ -159,7 +220,9 @@ class Evaluation:
                 os.close(fd)
         self._commands = self._replies = -1
         code = None
-        if process is not None:
+        if self._sandbox is not None:
+            code = self._sandbox.close()
+        elif process is not None:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
             try:
@@ -183,6 +246,7 @@ class Evaluation:
         try:
             while True:
                 reply = self._receive()
+                self._check_oom()  # a child killed for memory while the worker answered
                 if "mark" not in reply:
                     return reply
                 if run is not None:
@@ -211,14 +275,32 @@ class Evaluation:
             raise Failure(f"the worker broke the runner's protocol during {self.stage}")
         return reply
 
+    def _check_oom(self) -> None:
+        """The kernel enforces the sandbox's memory limit by killing one of its processes;
+        any such kill fails the evaluation, even if the worker itself survived."""
+        if self._sandbox is not None and self._sandbox.group.oom_kills():
+            stage = self.stage
+            self.close()
+            raise Failure(
+                f"exceeded the memory limit of {self.memory_limit_mb} MB (everything its "
+                f"processes held, /tmp and /dev/shm included) during {stage}"
+            )
+
     def _watch(self) -> None:
+        self._check_oom()
         now = time.monotonic()
         if now > self._deadline:
             self.close()
             raise Failure(f"exceeded the time limit of {self.time_limit_s:g} s during {self.stage}")
-        rss_mb = proctree.tree_rss_bytes(self.root_pid) / MB
+        cpu_s, rss_bytes = proctree.tree_usage(self.measured)
+        rss_mb = rss_bytes / MB
         self.peak_rss_mb = max(self.peak_rss_mb, rss_mb)
-        if rss_mb > self.memory_limit_mb:
+        if self.cpu_time_limit_s is not None and cpu_s > self.cpu_time_limit_s:
+            self.close()
+            raise Failure(
+                f"exceeded the CPU time limit of {self.cpu_time_limit_s:g} s during {self.stage}"
+            )
+        if self._sandbox is None and rss_mb > self.memory_limit_mb:  # else the kernel's
             self.close()
             raise Failure(
                 f"exceeded the memory limit of {self.memory_limit_mb} MB (resident memory of "
@@ -237,7 +319,7 @@ class Evaluation:
     def _gpu_memory_mb(self) -> float:
         from frugalkit.measure.registry import gpu_memory_by_pid
 
-        pids = set(proctree.tree_pids(self.root_pid))
+        pids = set(proctree.tree_pids(self.measured))
         return sum(b for pid, b in gpu_memory_by_pid().items() if pid in pids) / MB
 
     def _death(self) -> Failure:
@@ -253,6 +335,10 @@ class Evaluation:
             self.close()
             return Failure(f"the worker closed its channel to the runner during {stage}")
         public = f"the evaluation process ended without answering during {stage}"
+        try:
+            self._check_oom()
+        except Failure as failure:
+            return failure
         if code > 128:
             name = _signal_name(code - 128)
             hint = {

@@ -28,6 +28,9 @@ OPTIONS = (
     "gpu_memory_limit_mb",
     "private",
     "country",
+    "sandboxed",
+    "gpu",
+    "cpu_time_limit_s",
 )
 
 

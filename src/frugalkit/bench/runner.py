@@ -7,10 +7,10 @@ Energy is measured from outside the worker's process tree (its CPU time, memory 
 GPU counters), from the moment the inputs are sent to the moment the predictions are
 back: nothing the submission writes or reports becomes its score.
 
-Isolation, said plainly: limits, a scrubbed environment and a process tree killed whole,
-not a sandbox: the submission's Python code runs with the runner's user, files and
-network. Run untrusted submissions inside a container or VM of their own (one job = one
-process, so a Ray or Kubernetes worker can run each).
+Isolation: by default a bubblewrap sandbox in a control group of its own (see
+`isolation` and `frugalkit.sandbox`); the submission sees only its own files, copied
+into a folder of their own (`staging`). `sandboxed=False` (the CLI's `--trusted`) runs a
+user's own code without it, and the run's record says so.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import hashlib
 import math
 import os
 import statistics
+import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,10 +30,12 @@ from frugalkit.bench.isolation import Evaluation, Failure
 from frugalkit.bench.metrics import score
 from frugalkit.bench.predictions import BadPredictions, normalise, same_everywhere
 from frugalkit.bench.records import test_set_key, unscored
+from frugalkit.bench.staging import file_of, resolve, stage
 from frugalkit.bench.submissions import kind_of
 from frugalkit.bench.tasks import Task
 from frugalkit.errors import InputError
 from frugalkit.measure import track
+from frugalkit.sandbox import SUBMISSION_DIR
 from frugalkit.store.bench import fit_lengths
 
 DEFAULT_TIME_LIMIT_S = 600.0
@@ -63,12 +66,12 @@ def check_limits(
 def submission_identity(spec: str) -> str:
     """What makes two runs the same entry: a file's content hash (two files with the same
     name are different entries, a renamed file is the same), or the spec itself."""
-    target, _, name = spec.rpartition(":") if kind_of(spec) == "python" else (spec, "", "")
-    try:
-        content = Path(target).expanduser().read_bytes() if kind_of(spec) != "http" else None
-    except OSError:  # not a file (a module name), or unreadable: the spec names it
+    target, name = file_of(spec)
+    if not target:  # a module or a URL: the spec names it
         return spec
-    if content is None:
+    try:
+        content = Path(target).expanduser().read_bytes()
+    except OSError:
         return spec
     digest = hashlib.sha256(content).hexdigest()[:16]
     return f"sha256:{digest}" + (f":{name}" if name else "")
@@ -131,11 +134,16 @@ def evaluate(
     gpu_memory_limit_mb: int | None = None,
     private: bool = False,
     country: str | None = None,
+    sandboxed: bool = True,
+    gpu: bool = False,
+    cpu_time_limit_s: float | None = None,
 ) -> dict[str, Any]:
     """Evaluate a submission; returns the run (a dict ready for the store) and, under
-    'reports', the impact reports to store with it."""
+    'reports', the impact reports to store with it. A relative file in `submission` is
+    found from the caller's working directory; a missing one is an InputError here."""
     check_limits(repeats, time_limit_s, memory_limit_mb, gpu_memory_limit_mb)
     kind = kind_of(submission)
+    submission = resolve(submission)
     base: dict[str, Any] = {
         "id": os.urandom(8).hex(),
         "task": task.id,
@@ -146,7 +154,11 @@ def evaluate(
     }
     fit_lengths(base)  # a spec the store would refuse is refused before any work
     base["submission_key"] = submission_identity(submission)
-    limits = {"time_s": time_limit_s, "memory_mb": memory_limit_mb, "gpu_mb": gpu_memory_limit_mb}
+    limits: dict[str, Any] = {
+        "time_s": time_limit_s,
+        "memory_mb": memory_limit_mb,
+        "gpu_mb": gpu_memory_limit_mb,
+    }
     if kind == "http":
         from frugalkit.bench.remote import evaluate_remote
 
@@ -156,22 +168,36 @@ def evaluate(
         return {**base, **remote}
     task_data = load_task_data(task, data, test_size=test_size, seed=seed)
     base["test_set"] = test_set_key(task_data)
+    limits["cpu_s"] = cpu_time_limit_s
     started = time.monotonic()
+    isolation = ""
     try:
-        with Evaluation(
-            task.id,
-            time_limit_s=time_limit_s,
-            memory_limit_mb=memory_limit_mb,
-            gpu_memory_limit_mb=gpu_memory_limit_mb,
-        ) as evaluation:
-            result = _measured(evaluation, task, task_data, submission, repeats, country)
-            result["peak_rss_mb"] = evaluation.peak_rss_mb
+        with tempfile.TemporaryDirectory(prefix="frugalkit-submission-") as folder:
+            loaded = stage(submission, Path(folder), SUBMISSION_DIR) if sandboxed else submission
+            with Evaluation(
+                task.id,
+                time_limit_s=time_limit_s,
+                memory_limit_mb=memory_limit_mb,
+                gpu_memory_limit_mb=gpu_memory_limit_mb,
+                cpu_time_limit_s=cpu_time_limit_s,
+                sandboxed=sandboxed,
+                gpu=gpu,
+                submission_dir=folder,
+            ) as evaluation:
+                isolation = evaluation.isolation
+                result = _measured(evaluation, task, task_data, loaded, repeats, country)
+                result["peak_rss_mb"] = evaluation.peak_rss_mb
     except Failure as failure:
         return {
             **base,
             **unscored("failed", "none", "", reason=failure.reason(private)),
-            "payload": {"wall_s": time.monotonic() - started, "limits": limits},
+            "payload": {
+                "wall_s": time.monotonic() - started,
+                "limits": limits,
+                "isolation": isolation,
+            },
         }
+    limits["isolation"] = isolation
     return _completed(base, task, task_data, result, private, time.monotonic() - started, limits)
 
 
@@ -200,11 +226,13 @@ def _measured(
     country: str | None,
 ) -> dict[str, Any]:
     """Load the submission, then predict `repeats` times, each measured from outside."""
-    common = {"persist": False, "country": country, "root_pid": evaluation.root_pid}
+    common = {"persist": False, "country": country, "root_pid": evaluation.measured}
     inputs = task_data.test.inputs
+    # Trusted: module specs may name the caller's own folder; sandboxed, it is not there.
+    search_path = None if evaluation.sandboxed else os.getcwd()
     with track(f"{task.id}:load", phase="evaluation", **common) as load_run:
         loaded = evaluation.request(
-            {"op": "load", "submission": submission, "search_path": os.getcwd()}
+            {"op": "load", "submission": submission, "search_path": search_path}
         )
     if not loaded.get("ok"):
         _checked(task, loaded, "loading the submission", 0)
@@ -279,6 +307,7 @@ def _completed(
                 "runner_overhead_s": wall_s - measured_s,
             },
             "limits": limits,
+            "isolation": limits.pop("isolation"),
         },
         "reports": reports,
     }

@@ -3,6 +3,8 @@
 A submission is named by a spec:
 - `path/to/model.py:NAME` or `package.module:NAME`: a function, an object with
   `predict`, or a class (instantiated without arguments) with `predict`;
+- `bundle.zip` (or `bundle.zip:NAME`): a folder zipped, with `submission.py` at its top
+  whose `predict` (or NAME) is the predictor, and the files it needs;
 - `model.joblib` (or .pkl): a saved scikit-learn estimator or pipeline;
 - `model.onnx`: an ONNX model run by onnxruntime (first input fed the samples, first
   output read as the labels);
@@ -21,7 +23,9 @@ from typing import Any, Protocol
 
 from frugalkit.errors import InputError
 
-SPEC_HELP = "expected path.py:NAME, module:NAME, a .joblib or .onnx file, or an http(s):// URL"
+SPEC_HELP = (
+    "expected path.py:NAME, module:NAME, a .zip, .joblib or .onnx file, or an http(s):// URL"
+)
 
 
 class Predictor(Protocol):
@@ -37,7 +41,7 @@ def kind_of(spec: str) -> str:
         return "joblib"
     if lowered.endswith(".onnx"):
         return "onnx"
-    if ":" in spec:
+    if ":" in spec or lowered.endswith(".zip"):
         return "python"
     raise InputError(f"submission {spec!r}: {SPEC_HELP}")
 

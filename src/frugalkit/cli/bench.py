@@ -43,6 +43,9 @@ def tasks(ctx: typer.Context) -> None:
     emit(ctx, data, render)
 
 
+TRUSTED_HINT = "; or pass --trusted to run your own code without the sandbox"
+
+
 def _summary_line(run: dict[str, Any]) -> str:
     if run["status"] != "completed":
         return f"[red]failed[/]: {run['reason']}"
@@ -72,16 +75,29 @@ def run(
     ),
     private: bool = typer.Option(False, help="Private test set: only metrics and energy are kept."),
     country: str = typer.Option(None, help="Grid zone of this machine (ISO 3166)."),
+    cpu_time_limit: float = typer.Option(
+        None, help="CPU time limit of all the evaluation's processes together, s."
+    ),
+    gpu: bool = typer.Option(False, help="Pass the NVIDIA GPUs into the sandbox."),
+    trusted: bool = typer.Option(
+        False, help="Your own code only: run it without the sandbox (the run says so)."
+    ),
 ) -> None:
-    """Evaluate one submission in an isolated process and store the run."""
+    """Evaluate one submission in a sandbox (bubblewrap) and store the run."""
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from frugalkit.bench import evaluate, get_task
     from frugalkit.bench.runner import check_limits
     from frugalkit.bench.service import record
+    from frugalkit.bench.staging import resolve
 
     task_spec = get_task(task)
     check_limits(repeats, time_limit, memory_limit, gpu_memory_limit)
+    submission = resolve(submission)  # from here, before any run exists
+    if not trusted:
+        from frugalkit.sandbox import require
+
+        require(TRUSTED_HINT)
     sync_store(ctx)  # a bad store fails before the evaluation
     columns = (SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn())
     with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
@@ -96,6 +112,9 @@ def run(
             gpu_memory_limit_mb=gpu_memory_limit,
             private=private,
             country=country,
+            sandboxed=not trusted,
+            gpu=gpu,
+            cpu_time_limit_s=cpu_time_limit,
         )
     with opened_store(ctx) as store:
         record(store, result)

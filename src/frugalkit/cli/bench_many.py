@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -23,20 +24,28 @@ def run_many(
     executor: str = typer.Option(None, help="local or ray (default: FRUGALKIT_EXECUTOR)."),
     workers: int = typer.Option(2, min=1, help="Evaluations at once (local executor)."),
     country: str = typer.Option(None, help="Grid zone of the machines (ISO 3166)."),
+    trusted: bool = typer.Option(
+        False, help="Your own code only: run it without the sandbox (the runs say so)."
+    ),
 ) -> None:
     """Evaluate several submissions in parallel: one job (one evaluation process) each,
     run by local worker processes or on a Ray cluster; a summary table at the end."""
     from frugalkit.bench import get_task
     from frugalkit.bench.jobs import KIND
     from frugalkit.bench.runner import check_limits
-    from frugalkit.bench.submissions import kind_of
+    from frugalkit.bench.staging import resolve
     from frugalkit.jobs import executor_for, submit
+    from frugalkit.sandbox import require
 
     settings = state(ctx).settings
     get_task(task)
     check_limits(repeats, time_limit, memory_limit, None)
-    for spec in submissions:
-        kind_of(spec)  # a bad spec is refused before anything is queued
+    # Found from here, not from a worker's folder; a bad or missing one before any job.
+    resolved = [resolve(spec) for spec in submissions]
+    if not trusted:
+        require("; or pass --trusted to run your own code without the sandbox")
+    if data and Path(data).exists():  # a file or folder, not a hub id: absolute for workers
+        data = str(Path(data).resolve())
     runner = executor_for(settings, executor, workers)
     runner.start()  # an unreachable cluster fails here, before anything is queued
     inputs = [
@@ -48,8 +57,9 @@ def run_many(
             "time_limit_s": time_limit,
             "memory_limit_mb": memory_limit,
             "country": country,
+            "sandboxed": not trusted,
         }
-        for spec in submissions
+        for spec in resolved
     ]
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with opened_store(ctx) as store:

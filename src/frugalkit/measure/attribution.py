@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from frugalkit.measure.meters.base import Meter
+    from frugalkit.measure.proctree import Root
 
 
 class Snapshot:
@@ -20,7 +21,7 @@ class Snapshot:
 
     __slots__ = ("machine_cpu_s", "monotonic_s", "readings", "tree_cpu_s", "wall_s")
 
-    def __init__(self, meters: list[Meter], root_pid: int) -> None:
+    def __init__(self, meters: list[Meter], root_pid: Root) -> None:
         self.monotonic_s = time.monotonic()
         self.wall_s = time.time()  # seconds since the epoch, UTC
         self.readings = {meter.name: meter.read() for meter in meters}  # name -> domain -> J
@@ -28,7 +29,7 @@ class Snapshot:
         self.machine_cpu_s = proctree.machine_busy_cpu_s()
 
 
-def snapshot(meters: list[Meter], root_pid: int) -> Snapshot:
+def snapshot(meters: list[Meter], root_pid: Root) -> Snapshot:
     return Snapshot(meters, root_pid)
 
 

@@ -1,6 +1,8 @@
-"""CPU time and memory of a process tree or of the whole machine.
+"""CPU time and memory of a process tree, of a group of processes, or of the machine.
 
-Linux: read /proc directly (fast, no import cost). Elsewhere: psutil.
+A measured root is a pid (that process and its descendants) or a `Group` (a sandbox's
+control group, which counts every process that ever ran in it, whatever they did to
+each other). Linux: read /proc directly (fast, no import cost). Elsewhere: psutil.
 CPU times in seconds, memory in bytes.
 """
 
@@ -11,7 +13,18 @@ import time
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
+
+    class Group(Protocol):
+        """Processes measured as one (a cgroup): its CPU time, memory and members."""
+
+        label: str
+
+        def cpu_s(self) -> float: ...
+        def memory_bytes(self) -> int: ...
+        def pids(self) -> list[int]: ...
+
+    Root = int | Group
 
 PROC = "/proc"
 _TICKS_PER_S = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -44,8 +57,10 @@ def _children(pid: int) -> list[int]:
     return kids
 
 
-def tree_pids(root_pid: int) -> list[int]:
-    """The root and all its living descendants."""
+def tree_pids(root_pid: Root) -> list[int]:
+    """The root and all its living descendants (a group's members)."""
+    if not isinstance(root_pid, int):
+        return root_pid.pids()
     pids, frontier = [root_pid], [root_pid]
     while frontier:
         found = [kid for pid in frontier for kid in _children(pid)]
@@ -54,23 +69,29 @@ def tree_pids(root_pid: int) -> list[int]:
     return pids
 
 
-def tree_cpu_s(root_pid: int) -> float:
+def tree_cpu_s(root_pid: Root) -> float:
     """CPU time (user + system) of the tree, including descendants that have ended and
     were waited for (their time moves into their parent's cutime/cstime)."""
+    if not isinstance(root_pid, int):
+        return root_pid.cpu_s()
     if not os.path.isdir(PROC):
         return _psutil_tree_cpu_s(root_pid)
     return _cpu_s_of(root_pid, tree_pids(root_pid))
 
 
-def tree_rss_bytes(root_pid: int) -> int:
-    """Resident memory of the living tree."""
+def tree_rss_bytes(root_pid: Root) -> int:
+    """Resident memory of the living tree (a group: all the memory charged to it)."""
+    if not isinstance(root_pid, int):
+        return root_pid.memory_bytes()
     if not os.path.isdir(PROC):
         return _psutil_tree_rss(root_pid)
     return _rss_bytes_of(tree_pids(root_pid))
 
 
-def tree_usage(root_pid: int) -> tuple[float, int]:
+def tree_usage(root_pid: Root) -> tuple[float, int]:
     """CPU seconds and resident bytes of the tree, from one walk of it."""
+    if not isinstance(root_pid, int):
+        return root_pid.cpu_s(), root_pid.memory_bytes()
     if not os.path.isdir(PROC):
         return _psutil_tree_cpu_s(root_pid), _psutil_tree_rss(root_pid)
     pids = tree_pids(root_pid)

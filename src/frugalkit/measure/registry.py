@@ -12,6 +12,7 @@ from frugalkit.measure.meters.base import MeterUnavailable
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from frugalkit.measure.meters.base import Meter
+    from frugalkit.measure.proctree import Root
 
 # Where the NVIDIA kernel driver announces itself on Linux: without it, NVML cannot work
 # and importing pynvml (tens of milliseconds) is skipped.
@@ -73,7 +74,7 @@ def _ensure_counters() -> list[Meter]:
     return _meters["counters"]
 
 
-def meters_of_tree(root_pid: int) -> list[Meter]:
+def meters_of_tree(root_pid: Root) -> list[Meter]:
     """Meters for another process's tree (the bench measures a submission from outside):
     the shared counters and an estimate of its own, bound to that root."""
     from frugalkit.measure.meters.estimate import EstimateMeter

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from types import FrameType, TracebackType
     from typing import Any, TypeVar
 
+    from frugalkit.measure.proctree import Root
+
     F = TypeVar("F", bound=Callable[..., Any])
 
 PHASES = ("training", "inference", "evaluation", "service", "other")
@@ -59,7 +61,7 @@ class Run:
         command: list[str] | None = None,
         persist: bool = True,
         announce: bool = False,
-        root_pid: int | None = None,
+        root_pid: Root | None = None,
     ) -> None:
         for field, text, longest in (("name", name, 200), ("unit", functional_unit, 100)):
             if not text.strip() or len(text) > longest or "\x00" in text:
@@ -92,7 +94,7 @@ class Run:
         self._windows: list[dict[str, Any]] = []
         self._meters: list[Any] = []
         self._id = ""
-        self._root_pid = os.getpid()
+        self._root_pid: Root = os.getpid()
         self._previous_sigterm: Any = None
 
     @property

@@ -17,6 +17,10 @@ from frugalkit.impact.data import field
 from frugalkit.measure import proctree
 from frugalkit.measure.meters.base import Poller
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from frugalkit.measure.proctree import Root
+
 GIB = 1024**3
 _NOISE = r"\(R\)|\(TM\)|\bCPU\b|@.*$|\d+-Core Processor|\bProcessor\b"
 
@@ -120,10 +124,10 @@ class EstimateMeter:
     kind = "estimate"
 
     def __init__(
-        self, scope: str, cpu_model: str, virtualised: bool, root_pid: int | None = None
+        self, scope: str, cpu_model: str, virtualised: bool, root_pid: Root | None = None
     ) -> None:
         self.scope = scope
-        self.root_pid = os.getpid() if root_pid is None else root_pid
+        self.root_pid: Root = os.getpid() if root_pid is None else root_pid
         self.cpu = cpu_power(cpu_model, virtualised)
         self.ram_w_per_gib = float(field("power", "ram_w_per_gb", "value"))
         self._lock = threading.Lock()
@@ -166,10 +170,14 @@ class EstimateMeter:
 
     def sampling(self, component: str) -> str:
         if component == "cpu":
-            what = "the process tree's" if self.scope == "process" else "the machine's busy"
+            what = "the machine's busy" if self.scope != "process" else self._measured()
             return f"{what} CPU time at window edges x {self.cpu.w_per_thread:.3g} W per thread"
-        what = "resident memory of the process tree" if self.scope == "process" else "used memory"
+        what = f"memory of {self._measured()}" if self.scope == "process" else "used memory"
         return f"{what} sampled every {self.poll_interval_s:g} s x {self.ram_w_per_gib:g} W/GiB"
+
+    def _measured(self) -> str:
+        label = getattr(self.root_pid, "label", None)
+        return f"the sandbox {label}'s" if label else "the process tree's"
 
     def band(self, component: str) -> tuple[float, float]:
         key = "cpu_tdp_share" if component == "cpu" else "ram_w_per_gb"
