@@ -41,13 +41,11 @@ class SandboxUnavailable(ConfigError):
 def python_roots() -> list[str]:
     """Folders Python needs to run frugalkit's worker: its prefixes, its package
     folders and frugalkit's own (an editable install lives in a source tree)."""
-    import frugalkit
-
     paths = {
         sys.base_prefix,
         sys.prefix,
         *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib")),
-        str(Path(frugalkit.__file__).resolve().parent.parent),
+        str(Path(__file__).resolve().parents[2]),  # the folder holding frugalkit
         str(Path(sys.executable).resolve().parent.parent),
     }
     kept: list[str] = []
