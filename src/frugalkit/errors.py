@@ -48,3 +48,20 @@ class ConflictError(FrugalkitError):
     """A record with this id is already stored with other values."""
 
     exit_code = 6
+
+
+class QuotaError(FrugalkitError):
+    """A limit on how often something may be done was reached; `retry_after_s` says when
+    it may be done again (None: not in this challenge)."""
+
+    exit_code = 7
+
+    def __init__(self, message: str, retry_after_s: int | None = None) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
+
+
+class AccessError(FrugalkitError):
+    """The credentials given do not reach this record (another team's, or none)."""
+
+    exit_code = 8

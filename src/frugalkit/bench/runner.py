@@ -137,6 +137,7 @@ def evaluate(
     sandboxed: bool = True,
     gpu: bool = False,
     cpu_time_limit_s: float | None = None,
+    keep_predictions: bool = False,
 ) -> dict[str, Any]:
     """Evaluate a submission; returns the run (a dict ready for the store) and, under
     'reports', the impact reports to store with it. A relative file in `submission` is
@@ -198,7 +199,10 @@ def evaluate(
             },
         }
     limits["isolation"] = isolation
-    return _completed(base, task, task_data, result, private, time.monotonic() - started, limits)
+    run = _completed(base, task, task_data, result, private, time.monotonic() - started, limits)
+    if keep_predictions:  # for a caller that scores parts of the test set (a challenge)
+        run["scoring"] = {"labels": task_data.test.labels, "predictions": result["outputs"][0]}
+    return run
 
 
 def _checked(task: Task, reply: dict[str, Any], stage: str, expected: int) -> list[Any]:

@@ -10,6 +10,7 @@ import typer
 from frugalkit._version import __version__
 from frugalkit.cli import (
     bench,
+    challenge,
     config,
     datacenter,
     db,
@@ -34,6 +35,7 @@ app = typer.Typer(
 )
 app.add_typer(reports.app, name="reports")
 app.add_typer(bench.app, name="bench")
+app.add_typer(challenge.app, name="challenge")
 app.add_typer(db.app, name="db")
 app.add_typer(config.app, name="config")
 app.add_typer(tokens.app, name="tokens")

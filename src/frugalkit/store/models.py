@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, Integer, String
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -177,3 +187,67 @@ class FacilityRow(Base):
     country: Mapped[str] = mapped_column(String(3))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChallengeRow(Base):
+    """An organiser's challenge; `payload` is its validated challenge file."""
+
+    __tablename__ = "challenges"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class ChallengeTeamRow(Base):
+    """A team of one challenge; its token reaches that team's submissions only."""
+
+    __tablename__ = "challenge_teams"
+    __table_args__ = (UniqueConstraint("challenge_id", "name"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    challenge_id: Mapped[str] = mapped_column(String(64), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Written first by every upload: it serialises one team's uploads (the quota check).
+    last_upload_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ChallengeFileRow(Base):
+    """An uploaded submission's bytes, by content hash: every worker of a shared store
+    reads them from here."""
+
+    __tablename__ = "challenge_files"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class ChallengeSubmissionRow(Base):
+    """One upload of a team and its evaluation: scores on the public and private parts of
+    the test set (the private one shown once its phase has ended) and its energy."""
+
+    __tablename__ = "challenge_submissions"
+    __table_args__ = (Index("ix_challenge_submissions_team", "challenge_id", "team_id"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    challenge_id: Mapped[str] = mapped_column(String(64))
+    team_id: Mapped[str] = mapped_column(String(32))
+    task: Mapped[str] = mapped_column(String(16))
+    filename: Mapped[str] = mapped_column(String(300))
+    sha256: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    phase: Mapped[str] = mapped_column(String(100))
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    job_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    public_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    private_score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    energy_wh_per_1000: Mapped[float | None] = mapped_column(Float, nullable=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
