@@ -15,13 +15,13 @@ from typing import Any
 
 from frugalkit.bench import evaluate, get_task
 from frugalkit.bench.metrics import score
-from frugalkit.challenge.service import spec_of
+from frugalkit.challenge.service import KIND, spec_of
 from frugalkit.challenge.spec import ChallengeSpec
 from frugalkit.errors import FrugalkitError
 from frugalkit.store import Store, save_reports
 from frugalkit.store import challenges as stored
 
-KIND = "frugalkit.challenge.jobs:run"
+__all__ = ["KIND", "lost", "run"]
 METRIC_KEYS = {"classification_accuracy": "accuracy"}  # the image task's accuracy key
 
 

@@ -22,6 +22,7 @@ from frugalkit.store import Store
 from frugalkit.store import challenges as stored
 
 TOKEN_PREFIX = "fkt_"
+KIND = "frugalkit.challenge.jobs:run"  # the job that evaluates an upload
 SUFFIX_KIND = {".py": "python", ".zip": "zip", ".joblib": "joblib", ".pkl": "joblib"}
 SUFFIX_KIND[".onnx"] = "onnx"
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -87,7 +88,6 @@ def upload(
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Check, store and queue one upload; returns the submission (state 'queued')."""
-    from frugalkit.challenge.jobs import KIND
     from frugalkit.jobs import submit
 
     spec, _ = spec_of(store, challenge_id)
@@ -230,7 +230,6 @@ def ranking_rule(spec: ChallengeSpec, metric: str) -> str:
 def rerun_finals(store: Store, challenge_id: str) -> list[str]:
     """Queue each team's best entry of every task again (on the reference hardware's
     workers); their scores and energy are replaced by the new evaluation's."""
-    from frugalkit.challenge.jobs import KIND
     from frugalkit.jobs import submit
 
     spec, _ = spec_of(store, challenge_id)

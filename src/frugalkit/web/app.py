@@ -20,7 +20,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frugalkit._version import __version__
-from frugalkit.errors import FrugalkitError, InputError, NotFoundError
+from frugalkit.errors import (
+    AccessError,
+    ConflictError,
+    FrugalkitError,
+    InputError,
+    NotFoundError,
+    QuotaError,
+)
 from frugalkit.impact.display import MAX_DIGITS, NO_VALUE, quantity, rounded
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
@@ -28,6 +35,7 @@ from frugalkit.store import Store, open_store, report_totals
 from frugalkit.web import (
     auth,
     bench,
+    challenge,
     datacenter,
     home,
     jobs,
@@ -40,7 +48,7 @@ from frugalkit.web.docs import DOCS_POLICY, add_docs
 
 HERE = Path(__file__).parent
 # Built modules only: a page that says "not built yet" is no place to send a reader.
-MODULES = (home, bench, reports, observatory, library, datacenter, jobs)
+MODULES = (home, bench, challenge, reports, observatory, library, datacenter, jobs)
 NAVIGATION = [module.NAVIGATION for module in MODULES]
 
 
@@ -138,6 +146,19 @@ def plotly_gzip() -> bytes:
     return gzip.compress(plotly_js().read_bytes(), compresslevel=9)
 
 
+def _status_of(exc: FrugalkitError) -> int:
+    for kind, status in (
+        (NotFoundError, 404),
+        (InputError, 422),
+        (AccessError, 403),
+        (QuotaError, 429),
+        (ConflictError, 409),
+    ):
+        if isinstance(exc, kind):
+            return status
+    return 500
+
+
 def create_app(
     settings: Settings,
     store: Store | None = None,
@@ -210,11 +231,12 @@ def create_app(
 
     @app.exception_handler(FrugalkitError)
     def frugalkit_error(request: Request, exc: FrugalkitError) -> Response:
-        status = (
-            404 if isinstance(exc, NotFoundError) else 422 if isinstance(exc, InputError) else 500
-        )
-        if request.url.path.startswith("/api/"):
-            return JSONResponse({"detail": str(exc)}, status)
+        status = _status_of(exc)
+        headers = {}
+        if isinstance(exc, QuotaError) and exc.retry_after_s is not None:
+            headers["retry-after"] = str(exc.retry_after_s)
+        if request.url.path.startswith("/api/") or request.method != "GET":
+            return JSONResponse({"detail": str(exc)}, status, headers=headers)
         return templates.TemplateResponse(
             request, "error.html", {"status": status, "message": str(exc)}, status_code=status
         )
