@@ -129,10 +129,14 @@ def list_teams(store: Store, challenge_id: str) -> list[dict[str, Any]]:
 
 
 def put_file(store: Store, sha256: str, content: bytes) -> None:
-    """Keep an upload's bytes once, whoever sends the same file again."""
-    with store.session() as session, session.begin():
-        if session.get(ChallengeFileRow, sha256) is None:
-            session.add(ChallengeFileRow(sha256=sha256, size=len(content), content=content))
+    """Keep an upload's bytes once, whoever sends the same file again (two at once: the
+    second insert finds the first one's row, with the same bytes by their hash)."""
+    try:
+        with store.session() as session, session.begin():
+            if session.get(ChallengeFileRow, sha256) is None:
+                session.add(ChallengeFileRow(sha256=sha256, size=len(content), content=content))
+    except IntegrityError:
+        pass
 
 
 def get_file(store: Store, sha256: str) -> bytes:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 
 from frugalkit.challenge import board, mine, upload
@@ -66,7 +67,7 @@ def build_router() -> APIRouter:
     @twin(router, "/challenges", "challenges.html", active="/challenges", summary="Challenges")
     def challenges(request: Request) -> dict[str, Any]:
         found = list_challenges(request.app.state.store)
-        return {"language": language(request), "challenges": found}
+        return {"language": language(request), "challenges": jsonable_encoder(found)}
 
     @twin(
         router,
@@ -87,7 +88,7 @@ def build_router() -> APIRouter:
             "published_at": found["published_at"],
             "phase": phase.name if phase else None,
             "next_phase": (n := spec.next_phase(now)) and n.model_dump(mode="json"),
-            "board": board(store, challenge_id, chosen, now),
+            "board": jsonable_encoder(board(store, challenge_id, chosen, now)),
         }
 
     @twin(
@@ -106,7 +107,7 @@ def build_router() -> APIRouter:
             "language": language(request),
             "spec": spec.model_dump(mode="json"),
             "team": team["name"],
-            "submissions": mine(store, challenge_id, team),
+            "submissions": jsonable_encoder(mine(store, challenge_id, team)),
         }
 
     @router.post(

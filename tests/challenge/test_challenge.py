@@ -1,0 +1,234 @@
+"""A challenge as its organiser and its teams use it: the file, teams, uploads through the
+API, evaluation in the sandbox by a worker, quotas, phases, boards public then private,
+and a team that tries to reach another's submissions. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from fastapi.testclient import TestClient
+
+from frugalkit.challenge import add_team, board, create, load_spec, shipped_challenge, upload
+from frugalkit.challenge.jobs import public_indices
+from frugalkit.errors import InputError, QuotaError
+from frugalkit.jobs import work
+from frugalkit.settings import Settings
+from frugalkit.store import Store, open_store
+from frugalkit.store.challenges import list_submissions
+from frugalkit.web.app import create_app
+
+HOSTILE = '<script>alert("x")</script>\r=HYPERLINK("evil")'
+NOW = datetime.now(UTC)
+SUBMISSION = b"def predict(quotes):\n    return ['0_not_relevant'] * len(quotes)\n"
+
+
+def _challenge_file(folder: Path, **changes: Any) -> Path:
+    raw: dict[str, Any] = {
+        "id": "demo",
+        "title": {"en": f"Demo {HOSTILE}", "fr": "Démo"},
+        "description": {"en": "A test challenge.", "fr": "Un défi de test."},
+        "tasks": [{"task": "text", "metric": "accuracy"}],
+        "phases": [
+            {
+                "name": "open",
+                "start": (NOW - timedelta(days=1)).isoformat(),
+                "end": (NOW + timedelta(days=1)).isoformat(),
+            }
+        ],
+        "public_fraction": 0.5,
+        "quotas": {"per_team_per_day": 3, "per_team_total": 10},
+        "limits": {"time_s": 120, "memory_mb": 1024, "repeats": 1},
+        "reference_hardware": "the CI machine",
+        **changes,
+    }
+    path = folder / "challenge.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True))
+    return path
+
+
+@pytest.fixture
+def store(database_url: str) -> Iterator[Store]:
+    opened = open_store(Settings.from_env())
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"tasks": [{"task": "text", "metric": "mean_iou"}]}, "tasks.0"),
+        ({"id": "Bad Id!"}, "id"),
+        ({"public_fraction": 1.5}, "public_fraction"),
+        ({"color": "red"}, "color"),
+        ({"quotas": {"per_team_per_day": 0}}, "quotas.per_team_per_day"),
+        (
+            {
+                "phases": [
+                    {"name": "a", "start": "2026-01-01T00:00:00Z", "end": "2026-03-01T00:00:00Z"},
+                    {"name": "b", "start": "2026-02-01T00:00:00Z", "end": "2026-04-01T00:00:00Z"},
+                ]
+            },
+            "the file",
+        ),
+    ],
+)
+def test_a_bad_challenge_file_is_one_line_naming_the_field(
+    tmp_path: Path, change: dict[str, Any], field: str
+) -> None:
+    with pytest.raises(InputError, match=f"field {field}") as refused:
+        load_spec(_challenge_file(tmp_path, **change))
+    assert "\n" not in str(refused.value)
+
+
+def test_the_shipped_2025_challenge_names_the_three_tasks() -> None:
+    spec = load_spec(shipped_challenge())
+    assert [t.task for t in spec.tasks] == ["text", "image", "audio"]
+    assert spec.phase_at(datetime(2027, 1, 1, tzinfo=UTC)) is not None
+
+
+def test_the_public_part_is_fixed_and_about_its_fraction() -> None:
+    chosen = public_indices("demo", "text", 2000, 0.3)
+    assert chosen == public_indices("demo", "text", 2000, 0.3)
+    assert 0.26 < len(chosen) / 2000 < 0.34
+
+
+needs_bwrap = pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap")
+
+
+@needs_bwrap
+def test_a_whole_challenge_through_the_api(
+    tmp_path: Path, database_url: str, settings: Settings
+) -> None:
+    app = create_app(Settings.from_env())
+    store = app.state.store
+    create(store, _challenge_file(tmp_path))
+    one, two = add_team(store, "demo", HOSTILE), add_team(store, "demo", "Team two")
+    with TestClient(app) as client:
+
+        def send(token: str, body: bytes = SUBMISSION, name: str = "m.py") -> Any:
+            return client.post(
+                "/api/challenges/demo/submissions",
+                headers={"authorization": f"Bearer {token}"},
+                files={"file": (name, body)},
+                data={"task": "text"},
+            )
+
+        assert send(one).status_code == 202
+        assert send(two, name=f"cr\r={HOSTILE}.py").status_code == 202
+        assert send("fkt_not-a-token").status_code == 403
+        ran = work(store, stale_s=60, exit_when_idle=True)
+        assert ran == 2
+        mine = client.get(
+            "/api/challenges/demo/submissions", headers={"authorization": f"Bearer {one}"}
+        ).json()
+        assert [s["state"] for s in mine["submissions"]] == ["completed"], mine
+        assert mine["submissions"][0]["public_score"] is not None
+        assert mine["submissions"][0]["private_score"] is None  # the phase has not ended
+        assert mine["team"] == " ".join(HOSTILE.split())
+        # The quota: 3 a day; the 4th is a 429 that says when.
+        assert [send(one).status_code for _ in range(2)] == [202, 202]
+        over = send(one)
+        assert over.status_code == 429
+        assert int(over.headers["retry-after"]) > 0
+        assert "next one is allowed from" in over.json()["detail"]
+        # Pages escape every name they show.
+        page = client.get("/challenges/demo").text
+        assert "<script>alert" not in page and "&lt;script&gt;" in page
+        assert "Public test set" in page
+        # Another team's page with this team's cookie: only its own submissions.
+        client.cookies.set("frugalkit_team_demo", two)
+        theirs = client.get("/challenges/demo/mine").text
+        table = theirs.split("<tbody>")[1]
+        assert "Team two" in theirs and "text · " in table and "m.py" not in table
+    after = board(store, "demo", "text", now=NOW + timedelta(days=2))
+    assert all(e["private_revealed"] and e["score"] is not None for e in after["entries"])
+    during = board(store, "demo", "text")
+    assert not any(e["private_revealed"] for e in during["entries"])
+    app.state.store.close()
+
+
+def test_uploads_outside_a_phase_or_of_the_wrong_kind_are_refused(
+    tmp_path: Path, store: Store
+) -> None:
+    later = {
+        "name": "later",
+        "start": (NOW + timedelta(days=3)).isoformat(),
+        "end": (NOW + timedelta(days=4)).isoformat(),
+    }
+    create(store, _challenge_file(tmp_path, phases=[later], kinds=["joblib"]))
+    team = {"id": "x", "challenge_id": "demo"}
+    with pytest.raises(InputError, match="phase 'later' opens"):
+        upload(store, "demo", team, "text", "m.py", SUBMISSION)
+    with pytest.raises(InputError, match="takes joblib submissions"):
+        upload(
+            store, "demo", team, "text", "m.py", SUBMISSION, now=NOW + timedelta(days=3, hours=1)
+        )
+
+
+def test_concurrent_uploads_of_two_teams_lose_none_and_keep_the_quota(
+    tmp_path: Path, store: Store
+) -> None:
+    create(store, _challenge_file(tmp_path))
+    teams = []
+    for name in ("alpha", "beta"):
+        add_team(store, "demo", name)
+    from frugalkit.store.challenges import list_teams
+
+    teams = list_teams(store, "demo")
+    outcomes: list[str] = []
+
+    def attempt(team: dict[str, Any], i: int) -> None:
+        try:
+            upload(store, "demo", team, "text", f"m{i}.py", SUBMISSION + str(i).encode())
+            outcomes.append("ok")
+        except QuotaError:
+            outcomes.append("quota")
+
+    threads = [threading.Thread(target=attempt, args=(t, i)) for t in teams for i in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    stored = list_submissions(store, "demo")
+    assert outcomes.count("ok") == len(stored) == 6  # 3 a day for each of the two teams
+    assert {s["team_id"] for s in stored} == {t["id"] for t in teams}
+
+
+def test_a_large_upload_is_refused_before_its_body_is_read(
+    tmp_path: Path, settings: Settings
+) -> None:
+    app = create_app(settings)
+    create(app.state.store, _challenge_file(tmp_path, limits={"upload_mb": 1}))
+    token = add_team(app.state.store, "demo", "big")
+    with TestClient(app) as client:
+        answer = client.post(
+            "/api/challenges/demo/submissions",
+            headers={"authorization": f"Bearer {token}"},
+            files={"file": ("m.py", b"#" * (3 << 20))},
+        )
+        assert answer.status_code == 413
+        anonymous = client.post("/api/challenges/demo/submissions", files={"file": ("m.py", b"x")})
+        assert anonymous.status_code == 403
+    app.state.store.close()
+
+
+def test_the_cli_runs_a_challenge(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "model.py"
+    path.write_text(textwrap.dedent(SUBMISSION.decode()))
+    assert cli("challenge", "create", "frugal-ai-2025").exit_code == 0
+    token = cli("challenge", "team-add", "frugal-ai-2025", "cli team").stdout.strip()
+    if shutil.which("bwrap"):
+        sent = cli("challenge", "submit", "frugal-ai-2025", str(path), "--token", token, "--wait")
+        assert sent.exit_code == 0 and "public" in sent.stdout
+        shown = cli("challenge", "board", "frugal-ai-2025")
+        assert "cli team" in shown.stdout and "public demonstration set" in shown.stdout
+    refused = cli("challenge", "mine", "frugal-ai-2025", "--token", "fkt_wrong")
+    assert refused.exit_code == 8 and "not a team token" in refused.stderr
