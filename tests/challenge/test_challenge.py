@@ -232,3 +232,46 @@ def test_the_cli_runs_a_challenge(cli: Any, tmp_path: Path) -> None:
         assert "cli team" in shown.stdout and "public demonstration set" in shown.stdout
     refused = cli("challenge", "mine", "frugal-ai-2025", "--token", "fkt_wrong")
     assert refused.exit_code == 8 and "not a team token" in refused.stderr
+
+
+RAY_SCRIPT = """
+import sys
+from frugalkit.jobs import RayExecutor
+from frugalkit.settings import Settings
+from frugalkit.store import open_store
+settings = Settings.from_env()
+with open_store(settings) as store:
+    jobs = RayExecutor(num_cpus=2).run(store, settings, sys.argv[1:], lambda _: None)
+    print(" ".join(job.worker or "" for job in jobs))
+"""
+
+
+@needs_bwrap
+def test_uploads_of_two_teams_evaluated_on_a_local_ray_cluster(
+    tmp_path: Path, store: Store
+) -> None:
+    """Each upload is one Ray task that claims its job in the shared store and evaluates
+    it in the sandbox on the Ray worker."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("ray", reason="the Ray executor needs `pip install 'frugalkit[ray]'`")
+    create(store, _challenge_file(tmp_path))
+    from frugalkit.challenge.service import team_of
+
+    jobs = []
+    for name in ("ray one", "ray two"):
+        team = team_of(store, "demo", add_team(store, "demo", name))
+        jobs.append(upload(store, "demo", team, "text", "m.py", SUBMISSION)["job_id"])
+    done = subprocess.run(
+        [sys.executable, "-c", RAY_SCRIPT, *jobs],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "RAY_AUTH_MODE": "disabled"},
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() and all(w.endswith(":ray") for w in done.stdout.split())
+    states = {s["state"] for s in list_submissions(store, "demo")}
+    assert states == {"completed"}

@@ -79,5 +79,5 @@ def test_schema_newer_than_code(cli, database_url: str) -> None:
 def test_status_does_not_create_a_database(cli, home: Path) -> None:
     result = cli("db", "status")
     assert result.exit_code == 0
-    assert "none of 0007" in result.stdout
+    assert "none of 0008" in result.stdout
     assert not (home / "frugalkit.db").exists()

@@ -34,7 +34,7 @@ def test_first_use_creates_the_schema(database_url: str) -> None:
     with open_store(settings) as store:
         assert report_totals(store)["reports"] == 0
     state = read_schema_state(settings)
-    assert state.up_to_date and state.current == "0007"
+    assert state.up_to_date and state.current == "0008"
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys() -> None:

@@ -86,6 +86,15 @@ def _evaluate(spec: ChallengeSpec, submission: dict[str, Any], content: bytes) -
 
 
 def run(store: Store, inputs: dict[str, Any]) -> dict[str, Any]:
+    """Evaluate and record; whatever goes wrong, the submission never stays 'running'."""
+    try:
+        return _run(store, inputs)
+    except Exception as exc:
+        lost(store, inputs, f"internal error: {type(exc).__name__}")
+        raise
+
+
+def _run(store: Store, inputs: dict[str, Any]) -> dict[str, Any]:
     from frugalkit.impact.gate import validate_report
 
     submission = stored.get_submission(store, inputs["submission_id"])
@@ -130,7 +139,8 @@ def run(store: Store, inputs: dict[str, Any]) -> dict[str, Any]:
 
 
 def lost(store: Store, inputs: dict[str, Any], reason: str) -> None:
-    """The job's worker died before it recorded the submission: say so on it."""
+    """The job's worker died (or its evaluation broke) before it recorded the
+    submission: say so on it."""
     stored.update_submission(
         store,
         inputs["submission_id"],

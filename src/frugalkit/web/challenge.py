@@ -34,6 +34,18 @@ def language(request: Request) -> str:
     return "fr" if fr >= 0 and (en < 0 or fr < en) else "en"
 
 
+def _same_origin(request: Request) -> None:
+    """A form posted from another site is refused (it could sign a visitor into a team
+    of the attacker's, or upload as the visitor's team)."""
+    origin = request.headers.get("origin")
+    site = request.headers.get("sec-fetch-site")
+    host = request.headers.get("host", "")
+    if site not in (None, "same-origin", "none") or (
+        origin is not None and origin.split("://", 1)[-1] != host
+    ):
+        raise HTTPException(403, "this form can only be sent from this site's own pages")
+
+
 def _team(request: Request, challenge_id: str) -> dict[str, Any]:
     token = bearer(request) or request.cookies.get(f"{COOKIE}_{challenge_id}")
     try:
@@ -102,10 +114,12 @@ def build_router() -> APIRouter:
     def my_submissions(request: Request, challenge_id: str) -> dict[str, Any]:
         store = request.app.state.store
         spec, _ = spec_of(store, challenge_id)
+        page = {"language": language(request), "spec": spec.model_dump(mode="json")}
+        signed_in = bearer(request) or request.cookies.get(f"{COOKIE}_{challenge_id}")
+        if not signed_in and not request.url.path.startswith("/api/"):
+            return page | {"team": None, "submissions": []}  # the page asks for the token
         team = _team(request, challenge_id)
-        return {
-            "language": language(request),
-            "spec": spec.model_dump(mode="json"),
+        return page | {
             "team": team["name"],
             "submissions": jsonable_encoder(mine(store, challenge_id, team)),
         }
@@ -122,11 +136,15 @@ def build_router() -> APIRouter:
 
     @router.post("/challenges/{challenge_id}/team", include_in_schema=False)
     async def sign_in(request: Request, challenge_id: str) -> Response:
+        _same_origin(request)
         declared = request.headers.get("content-length", "0")
         if not declared.isdigit() or int(declared) > 4096:
             raise HTTPException(413, "a sign-in form is at most 4 KiB")
         token = str((await request.form(max_files=0, max_fields=2)).get("token", "")).strip()
-        team_of(request.app.state.store, challenge_id, token)
+        try:
+            team_of(request.app.state.store, challenge_id, token)
+        except AccessError as exc:
+            raise HTTPException(403, str(exc)) from None
         response = RedirectResponse(f"/challenges/{challenge_id}/mine", status_code=303)
         response.set_cookie(
             f"{COOKIE}_{challenge_id}",
@@ -140,11 +158,20 @@ def build_router() -> APIRouter:
 
     @router.post("/challenges/{challenge_id}/mine", include_in_schema=False)
     async def page_upload(request: Request, challenge_id: str) -> Response:
+        _same_origin(request)
         team = _team(request, challenge_id)
         try:
             await _upload(request, challenge_id, team)
-        except FrugalkitError as exc:
-            raise HTTPException(_status(exc), str(exc)) from None
+        except (FrugalkitError, HTTPException) as exc:  # shown above the form, not as JSON
+            status = exc.status_code if isinstance(exc, HTTPException) else _status(exc)
+            message = str(exc.detail) if isinstance(exc, HTTPException) else str(exc)
+            data = my_submissions(request, challenge_id) | {"error": message}
+            return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
+                request,
+                "challenge_mine.html",
+                {"active": "/challenges", "data": data},
+                status_code=status,
+            )
         return RedirectResponse(f"/challenges/{challenge_id}/mine", status_code=303)
 
     return router

@@ -1,0 +1,129 @@
+"""A whole challenge in Debian's Chromium, as its teams see it: sign in with a team token,
+upload from the browser, see the evaluation on "my submissions", reach the quota, see
+nothing of another team, and the private board once the phase has ended; at 1366 and 390
+px, in English and in French."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from frugalkit.challenge import add_team, create
+from frugalkit.settings import Settings
+from frugalkit.store import open_store
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(shutil.which("bwrap") is None, reason="needs bubblewrap"),
+]
+HOSTILE = "<img src=x onerror=alert(1)>"
+PHASE_S = 60  # the phase ends this long after the test starts: its private board then shows
+
+
+def _challenge(folder: Path, end: datetime) -> tuple[str, str]:
+    raw = {
+        "id": "browser",
+        "title": {"en": f"Browser {HOSTILE}", "fr": "Défi navigateur"},
+        "description": {
+            "en": "Judged on accuracy and energy.",
+            "fr": "Jugé sur la justesse et l'énergie.",
+        },
+        "tasks": [{"task": "text"}],
+        "phases": [
+            {"name": "open", "start": (end - timedelta(days=1)).isoformat(), "end": end.isoformat()}
+        ],
+        "quotas": {"per_team_per_day": 2, "per_team_total": 5},
+        "limits": {"time_s": 120, "memory_mb": 1024, "repeats": 1},
+        "reference_hardware": "the CI machine",
+    }
+    path = folder / "challenge.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True))
+    with open_store(Settings.from_env()) as store:
+        create(store, path)
+        return add_team(store, "browser", f"Team {HOSTILE}"), add_team(store, "browser", "Rivals")
+
+
+def _wait_for_result(page, timeout_s: float = 180) -> str:  # type: ignore[no-untyped-def]
+    """Reload "my submissions" until the evaluation (by the server's own job worker) ends."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        page.reload()
+        shown = str(page.locator("tbody").inner_text())
+        if "queued" not in shown and "running" not in shown:
+            return shown
+        time.sleep(1)
+    pytest.fail("the submission was not evaluated in time")
+
+
+def _in_view(page) -> bool:  # type: ignore[no-untyped-def]
+    """Every cell of the table's first row lies inside the viewport: no figure is hidden
+    off to the right of a phone's screen."""
+    width = page.viewport_size["width"]
+    cells = page.locator("table.data tbody tr").first.locator("td")
+    boxes = [cells.nth(i).bounding_box() for i in range(cells.count())]
+    return bool(boxes) and all(
+        b is not None and b["x"] >= 0 and b["x"] + b["width"] <= width for b in boxes
+    )
+
+
+def test_a_challenge_from_the_browser(  # type: ignore[no-untyped-def]
+    home: Path, tmp_path: Path, live_server: str, browser_page, artefacts: Path
+) -> None:
+    end = datetime.now(UTC) + timedelta(seconds=PHASE_S)
+    ours, rivals = _challenge(tmp_path, end)
+    model = tmp_path / "model.py"
+    model.write_text("def predict(quotes):\n    return ['0_not_relevant'] * len(quotes)\n")
+    page = browser_page
+    page.on("dialog", lambda dialog: pytest.fail(f"a script ran: {dialog.message}"))
+    page.goto(f"{live_server}/challenges")
+    page.get_by_role("link", name=f"Browser {HOSTILE}").click()
+    page.get_by_role("link", name="Your team's submissions and uploads").click()
+    page.get_by_label("Team token").fill(ours)
+    page.get_by_role("button", name="Sign in").click()
+    assert page.get_by_role("heading", name=f"Team Team {HOSTILE}").is_visible()
+    page.get_by_label("Submission").set_input_files(str(model))
+    page.get_by_role("button", name="Upload").click()
+    assert "queued" in page.locator("tbody").inner_text()
+    assert "completed" in _wait_for_result(page)
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(artefacts / f"challenge-mine-{width}.png"), full_page=True)
+        assert _in_view(page), f"the scores are off-screen at {width} px"
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.get_by_label("Submission").set_input_files(str(model))
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_label("Submission").set_input_files(str(model))
+    page.get_by_role("button", name="Upload").click()
+    refusal = page.get_by_role("alert")  # on the team's page, above the form
+    assert "next one is allowed from" in refusal.inner_text()  # the quota of 2 a day
+    page.screenshot(path=str(artefacts / "challenge-quota.png"), full_page=True)
+
+    # The rival team, in a browser of its own, in French: nothing of ours.
+    rival = page.context.browser.new_context(locale="fr-FR").new_page()
+    rival.goto(f"{live_server}/challenges/browser/mine")
+    rival.get_by_label("Team token").fill(rivals)
+    rival.get_by_role("button", name="Sign in").click()
+    assert "No submission yet" in rival.locator("tbody").inner_text()
+    rival.goto(f"{live_server}/challenges/browser")
+    assert rival.get_by_role("heading", name="Défi navigateur").is_visible()
+    assert rival.locator("h1").get_attribute("lang") == "fr"
+    rival.set_viewport_size({"width": 390, "height": 844})
+    rival.screenshot(path=str(artefacts / "challenge-board-fr-390.png"), full_page=True)
+
+    # During the phase: public scores only; after it, the private part.
+    board = page.goto(f"{live_server}/challenges/browser")
+    assert board is not None and board.ok
+    assert "public" in page.locator("tbody").inner_text()
+    time.sleep(max((end - datetime.now(UTC)).total_seconds() + 1, 0))
+    page.reload()
+    assert "private" in page.locator("tbody").inner_text()
+    assert page.locator(".phase-state").inner_text().startswith("Ended.")
+    for width, height in ((1366, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.screenshot(path=str(artefacts / f"challenge-board-{width}.png"), full_page=True)
+        assert _in_view(page), f"the board's scores are off-screen at {width} px"
