@@ -122,8 +122,8 @@ def main() -> None:
     overhead = sandbox_overhead(model, args.pairs)
     print(
         f"TF-IDF evaluation, median of {args.pairs}: sandboxed {overhead['sandboxed_s']:.3f} s, "
-        f"unsandboxed {overhead['unsandboxed_s']:.3f} s: overhead {overhead['overhead_pct']:+.1f} % "
-        "(goal < 10 %)"
+        f"unsandboxed {overhead['unsandboxed_s']:.3f} s: "
+        f"overhead {overhead['overhead_pct']:+.1f} % (goal < 10 %)"
     )
     load = uploads(model, args.uploads, args.teams, folder)
     print(
