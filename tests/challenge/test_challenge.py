@@ -275,3 +275,82 @@ def test_uploads_of_two_teams_evaluated_on_a_local_ray_cluster(
     assert done.stdout.split() and all(w.endswith(":ray") for w in done.stdout.split())
     states = {s["state"] for s in list_submissions(store, "demo")}
     assert states == {"completed"}
+
+
+def test_organiser_routes_take_a_write_token_never_a_team_token(
+    tmp_path: Path, settings: Settings
+) -> None:
+    from frugalkit.store.tokens import create_token
+
+    app = create_app(settings)
+    store = app.state.store
+    admin = create_token(store, "organiser")
+    text = _challenge_file(tmp_path).read_text()
+    with TestClient(app) as client:
+        made = client.post(
+            "/api/challenges", content=text, headers={"authorization": f"Bearer {admin}"}
+        )
+        assert made.status_code == 201, made.text
+        team = client.post(
+            "/api/challenges/demo/teams",
+            json={"name": "api team"},
+            headers={"authorization": f"Bearer {admin}"},
+        ).json()["token"]
+        as_team = {"authorization": f"Bearer {team}"}
+        assert (
+            client.post(
+                "/api/challenges/demo/teams", json={"name": "x"}, headers=as_team
+            ).status_code
+            == 401
+        )
+        again = text.replace("id: demo", "id: other")
+        assert client.post("/api/challenges", content=again, headers=as_team).status_code == 401
+        own = text.replace("task: text", f"task: text\n  data: {tmp_path}/labels.csv")
+        (tmp_path / "labels.csv").write_text("quote,label\n")
+        refused = client.post(
+            "/api/challenges",
+            content=own.replace("id: demo", "id: own"),
+            headers={"authorization": f"Bearer {admin}"},
+        )
+        assert refused.status_code == 422 and "register your own files" in refused.text
+    app.state.store.close()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "id: &a demo\ntitle: *a\n",
+        "a: &x [1]\nb: [*x, *x]\n",
+    ],
+)
+def test_yaml_anchors_and_aliases_are_refused_before_expansion(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "challenge.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError, match="anchors and aliases are not accepted"):
+        load_spec(path)
+
+
+def test_emphasis_in_a_description_is_not_an_alias(tmp_path: Path) -> None:
+    path = _challenge_file(
+        tmp_path, description={"en": "*Frugal* models & R&D", "fr": "*Sobre* & co"}
+    )
+    assert load_spec(path).description.en == "*Frugal* models & R&D"
+
+
+@needs_bwrap
+def test_rerun_evaluates_the_best_entries_again_and_publish_marks_the_boards(
+    tmp_path: Path, store: Store
+) -> None:
+    from frugalkit.challenge.service import rerun_finals, team_of
+    from frugalkit.store.challenges import get_challenge, publish_challenge
+
+    create(store, _challenge_file(tmp_path))
+    team = team_of(store, "demo", add_team(store, "demo", "solo"))
+    first = upload(store, "demo", team, "text", "m.py", SUBMISSION)
+    work(store, stale_s=60, exit_when_idle=True)
+    assert rerun_finals(store, "demo") == [first["id"]]
+    assert {s["state"] for s in list_submissions(store, "demo")} == {"queued"}
+    work(store, stale_s=60, exit_when_idle=True)
+    assert {s["state"] for s in list_submissions(store, "demo")} == {"completed"}
+    publish_challenge(store, "demo")
+    assert get_challenge(store, "demo")["published_at"] is not None

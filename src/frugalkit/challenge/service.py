@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from frugalkit.bench.tasks import TASKS
-from frugalkit.challenge.spec import ChallengeSpec, load_spec, parse_spec
+from frugalkit.challenge.spec import ChallengeSpec, load_spec, parse_spec, parse_text
 from frugalkit.errors import AccessError, InputError
 from frugalkit.store import Store
 from frugalkit.store import challenges as stored
@@ -36,6 +36,20 @@ def shipped_challenge(name: str = "frugal-ai-2025") -> Path:
 
 def create(store: Store, path: str | Path) -> ChallengeSpec:
     spec = load_spec(path)
+    stored.save_challenge(store, spec.id, spec.title.en[:300], spec.model_dump(mode="json"))
+    return spec
+
+
+def create_from_text(store: Store, text: str) -> ChallengeSpec:
+    """A challenge sent over the API: built-in or hub data only (an organiser's own files
+    are registered on the server, with the CLI, where their paths mean something)."""
+    spec = parse_text(text, "the challenge file")
+    local = [t.task for t in spec.tasks if t.data and Path(t.data).expanduser().exists()]
+    if local or any(t.data and t.data.startswith((".", "/", "~")) for t in spec.tasks):
+        raise InputError(
+            "over the API a task's data is the built-in set or a hub id; register your own "
+            "files on the server with `frugalkit challenge create FILE`"
+        )
     stored.save_challenge(store, spec.id, spec.title.en[:300], spec.model_dump(mode="json"))
     return spec
 

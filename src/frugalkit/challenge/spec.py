@@ -173,8 +173,31 @@ def parse_spec(raw: dict[str, Any], base: Path | None = None) -> ChallengeSpec:
     return spec.model_copy(update={"tasks": tasks})
 
 
+def _raw(text: str, name: str) -> dict[str, Any]:
+    """Plain YAML only: no tags (safe_load), no anchors or aliases (a few hundred bytes
+    of nested aliases expand to gigabytes)."""
+    if len(text.encode()) > MAX_SPEC_BYTES:
+        raise InputError(f"{name}: a challenge file is at most {MAX_SPEC_BYTES >> 10} KiB")
+    try:
+        for event in yaml.parse(text):  # events only: nothing is expanded yet
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise InputError(
+                    f"{name}: YAML anchors and aliases are not accepted in a challenge file"
+                )
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise InputError(f"{name} is not valid YAML: {str(exc).splitlines()[0]}") from None
+    if not isinstance(raw, dict):
+        raise InputError(f"{name}: a challenge file is a mapping (id:, title:, tasks: ...)")
+    return raw
+
+
+def parse_text(text: str, name: str) -> ChallengeSpec:
+    return parse_spec(_raw(text, name))
+
+
 def load_spec(path: str | Path) -> ChallengeSpec:
-    """Read and validate `challenge.yaml` (plain YAML: no tags, no aliases)."""
+    """Read and validate `challenge.yaml`; own data paths are relative to its folder."""
     file = Path(path).expanduser()
     try:
         if file.stat().st_size > MAX_SPEC_BYTES:
@@ -182,12 +205,4 @@ def load_spec(path: str | Path) -> ChallengeSpec:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"cannot read the challenge file {file}: {exc}") from None
-    if "&" in text and re.search(r"(^|\s)&\w", text):
-        raise InputError(f"{file}: YAML anchors and aliases are not accepted in a challenge file")
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(f"{file} is not valid YAML: {str(exc).splitlines()[0]}") from None
-    if not isinstance(raw, dict):
-        raise InputError(f"{file}: a challenge file is a mapping (id:, title:, tasks: ...)")
-    return parse_spec(raw, file.parent)
+    return parse_spec(_raw(text, str(file)), file.parent)

@@ -15,11 +15,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 
-from frugalkit.challenge import board, mine, upload
-from frugalkit.challenge.service import spec_of, team_of
+from frugalkit.challenge import add_team, board, mine, upload
+from frugalkit.challenge.service import create_from_text, spec_of, team_of
+from frugalkit.challenge.spec import MAX_SPEC_BYTES
 from frugalkit.errors import AccessError, FrugalkitError
 from frugalkit.store.challenges import list_challenges
-from frugalkit.web.auth import bearer
+from frugalkit.web.auth import Writer, bearer
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/challenges", "Challenges")
@@ -133,6 +134,35 @@ def build_router() -> APIRouter:
         team = _team(request, challenge_id)  # before any byte of the body
         queued = await _upload(request, challenge_id, team)
         return {"id": queued["id"], "state": "queued", "job": queued["job_id"]}
+
+    @router.post(
+        "/api/challenges",
+        status_code=201,
+        summary="Create a challenge from its YAML file (organisers: a write-API token)",
+    )
+    async def api_create(request: Request, _: Writer) -> dict[str, Any]:
+        declared = request.headers.get("content-length", "")
+        if not declared.isdigit() or int(declared) > MAX_SPEC_BYTES:
+            raise HTTPException(413, f"a challenge file is at most {MAX_SPEC_BYTES >> 10} KiB")
+        spec = create_from_text(
+            request.app.state.store, (await request.body()).decode("utf-8", "replace")
+        )
+        return {"id": spec.id, "url": f"/challenges/{spec.id}"}
+
+    @router.post(
+        "/api/challenges/{challenge_id}/teams",
+        status_code=201,
+        summary="Add a team; its token is in the answer, once (organisers: a write-API token)",
+    )
+    async def api_add_team(request: Request, challenge_id: str, _: Writer) -> dict[str, Any]:
+        declared = request.headers.get("content-length", "")
+        if not declared.isdigit() or int(declared) > 4096:
+            raise HTTPException(413, "a team is at most 4 KiB of JSON")
+        body = await request.json()
+        name = body.get("name") if isinstance(body, dict) else None
+        if not isinstance(name, str):
+            raise HTTPException(422, 'send {"name": "the team\'s name"}')
+        return {"name": name, "token": add_team(request.app.state.store, challenge_id, name)}
 
     @router.post("/challenges/{challenge_id}/team", include_in_schema=False)
     async def sign_in(request: Request, challenge_id: str) -> Response:
