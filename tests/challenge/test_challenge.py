@@ -127,7 +127,7 @@ def test_a_whole_challenge_through_the_api(
         ran = work(store, stale_s=60, exit_when_idle=True)
         assert ran == 2
         mine = client.get(
-            "/api/challenges/demo/submissions", headers={"authorization": f"Bearer {one}"}
+            "/api/challenges/demo/mine", headers={"authorization": f"Bearer {one}"}
         ).json()
         assert [s["state"] for s in mine["submissions"]] == ["completed"], mine
         assert mine["submissions"][0]["public_score"] is not None

@@ -116,8 +116,13 @@ def test_a_submission_spec_the_store_would_refuse_is_refused_before_any_work(
     long_spec = f"{tmp_path / ('x' * 600)}.py:predict"
     result = cli("bench", "run", "--task", "text", "--submission", long_spec)
     assert result.exit_code == 2
-    assert "field submission must have at most 500 characters" in _one_line(result)
+    # The file is looked for first, from the caller's folder: its name is refused there.
+    assert "submission file" in _one_line(result) and "File name too long" in _one_line(result)
     assert json.loads(cli("--json", "reports", "list").stdout) == []  # no orphan report
+    long_module = "m" * 600 + ":predict"  # a module spec: the store's limit refuses it
+    result = cli("bench", "run", "--task", "text", "--submission", long_module)
+    assert result.exit_code == 2
+    assert "field submission must have at most 500 characters" in _one_line(result)
 
 
 @pytest.mark.parametrize(

@@ -48,6 +48,7 @@ def test_home_page_in_chromium(live_server: str, browser_page, artefacts: Path) 
     assert links == [
         "Home",
         "Bench",
+        "Challenges",
         "Reports",
         "Observatory",
         "Library",

@@ -52,7 +52,11 @@ def resolve(spec: str, cwd: str | None = None) -> str:
         return spec
     path = Path(cwd or os.getcwd(), target).expanduser()
     path = Path(os.path.abspath(path))
-    if not path.is_file():
+    try:
+        is_file = path.is_file()
+    except OSError as exc:  # a name too long for the file system, say
+        raise InputError(f"submission file {target[:80]!r}: {exc.strerror}") from None
+    if not is_file:
         raise InputError(f"submission file {path} does not exist (or is not a file)")
     if not os.access(path, os.R_OK):
         raise InputError(f"submission file {path} cannot be read")

@@ -110,7 +110,6 @@ def build_router() -> APIRouter:
         "challenge_mine.html",
         active="/challenges",
         summary="A team's own submissions (team token: bearer header or the team cookie)",
-        api_path="/api/challenges/{challenge_id}/submissions",
     )
     def my_submissions(request: Request, challenge_id: str) -> dict[str, Any]:
         store = request.app.state.store
