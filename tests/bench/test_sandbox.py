@@ -313,3 +313,18 @@ def test_without_bubblewrap_the_run_refuses_and_says_what_to_install(
     bwrap.version.cache_clear()
     assert trusted["status"] == "completed"
     assert trusted["payload"]["isolation"].startswith("none (trusted)")
+
+
+def test_gpus_are_passed_in_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """NVIDIA's device nodes (/dev/nvidia0, nvidiactl, nvidia-uvm) are bound into the
+    sandbox for a submission that asked for GPUs, and never otherwise."""
+    from frugalkit.sandbox import bwrap
+
+    nodes = ["/dev/nvidia0", "/dev/nvidiactl", "/dev/nvidia-uvm"]
+    monkeypatch.setattr(bwrap.glob, "glob", lambda pattern: nodes)
+    asked = bwrap.command(["true"], submission_dir=None, env={}, tmp_bytes=1 << 20, gpu=True)
+    plain = bwrap.command(["true"], submission_dir=None, env={}, tmp_bytes=1 << 20)
+    for node in nodes:
+        assert asked[asked.index(node) - 1] == "--dev-bind"
+        assert node not in plain
+    assert "--unshare-net" in asked and "--unshare-pid" in asked

@@ -35,6 +35,15 @@ def language(request: Request) -> str:
     return "fr" if fr >= 0 and (en < 0 or fr < en) else "en"
 
 
+def _bounded(request: Request, limit_bytes: int, what: str) -> None:
+    """Refuse a body over `limit_bytes` from its Content-Length, before reading it."""
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        raise HTTPException(411, f"{what} needs a Content-Length header")
+    if int(declared) > limit_bytes:
+        raise HTTPException(413, f"{what} is at most {limit_bytes >> 10:,} KiB")
+
+
 def _same_origin(request: Request) -> None:
     """A form posted from another site is refused (it could sign a visitor into a team
     of the attacker's, or upload as the visitor's team)."""
@@ -59,11 +68,7 @@ async def _upload(request: Request, challenge_id: str, team: dict[str, Any]) -> 
     store = request.app.state.store
     spec, _ = spec_of(store, challenge_id)
     limit = (spec.limits.upload_mb << 20) + FORM_OVERHEAD_BYTES
-    declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
-        raise HTTPException(411, "an upload needs a Content-Length header")
-    if int(declared) > limit:
-        raise HTTPException(413, f"an upload is at most {spec.limits.upload_mb} MB")
+    _bounded(request, limit, "an upload")
     form = await request.form(max_files=1, max_fields=4, max_part_size=limit)
     file, task = form.get("file"), form.get("task") or spec.tasks[0].task
     if file is None or isinstance(file, str) or not isinstance(task, str):
@@ -140,9 +145,7 @@ def build_router() -> APIRouter:
         summary="Create a challenge from its YAML file (organisers: a write-API token)",
     )
     async def api_create(request: Request, _: Writer) -> dict[str, Any]:
-        declared = request.headers.get("content-length", "")
-        if not declared.isdigit() or int(declared) > MAX_SPEC_BYTES:
-            raise HTTPException(413, f"a challenge file is at most {MAX_SPEC_BYTES >> 10} KiB")
+        _bounded(request, MAX_SPEC_BYTES, "a challenge file")
         spec = create_from_text(
             request.app.state.store, (await request.body()).decode("utf-8", "replace")
         )
@@ -154,9 +157,7 @@ def build_router() -> APIRouter:
         summary="Add a team; its token is in the answer, once (organisers: a write-API token)",
     )
     async def api_add_team(request: Request, challenge_id: str, _: Writer) -> dict[str, Any]:
-        declared = request.headers.get("content-length", "")
-        if not declared.isdigit() or int(declared) > 4096:
-            raise HTTPException(413, "a team is at most 4 KiB of JSON")
+        _bounded(request, 4096, "a team")
         body = await request.json()
         name = body.get("name") if isinstance(body, dict) else None
         if not isinstance(name, str):
@@ -166,9 +167,7 @@ def build_router() -> APIRouter:
     @router.post("/challenges/{challenge_id}/team", include_in_schema=False)
     async def sign_in(request: Request, challenge_id: str) -> Response:
         _same_origin(request)
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > 4096:
-            raise HTTPException(413, "a sign-in form is at most 4 KiB")
+        _bounded(request, 4096, "a sign-in form")
         token = str((await request.form(max_files=0, max_fields=2)).get("token", "")).strip()
         try:
             team_of(request.app.state.store, challenge_id, token)
