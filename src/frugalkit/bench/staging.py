@@ -63,6 +63,28 @@ def resolve(spec: str, cwd: str | None = None) -> str:
     return f"{path}:{name}" if name else str(path)
 
 
+def expand(spec: str, cwd: str | None = None) -> list[str]:
+    """`submissions/*.py:predict` as the files it matches (a shell cannot: no file is
+    named `*.py:predict`), sorted; any other spec as itself. A pattern that matches
+    nothing is refused, naming it.
+
+    >>> expand("frugalkit.bench.baselines:MajorityClass")
+    ['frugalkit.bench.baselines:MajorityClass']
+    """
+    import glob
+
+    target, name = file_of(spec)
+    if not target or not glob.has_magic(target):
+        return [spec]
+    base = cwd or os.getcwd()
+    found = sorted(glob.glob(os.path.join(base, os.path.expanduser(target))))
+    if not found:
+        raise InputError(f"no submission file matches {target!r} in {base}")
+    return [
+        f"{path}:{name}" if name and not target.lower().endswith(".zip") else path for path in found
+    ]
+
+
 def _unzip(archive: Path, folder: Path) -> None:
     try:
         with zipfile.ZipFile(archive) as zipped:

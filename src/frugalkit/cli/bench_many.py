@@ -33,7 +33,7 @@ def run_many(
     from frugalkit.bench import get_task
     from frugalkit.bench.jobs import KIND
     from frugalkit.bench.runner import check_limits
-    from frugalkit.bench.staging import resolve
+    from frugalkit.bench.staging import expand, resolve
     from frugalkit.jobs import executor_for, submit
     from frugalkit.sandbox import require
 
@@ -41,7 +41,7 @@ def run_many(
     get_task(task)
     check_limits(repeats, time_limit, memory_limit, None)
     # Found from here, not from a worker's folder; a bad or missing one before any job.
-    resolved = [resolve(spec) for spec in submissions]
+    resolved = [resolve(found) for spec in submissions for found in expand(spec)]
     if not trusted:
         require("; or pass --trusted to run your own code without the sandbox")
     if data and Path(data).exists():  # a file or folder, not a hub id: absolute for workers
@@ -72,7 +72,7 @@ def run_many(
                 ids,
                 lambda now: bar.update(bar_id, completed=sum(j.final for j in now)),
             )
-    rows = [_row(spec, job) for spec, job in zip(submissions, jobs, strict=True)]
+    rows = [_row(spec, job) for spec, job in zip(resolved, jobs, strict=True)]
     emit(ctx, rows, lambda console: console.print(_table(rows)))
     if any(row["status"] != "completed" for row in rows):
         raise typer.Exit(1)
