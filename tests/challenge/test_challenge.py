@@ -67,6 +67,7 @@ def store(database_url: str) -> Iterator[Store]:
         ({"tasks": [{"task": "text", "metric": "mean_iou"}]}, "tasks.0"),
         ({"id": "Bad Id!"}, "id"),
         ({"public_fraction": 1.5}, "public_fraction"),
+        ({"tasks": [{"task": "text", "test_size": 1}]}, "tasks.0.test_size"),
         ({"color": "red"}, "color"),
         ({"quotas": {"per_team_per_day": 0}}, "quotas.per_team_per_day"),
         (
@@ -354,3 +355,54 @@ def test_rerun_evaluates_the_best_entries_again_and_publish_marks_the_boards(
     assert {s["state"] for s in list_submissions(store, "demo")} == {"completed"}
     publish_challenge(store, "demo")
     assert get_challenge(store, "demo")["published_at"] is not None
+
+
+HUNT = b"""
+import csv, glob, os
+def _labels():
+    for root in ("/", "/proc"):
+        for folder, dirs, files in os.walk(root):
+            dirs[:] = [d for d in dirs if d not in ("sys", "dev", "usr")][:50]
+            for name in files:
+                if name.endswith(".csv"):
+                    try:
+                        rows = list(csv.DictReader(open(os.path.join(folder, name))))
+                        if rows and "label" in rows[0]:
+                            return {r["quote"]: r["label"] for r in rows}
+                    except (OSError, UnicodeDecodeError, csv.Error):
+                        pass
+    return {}
+def predict(quotes):
+    found = _labels()
+    return [found.get(q, "0_not_relevant") for q in quotes]
+"""
+
+
+@needs_bwrap
+def test_an_organisers_own_labels_never_reach_a_submission(tmp_path: Path, store: Store) -> None:
+    """Own data, random labels: a submission that walks every folder it can see (and
+    /proc) for the labels file scores as a guess would, on both parts."""
+    import random
+
+    from frugalkit.bench import get_task
+    from frugalkit.challenge.service import team_of
+
+    rng = random.Random(7)
+    labels = get_task("text").labels
+    private = tmp_path / "organiser-only"
+    private.mkdir()
+    rows = [f'"quote {i} on the climate",{rng.choice(labels)}' for i in range(400)]
+    (private / "test.csv").write_text("quote,label\n" + "\n".join(rows) + "\n")
+    (private / "train.csv").write_text("quote,label\n" + "\n".join(rows[:50]) + "\n")
+    tasks = [{"task": "text", "data": "organiser-only"}]  # train.csv and test.csv
+    (tmp_path / "ch").mkdir()
+    path = _challenge_file(tmp_path / "ch", tasks=tasks)
+    path.rename(tmp_path / "challenge.yaml")
+    create(store, tmp_path / "challenge.yaml")
+    team = team_of(store, "demo", add_team(store, "demo", "hunters"))
+    upload(store, "demo", team, "text", "hunt.py", HUNT)
+    work(store, stale_s=60, exit_when_idle=True)
+    (done,) = list_submissions(store, "demo")
+    assert done["state"] == "completed", done["reason"]
+    assert done["public_score"] < 0.3 and done["private_score"] < 0.3  # chance is 1/8
+    assert done["payload"]["samples"] == 400

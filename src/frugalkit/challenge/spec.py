@@ -45,7 +45,7 @@ class ChallengeTask(Strict):
 
     task: Literal["text", "image", "audio"]
     data: str | None = Field(None, max_length=500)
-    test_size: float = Field(0.2, gt=0, le=1)
+    test_size: float = Field(0.2, gt=0, lt=1)
     seed: int = 42
     metric: Literal["accuracy", "macro_f1", "mean_iou", "classification_accuracy"] = "accuracy"
 
