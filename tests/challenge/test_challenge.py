@@ -406,3 +406,43 @@ def test_an_organisers_own_labels_never_reach_a_submission(tmp_path: Path, store
     assert done["state"] == "completed", done["reason"]
     assert done["public_score"] < 0.3 and done["private_score"] < 0.3  # chance is 1/8
     assert done["payload"]["samples"] == 400
+
+
+@needs_bwrap
+def test_an_organisers_own_label_set(tmp_path: Path, store: Store) -> None:
+    """Labels of the organiser's own ('coal' / 'other' on the text task): a submission
+    that answers in them is scored on them; one that answers the bench's labels fails."""
+    from frugalkit.challenge.service import team_of
+
+    data = tmp_path / "own"
+    data.mkdir()
+    rows = [
+        f'"{"coal" if i % 2 else "wind"} quote {i}",{"coal" if i % 2 else "other"}'
+        for i in range(200)
+    ]
+    for name, part in (("train.csv", rows[:40]), ("test.csv", rows[40:])):
+        (data / name).write_text("quote,label\n" + "\n".join(part) + "\n")
+    tasks = [{"task": "text", "data": "own", "labels": ["coal", "other"], "metric": "macro_f1"}]
+    create(store, _challenge_file(tmp_path, tasks=tasks))
+    team = team_of(store, "demo", add_team(store, "demo", "own labels"))
+    right = b"def predict(q):\n    return ['coal' if 'coal' in x else 'other' for x in q]\n"
+    upload(store, "demo", team, "text", "right.py", right)
+    upload(store, "demo", team, "text", "bench.py", SUBMISSION)  # answers 0_not_relevant
+    work(store, stale_s=60, exit_when_idle=True)
+    done = {s["filename"]: s for s in list_submissions(store, "demo")}
+    assert done["right.py"]["state"] == "completed", done["right.py"]["reason"]
+    assert done["right.py"]["public_score"] == 1.0 and done["right.py"]["private_score"] == 1.0
+    assert done["bench.py"]["state"] == "failed"
+    assert "unusable predictions" in done["bench.py"]["reason"]
+
+
+def test_a_label_set_needs_own_data_and_a_classification_task(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="needs the organiser's own data"):
+        load_spec(_challenge_file(tmp_path, tasks=[{"task": "text", "labels": ["a", "b"]}]))
+    with pytest.raises(InputError, match="labels are boxes"):
+        load_spec(
+            _challenge_file(
+                tmp_path, tasks=[{"task": "image", "data": "x", "labels": ["a", "b"],
+                                  "metric": "mean_iou"}]
+            )
+        )  # fmt: skip

@@ -124,8 +124,10 @@ class Evaluation:
         gpu: bool = False,
         submission_dir: str | None = None,
         pids_max: int = DEFAULT_PIDS,
+        labels: tuple[str, ...] | None = None,
     ) -> None:
         self.task_id = task_id
+        self.labels = labels
         self.cpu_time_limit_s = cpu_time_limit_s
         self.submission_dir = submission_dir
         # SandboxUnavailable (what to install) before anything starts.
@@ -172,6 +174,8 @@ class Evaluation:
         replies_r, replies_w = os.pipe()
         folder = self._folder.name
         worker = ["-m", "frugalkit.bench.worker", self.task_id, str(commands_r), str(replies_w)]
+        if self.labels is not None:
+            worker.append(json.dumps(list(self.labels)))
         self._deadline = time.monotonic() + self.time_limit_s
         with open(os.path.join(folder, "worker.log"), "wb") as log:
             if self._sandbox is not None:

@@ -32,7 +32,7 @@ from frugalkit.bench.predictions import BadPredictions, normalise, same_everywhe
 from frugalkit.bench.records import test_set_key, unscored
 from frugalkit.bench.staging import file_of, resolve, stage
 from frugalkit.bench.submissions import kind_of
-from frugalkit.bench.tasks import Task
+from frugalkit.bench.tasks import Task, get_task
 from frugalkit.errors import InputError
 from frugalkit.measure import track
 from frugalkit.sandbox import SUBMISSION_DIR
@@ -184,6 +184,7 @@ def evaluate(
                 sandboxed=sandboxed,
                 gpu=gpu,
                 submission_dir=folder,
+                labels=None if task.labels == get_task(task.id).labels else task.labels,
             ) as evaluation:
                 isolation = evaluation.isolation
                 result = _measured(evaluation, task, task_data, loaded, repeats, country)

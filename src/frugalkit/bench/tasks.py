@@ -76,6 +76,16 @@ IMAGE = Task(
 TASKS: dict[str, Task] = {TEXT.id: TEXT, IMAGE.id: IMAGE, AUDIO.id: AUDIO}
 
 
+def with_labels(task: Task, labels: tuple[str, ...] | None) -> Task:
+    """The task with an organiser's own label set (a classification task only); its
+    positive class kept only if the new set has it."""
+    from dataclasses import replace
+
+    if not labels or labels == task.labels:
+        return task
+    return replace(task, labels=labels, positive=task.positive if task.positive in labels else None)
+
+
 def get_task(task_id: str) -> Task:
     from frugalkit.errors import InputError
 

@@ -1,4 +1,5 @@
-"""The submission's process: `python -m frugalkit.bench.worker TASK CMD_FD REPLY_FD`.
+"""The submission's process: `python -m frugalkit.bench.worker TASK CMD_FD REPLY_FD [LABELS]`
+(LABELS: a JSON list, when a challenge's organiser set labels of their own).
 
 It holds neither the labels nor the data's location, nor any setting of the platform
 (the runner scrubs its environment and starts it in an empty directory). It obeys the
@@ -20,7 +21,7 @@ from typing import Any
 from frugalkit.bench.frames import read_frame, write_frame
 from frugalkit.bench.predictions import BadPredictions, normalise
 from frugalkit.bench.submissions import describe, load_predictor
-from frugalkit.bench.tasks import get_task
+from frugalkit.bench.tasks import get_task, with_labels
 
 
 class Channel:
@@ -67,8 +68,8 @@ def _failure(stage: str, exc: BaseException) -> dict[str, Any]:
     return {"ok": False, "stage": stage, "cause": "raised", "detail": detail}
 
 
-def serve(task_id: str, channel: Channel) -> None:
-    task = get_task(task_id)
+def serve(task_id: str, channel: Channel, labels: tuple[str, ...] | None = None) -> None:
+    task = with_labels(get_task(task_id), labels)
     predictor: Any = None
     while True:
         command = channel.receive()
@@ -94,7 +95,8 @@ def serve(task_id: str, channel: Channel) -> None:
 
 def main(argv: list[str]) -> int:
     task_id, commands, replies = argv[0], int(argv[1]), int(argv[2])
-    serve(task_id, Channel(commands, replies))
+    labels = tuple(json.loads(argv[3])) if len(argv) > 3 else None  # an organiser's label set
+    serve(task_id, Channel(commands, replies), labels)
     os.close(replies)
     return 0
 

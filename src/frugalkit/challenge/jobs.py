@@ -13,8 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from frugalkit.bench import evaluate, get_task
+from frugalkit.bench import evaluate
 from frugalkit.bench.metrics import score
+from frugalkit.bench.tasks import Task
 from frugalkit.challenge.service import KIND, spec_of
 from frugalkit.challenge.spec import ChallengeSpec
 from frugalkit.errors import FrugalkitError
@@ -36,27 +37,27 @@ def public_indices(challenge_id: str, task_id: str, samples: int, fraction: floa
     return chosen
 
 
-def _part_score(task_id: str, metric: str, truth: list[Any], predicted: list[Any]) -> float | None:
+def _part_score(task: Task, metric: str, truth: list[Any], predicted: list[Any]) -> float | None:
     if not truth:
         return None
-    metrics = score(get_task(task_id), truth, predicted)
+    metrics = score(task, truth, predicted)
     value = metrics.get(metric, metrics.get(METRIC_KEYS.get(metric, metric)))
     return float(value) if value is not None else None
 
 
 def split_scores(
-    challenge_id: str, task_id: str, metric: str, fraction: float, scoring: dict[str, Any]
+    challenge_id: str, task: Task, metric: str, fraction: float, scoring: dict[str, Any]
 ) -> tuple[float | None, float | None]:
     truth, predicted = scoring["labels"], scoring["predictions"]
-    public = public_indices(challenge_id, task_id, len(truth), fraction)
+    public = public_indices(challenge_id, task.id, len(truth), fraction)
     parts: list[tuple[list[Any], list[Any]]] = [([], []), ([], [])]
     for index, (label, guess) in enumerate(zip(truth, predicted, strict=True)):
         part = parts[0 if index in public else 1]
         part[0].append(label)
         part[1].append(guess)
     return (
-        _part_score(task_id, metric, *parts[0]),
-        _part_score(task_id, metric, *parts[1]),
+        _part_score(task, metric, *parts[0]),
+        _part_score(task, metric, *parts[1]),
     )
 
 
@@ -68,7 +69,7 @@ def _evaluate(spec: ChallengeSpec, submission: dict[str, Any], content: bytes) -
         path.write_bytes(content)
         named = f"{path}:predict" if submission["kind"] == "python" else str(path)
         return evaluate(
-            get_task(task.task),
+            task.bench_task(),
             named,
             data=task.data,
             repeats=limits.repeats,
@@ -112,9 +113,9 @@ def _run(store: Store, inputs: dict[str, Any]) -> dict[str, Any]:
     save_reports(store, [validate_report(r) for r in result.pop("reports", [])])
     fields: dict[str, Any] = {"ended_at": datetime.now(UTC), "reason": result["reason"]}
     if result["status"] == "completed" and scoring is not None:
-        metric = spec.task(submission["task"]).metric
+        task = spec.task(submission["task"])
         public, private = split_scores(
-            spec.id, submission["task"], metric, spec.public_fraction, scoring
+            spec.id, task.bench_task(), task.metric, spec.public_fraction, scoring
         )
         fields |= {
             "state": "completed",

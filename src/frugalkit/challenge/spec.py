@@ -20,7 +20,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from frugalkit.bench.tasks import TASKS
+from frugalkit.bench.tasks import TASKS, Task, with_labels
 from frugalkit.errors import InputError
 
 MAX_SPEC_BYTES = 256 * 1024
@@ -48,10 +48,26 @@ class ChallengeTask(Strict):
     test_size: float = Field(0.2, gt=0, lt=1)
     seed: int = 42
     metric: Literal["accuracy", "macro_f1", "mean_iou", "classification_accuracy"] = "accuracy"
+    labels: list[str] | None = Field(
+        None, min_length=2, max_length=1000, description="the organiser's own label set"
+    )
+
+    def bench_task(self) -> Task:
+        """The bench's task, with the organiser's label set when there is one."""
+        return with_labels(TASKS[self.task], tuple(self.labels) if self.labels else None)
 
     @model_validator(mode="after")
     def _metric_fits(self) -> ChallengeTask:
         detection = TASKS[self.task].kind == "detection"
+        if self.labels is not None:
+            if detection:
+                raise ValueError("the image task's labels are boxes: no label set of its own")
+            if self.data is None:
+                raise ValueError("a label set of its own needs the organiser's own data")
+            if len(set(self.labels)) != len(self.labels) or not all(
+                0 < len(label) <= 100 and label.strip() == label for label in self.labels
+            ):
+                raise ValueError("labels must be distinct, 1 to 100 characters, no edge spaces")
         if detection and self.metric not in ("classification_accuracy", "mean_iou", "accuracy"):
             raise ValueError(f"metric {self.metric} is not computed for the image task")
         if not detection and self.metric in ("mean_iou", "classification_accuracy"):
