@@ -28,6 +28,19 @@ if TYPE_CHECKING:
 DB_FILENAME = "frugalkit.db"
 EXECUTORS = ("local", "ray")
 TRUE = ("1", "true", "yes")
+FALSE = ("", "0", "false", "no")
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    """A yes/no setting, read strictly: `on` or `enabled` is not taken to mean either,
+    because a private server that starts public on a typo would serve everything."""
+    value = env.get(name, "").strip().lower()
+    if value not in TRUE + FALSE:
+        raise ConfigError(
+            f"{name} must be one of {', '.join(TRUE)} or {', '.join(v for v in FALSE if v)} "
+            f"(got {value!r})"
+        )
+    return value in TRUE
 
 
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
@@ -125,7 +138,7 @@ class Settings:
             executor=_choice(env, "FRUGALKIT_EXECUTOR", EXECUTORS),
             ray_address=env.get("FRUGALKIT_RAY_ADDRESS", "").strip(),
             job_stale_s=_seconds(env, "FRUGALKIT_JOB_STALE_S", 30.0),
-            web_private=env.get("FRUGALKIT_WEB_PRIVATE", "").strip().lower() in TRUE,
+            web_private=_flag(env, "FRUGALKIT_WEB_PRIVATE"),
             country=env.get("FRUGALKIT_COUNTRY", "").strip(),
         )
 

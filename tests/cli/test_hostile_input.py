@@ -142,3 +142,17 @@ def test_impossible_bench_limits_are_refused_before_any_run(cli, option, message
     assert message in _one_line(result)
     assert json.loads(cli("--json", "bench", "leaderboard").stdout)["entries"] == []
     assert json.loads(cli("--json", "reports", "list").stdout) == []
+
+
+def test_a_worker_told_to_run_an_unknown_job_says_so(cli) -> None:  # type: ignore[no-untyped-def]
+    """`worker --only nope` ran nothing and exited 0 (issue 21)."""
+    result = cli("worker", "--exit-when-idle", "--only", "nope")
+    assert result.exit_code == 4
+    assert "no job 'nope'" in _one_line(result)
+
+
+def test_a_port_out_of_range_is_refused(cli) -> None:  # type: ignore[no-untyped-def]
+    """`serve-submission --port 70000` listened on 4464 (70000 mod 65536)."""
+    result = cli("bench", "serve-submission", "--submission", "m.joblib", "--port", "70000")
+    assert result.exit_code == 2
+    assert "--port" in result.stderr and "65535" in result.stderr

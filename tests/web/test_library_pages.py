@@ -71,3 +71,28 @@ def test_a_stored_web_page_is_never_served(client: TestClient, home: Path) -> No
     document, _ = service.add_file(settings, index, page)
     index.close()
     assert client.get(f"/library/documents/{document['id']}/file").status_code == 404
+
+
+def test_reading_an_answer_page_stores_nothing(
+    client: TestClient, hostile_document: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every GET /library?q= stored an answer, an impact report and a 'recent question'
+    shown to every visitor (issue 21); crawlers and link previews did the same."""
+    from frugalkit.store import list_reports, open_store
+
+    before = client.get("/api/library").json()["recent"]
+    for question in ("visit example.invalid", "What was the average PUE of large sites?"):
+        assert client.get("/library", params={"q": question}).status_code == 200
+        assert client.get("/api/library", params={"q": question}).status_code == 200
+    assert client.get("/api/library").json()["recent"] == before
+    assert "example.invalid" not in client.get("/library").text
+    with open_store(Settings.from_env()) as store:
+        assert not [r for r in list_reports(store) if r["name"] == "library answer"]
+
+
+def test_a_model_answer_needs_a_signed_in_caller(
+    client: TestClient, hostile_document: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FRUGALKIT_LLM_URL", "http://127.0.0.1:9/v1")
+    answer = client.get("/api/library", params={"q": "water", "generate": "true"})
+    assert answer.status_code == 401 and "sign in" in answer.json()["detail"]

@@ -290,7 +290,7 @@ def serve_submission(
         None, help="Answer every request on this data instead of dataset_name."
     ),
     host: str = typer.Option("127.0.0.1", help="Interface."),
-    port: int = typer.Option(7860, help="Port (7860, as a Hugging Face Space)."),
+    port: int = typer.Option(7860, min=1, max=65535, help="Port (7860, as a Hugging Face Space)."),
     username: str = typer.Option("frugalkit", help="`username` in the answers."),
 ) -> None:
     """Serve a submission with the challenge's routes (POST /text ...), original JSON."""

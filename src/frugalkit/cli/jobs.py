@@ -98,6 +98,15 @@ def worker(
     signal.signal(signal.SIGTERM, stopping)
     ids = [i for i in (only or "").split(",") if i] or None
     with opened_store(ctx) as store:
+        if ids:  # `--only nope` names no job: say so, rather than run nothing and succeed
+            from frugalkit.errors import NotFoundError
+            from frugalkit.jobs import list_jobs
+
+            known = {job.id for job in list_jobs(store, ids=ids, limit=len(ids))}
+            if unknown := [i for i in ids if i not in known]:
+                raise NotFoundError(
+                    f"no job {', '.join(map(repr, unknown[:5]))}; `frugalkit jobs list`"
+                )
         if not exit_when_idle:
             stderr().print("frugalkit worker: waiting for jobs (Ctrl-C stops)")
         done = work(

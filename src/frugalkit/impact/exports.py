@@ -15,10 +15,19 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> Any:
-    """`value` safe to open in a spreadsheet: text never starts a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    """`value` safe to open in a spreadsheet: text never starts a formula. Line breaks
+    become "\n", which the writer quotes: a bare CR is not quoted by Python's csv, and a
+    spreadsheet would start a new row, whose first cell could be a formula, at it.
+
+    >>> csv_cell("cr\r=HYPERLINK(2).py"), csv_cell(" =1+1")
+    ('cr\n=HYPERLINK(2).py', "' =1+1")
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    if text.startswith(FORMULA_STARTS) or text.lstrip(" \n").startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
 
 
 def csv_text(rows: list[dict[str, Any]], columns: list[str] | tuple[str, ...]) -> str:

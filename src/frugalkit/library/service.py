@@ -168,9 +168,11 @@ def ask(
     audience: str = "citizen",
     filters: Filters | None = None,
     generative: bool = False,
+    keep: bool = True,
 ) -> dict[str, Any]:
-    """An answer with its citations and its measured footprint, stored. `generative`: from
-    the configured model endpoint, checked sentence by sentence against the passages."""
+    """An answer with its citations and its measured footprint, stored with its impact
+    report unless `keep` is False (a page read by anyone stores nothing). `generative`:
+    from the configured model endpoint, checked sentence by sentence against the passages."""
     question = " ".join(question.split())
     if not question:
         raise InputError("ask a question")
@@ -193,7 +195,7 @@ def ask(
         generated = generate.answer(endpoint, question, hits, audience) if endpoint else None
     if generated is not None:
         composed = _generated(composed, generated, hits, asked_in)
-    report_id = _store_report(settings, run.report)
+    report_id = _store_report(settings, run.report) if keep else None
     report = run.report or {}
     answer = {
         "id": uuid.uuid4().hex[:16],
@@ -213,7 +215,8 @@ def ask(
             "remote": generated["remote"] if generated else None,
         },
     }
-    index.save_answer(answer)
+    if keep:
+        index.save_answer(answer)
     return answer
 
 

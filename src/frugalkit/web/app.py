@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import logging
 import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -45,6 +46,7 @@ from frugalkit.web import (
     views,
 )
 from frugalkit.web.docs import DOCS_POLICY, add_docs
+from frugalkit.web.limits import BodyLimit
 
 HERE = Path(__file__).parent
 # Built modules only: a page that says "not built yet" is no place to send a reader.
@@ -129,6 +131,9 @@ def _in_words(error: Any) -> str:
     if error.get("type") == "missing":
         return f"the parameter {where} is missing"
     return f"{where}: {message[0].lower()}{message[1:]}"
+
+
+log = logging.getLogger("frugalkit.web")
 
 
 async def _security_headers(request: Request, call_next: Any) -> Response:
@@ -224,10 +229,24 @@ def create_app(
     app.middleware("http")(_security_headers)
     # Pages and JSON compressed; the Plotly route compresses itself (once, at level 9).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(BodyLimit)  # outermost: no route reads a body over its bound
     if submission:
         from frugalkit.bench.serve import add_submission_routes
 
         add_submission_routes(app, submission)
+
+    @app.exception_handler(Exception)
+    def internal_error(request: Request, exc: Exception) -> Response:
+        """An unexpected error: one line, no traceback, and the same security headers as
+        every other answer (this one is sent outside the app's middleware)."""
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        headers = {
+            "content-security-policy": CONTENT_SECURITY_POLICY,
+            "x-content-type-options": "nosniff",
+            "referrer-policy": "same-origin",
+        }
+        message = f"internal error ({type(exc).__name__}); it is logged on the server"
+        return JSONResponse({"detail": message}, 500, headers=headers)
 
     @app.exception_handler(FrugalkitError)
     def frugalkit_error(request: Request, exc: FrugalkitError) -> Response:

@@ -26,6 +26,27 @@ SESSION_S = 12 * 3600
 MAX_FORM_BYTES = 4096
 
 
+def bounded(request: Request, limit_bytes: int, what: str) -> None:
+    """Refuse a body over `limit_bytes` from its Content-Length, before reading it."""
+    declared = request.headers.get("content-length", "")
+    if not declared.isdigit():
+        raise HTTPException(411, f"{what} needs a Content-Length header")
+    if int(declared) > limit_bytes:
+        raise HTTPException(413, f"{what} is at most {limit_bytes >> 10:,} KiB")
+
+
+def same_origin(request: Request) -> None:
+    """A form posted from another site is refused: it could sign a visitor out, into an
+    account or a team of the attacker's, or upload in the visitor's name."""
+    origin = request.headers.get("origin")
+    site = request.headers.get("sec-fetch-site")
+    host = request.headers.get("host", "")
+    if site not in (None, "same-origin", "none") or (
+        origin is not None and origin.split("://", 1)[-1] != host
+    ):
+        raise HTTPException(403, "this form can only be sent from this site's own pages")
+
+
 def bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
@@ -102,6 +123,8 @@ def build_router() -> APIRouter:
 
     @router.post("/login", response_class=HTMLResponse)
     async def login(request: Request) -> Response:
+        same_origin(request)
+        bounded(request, MAX_FORM_BYTES, "a sign-in form")
         body = (await request.body())[:MAX_FORM_BYTES].decode("utf-8", "replace")
         form = {k: v[0] for k, v in parse_qs(body).items()}
         target = _safe_next(form.get("next", "/"))
@@ -127,7 +150,8 @@ def build_router() -> APIRouter:
         return response
 
     @router.post("/logout")
-    def logout() -> Response:
+    def logout(request: Request) -> Response:
+        same_origin(request)
         response = RedirectResponse("/login", status_code=303)
         response.delete_cookie(COOKIE, httponly=True, samesite="strict")
         return response

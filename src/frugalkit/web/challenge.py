@@ -20,7 +20,7 @@ from frugalkit.challenge.service import create_from_text, spec_of, team_of
 from frugalkit.challenge.spec import MAX_SPEC_BYTES
 from frugalkit.errors import AccessError, FrugalkitError
 from frugalkit.store.challenges import list_challenges
-from frugalkit.web.auth import Writer, bearer
+from frugalkit.web.auth import Writer, bearer, bounded, same_origin
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/challenges", "Challenges")
@@ -35,27 +35,6 @@ def language(request: Request) -> str:
     return "fr" if fr >= 0 and (en < 0 or fr < en) else "en"
 
 
-def _bounded(request: Request, limit_bytes: int, what: str) -> None:
-    """Refuse a body over `limit_bytes` from its Content-Length, before reading it."""
-    declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
-        raise HTTPException(411, f"{what} needs a Content-Length header")
-    if int(declared) > limit_bytes:
-        raise HTTPException(413, f"{what} is at most {limit_bytes >> 10:,} KiB")
-
-
-def _same_origin(request: Request) -> None:
-    """A form posted from another site is refused (it could sign a visitor into a team
-    of the attacker's, or upload as the visitor's team)."""
-    origin = request.headers.get("origin")
-    site = request.headers.get("sec-fetch-site")
-    host = request.headers.get("host", "")
-    if site not in (None, "same-origin", "none") or (
-        origin is not None and origin.split("://", 1)[-1] != host
-    ):
-        raise HTTPException(403, "this form can only be sent from this site's own pages")
-
-
 def _team(request: Request, challenge_id: str) -> dict[str, Any]:
     token = bearer(request) or request.cookies.get(f"{COOKIE}_{challenge_id}")
     try:
@@ -68,7 +47,7 @@ async def _upload(request: Request, challenge_id: str, team: dict[str, Any]) -> 
     store = request.app.state.store
     spec, _ = spec_of(store, challenge_id)
     limit = (spec.limits.upload_mb << 20) + FORM_OVERHEAD_BYTES
-    _bounded(request, limit, "an upload")
+    bounded(request, limit, "an upload")
     form = await request.form(max_files=1, max_fields=4, max_part_size=limit)
     file, task = form.get("file"), form.get("task") or spec.tasks[0].task
     if file is None or isinstance(file, str) or not isinstance(task, str):
@@ -145,7 +124,7 @@ def build_router() -> APIRouter:
         summary="Create a challenge from its YAML file (organisers: a write-API token)",
     )
     async def api_create(request: Request, _: Writer) -> dict[str, Any]:
-        _bounded(request, MAX_SPEC_BYTES, "a challenge file")
+        bounded(request, MAX_SPEC_BYTES, "a challenge file")
         spec = create_from_text(
             request.app.state.store, (await request.body()).decode("utf-8", "replace")
         )
@@ -157,7 +136,7 @@ def build_router() -> APIRouter:
         summary="Add a team; its token is in the answer, once (organisers: a write-API token)",
     )
     async def api_add_team(request: Request, challenge_id: str, _: Writer) -> dict[str, Any]:
-        _bounded(request, 4096, "a team")
+        bounded(request, 4096, "a team")
         body = await request.json()
         name = body.get("name") if isinstance(body, dict) else None
         if not isinstance(name, str):
@@ -166,8 +145,8 @@ def build_router() -> APIRouter:
 
     @router.post("/challenges/{challenge_id}/team", include_in_schema=False)
     async def sign_in(request: Request, challenge_id: str) -> Response:
-        _same_origin(request)
-        _bounded(request, 4096, "a sign-in form")
+        same_origin(request)
+        bounded(request, 4096, "a sign-in form")
         token = str((await request.form(max_files=0, max_fields=2)).get("token", "")).strip()
         try:
             team_of(request.app.state.store, challenge_id, token)
@@ -186,7 +165,7 @@ def build_router() -> APIRouter:
 
     @router.post("/challenges/{challenge_id}/mine", include_in_schema=False)
     async def page_upload(request: Request, challenge_id: str) -> Response:
-        _same_origin(request)
+        same_origin(request)
         team = _team(request, challenge_id)
         try:
             await _upload(request, challenge_id, team)

@@ -5,21 +5,32 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import FileResponse
 
 from frugalkit.errors import NotFoundError
 from frugalkit.library import service
 from frugalkit.library.generate import Endpoint
 from frugalkit.library.retrieve import Filters
-from frugalkit.web.auth import readable
+from frugalkit.store.tokens import token_name
+from frugalkit.web.auth import bearer, readable, session_name
+from frugalkit.web.throttle import Throttle
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/library", "Library")
 
 
+def signed_in(request: Request) -> str | None:
+    """The caller's token name (bearer header or browser session), else None."""
+    token = bearer(request)
+    if token is not None:
+        return token_name(request.app.state.store, token)
+    return session_name(request)
+
+
 def build_router() -> APIRouter:
     router = APIRouter()
+    model_calls = Throttle()
 
     @twin(
         router,
@@ -36,14 +47,17 @@ def build_router() -> APIRouter:
         generate: bool = False,
     ) -> dict[str, Any]:
         settings = request.app.state.settings
+        who = signed_in(request) if generate else None
+        if generate and who is None:  # a paid model is called for signed-in users only
+            raise HTTPException(401, "sign in (/login) to have a model write the answer")
         with service.open_index(settings) as index:
-            answer = (
-                service.ask(
-                    settings, index, q, audience, Filters(document=document or None), generate
-                )
-                if q.strip()
-                else None
-            )
+            filters = Filters(document=document or None)
+            answer = None
+            if q.strip() and generate:
+                with model_calls.slot(who or "?"):
+                    answer = service.ask(settings, index, q, audience, filters, True, keep=False)
+            elif q.strip():  # reading a page stores nothing: no answer, no report
+                answer = service.ask(settings, index, q, audience, filters, keep=False)
             return {
                 "q": q,
                 "audience": audience,
