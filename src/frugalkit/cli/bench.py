@@ -294,10 +294,9 @@ def serve_submission(
     username: str = typer.Option("frugalkit", help="`username` in the answers."),
 ) -> None:
     """Serve a submission with the challenge's routes (POST /text ...), original JSON."""
-    import uvicorn
-
     from frugalkit.bench.serve import create_submission_app
+    from frugalkit.web.server import run
 
     web_app = create_submission_app(submission, data=data, username=username)
     Console(stderr=True).print(f"submission {submission} on http://{host}:{port}/ (POST /text)")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    run(web_app, host, port)

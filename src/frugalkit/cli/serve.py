@@ -15,12 +15,17 @@ def serve(
     workers: int = typer.Option(
         1, min=0, help="Job workers in the server (queued evaluations); 0: none."
     ),
+    header_timeout: float = typer.Option(
+        10.0, min=0.1, max=600, help="Close a connection whose request headers take longer, s."
+    ),
+    max_connections: int = typer.Option(
+        1000, min=1, max=1_000_000, help="Open connections at most; more are closed at once."
+    ),
 ) -> None:
     """Serve the web app and its JSON API (OpenAPI at /docs)."""
-    import uvicorn
-
     from frugalkit.web import create_app
+    from frugalkit.web.server import run
 
     web_app = create_app(state(ctx).settings, submission=submission, workers=workers)
     stderr().print(f"frugalkit web app on http://{host}:{port}/ (API docs at /docs)")
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    run(web_app, host, port, header_timeout_s=header_timeout, max_connections=max_connections)
