@@ -94,6 +94,36 @@ def add(
     )
 
 
+@app.command("list")
+def list_(ctx: typer.Context) -> None:
+    """The registered facilities and their latest period."""
+    from frugalkit.store.facilities import list_facilities
+
+    with opened_store(ctx) as store:
+        found = list_facilities(store)
+
+    def render(console: Console) -> None:
+        for f in found:
+            latest = f.get("latest") or {}
+            console.print(Text(f"{f['name']} ({f.get('country', '')}): {latest.get('period', '')}"))
+        if not found:
+            console.print("no facility yet: `frugalkit datacenter add FACILITY.yaml READINGS.csv`")
+
+    emit(ctx, found, render)
+
+
+@app.command("remove")
+def remove(
+    ctx: typer.Context, name: str = typer.Argument(..., help="The facility's name.")
+) -> None:
+    """Remove a registered facility from the store (its files are not touched)."""
+    from frugalkit.store.facilities import delete_facility
+
+    with opened_store(ctx) as store:
+        delete_facility(store, name)
+    emit(ctx, {"removed": name}, lambda c: c.print(Text(f"removed facility {name}")))
+
+
 @app.command("report")
 def report(
     ctx: typer.Context,

@@ -16,6 +16,7 @@ import numpy as np
 
 from frugalkit.datacenter.facility import TO_KWH, TO_L, Facility
 from frugalkit.errors import InputError
+from frugalkit.impact.report import MAX_ENERGY_KWH
 
 MAX_ROWS = 50_000_000
 
@@ -57,8 +58,24 @@ def read_readings(path: Path, facility: Facility) -> Readings:
             readings = _read_rows(path, facility)
     if len(readings.value):
         readings.value = readings.value * factor[readings.meter]
+        _check_bounds(readings, facility)
     _check_intervals(readings, facility)
     return readings
+
+
+def _check_bounds(readings: Readings, facility: Facility) -> None:
+    """After unit conversion: finite (1e308 MWh is finite, its kWh are not), and no
+    energy reading above the world's electricity of a year (impact/data/bounds.json,
+    Ember 2025). Water has no such published bound here: finite only."""
+    water = np.array([m.role.startswith("water") for m in facility.meters])[readings.meter]
+    bad = ~np.isfinite(readings.value) | (~water & (readings.value > MAX_ENERGY_KWH))
+    if bad.any():
+        row = int(np.argmax(bad))
+        meter = facility.meters[int(readings.meter[row])]
+        raise InputError(
+            f"row {row + 2}: meter {meter.id}'s reading is over {MAX_ENERGY_KWH:.3g} kWh (the "
+            "world's electricity of a year) or not finite once in kWh or L"
+        )
 
 
 def _read_columns(path: Path, facility: Facility) -> Readings:

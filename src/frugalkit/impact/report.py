@@ -11,12 +11,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from frugalkit.impact.data import field
+
 Phase = Literal["training", "inference", "evaluation", "service", "other"]
 # "running": the provisional record `frugalkit measure` stores when a run starts, replaced
 # by the final report of the same id (or marked interrupted when its process is gone).
 Status = Literal["running", "completed", "failed", "interrupted"]
 Scope = Literal["process", "machine"]
 NonNegative = Field(ge=0)
+# The world's electricity of a year (impact/data/bounds.json, Ember 2025): the most energy
+# one report can hold; 1e308 kWh "finite" overflowed every figure derived from it.
+MAX_ENERGY_KWH = float(field("bounds", "energy_kwh_max", "value"))
+Energy_kWh = Field(ge=0, le=MAX_ENERGY_KWH)
 
 
 class _Strict(BaseModel):
@@ -52,13 +58,13 @@ class ComponentMethod(_Strict):
 
 
 class Energy(_Strict):
-    cpu_kwh: float = NonNegative
-    gpu_kwh: float = NonNegative
-    ram_kwh: float = NonNegative
-    it_kwh: float = NonNegative
-    facility_kwh: float = Field(ge=0, description="IT energy x PUE")
-    low_kwh: float = Field(ge=0, description="facility energy, low end of the band")
-    high_kwh: float = Field(ge=0, description="facility energy, high end of the band")
+    cpu_kwh: float = Energy_kWh
+    gpu_kwh: float = Energy_kWh
+    ram_kwh: float = Energy_kWh
+    it_kwh: float = Energy_kWh
+    facility_kwh: float = Field(ge=0, le=MAX_ENERGY_KWH, description="IT energy x PUE")
+    low_kwh: float = Field(ge=0, le=MAX_ENERGY_KWH, description="facility energy, low end")
+    high_kwh: float = Field(ge=0, le=MAX_ENERGY_KWH, description="facility energy, high end")
     pue: float = Field(ge=1.0)
 
 

@@ -35,3 +35,12 @@ def list_facilities(store: Store) -> list[dict[str, Any]]:
         return [
             dict(r.payload) for r in session.scalars(select(FacilityRow).order_by(FacilityRow.name))
         ]
+
+
+def delete_facility(store: Store, name: str) -> None:
+    """Remove a registered facility (its files stay where they are)."""
+    with store.session() as session, session.begin():
+        row = session.get(FacilityRow, name)
+        if row is None:
+            raise NotFoundError(f"no facility {name!r}; `frugalkit datacenter list` shows them")
+        session.delete(row)

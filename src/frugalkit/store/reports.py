@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Numeric, case, cast, delete, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from frugalkit.errors import ConflictError, InputError
+from frugalkit.impact.report import MAX_ENERGY_KWH
 from frugalkit.store.models import ImpactReportRow
 from frugalkit.store.store import Store, resolve_id
 
@@ -197,11 +198,18 @@ def delete_report(store: Store, report_id: str) -> str:
 
 
 def report_totals(store: Store) -> dict[str, float]:
-    """Count, energy (kWh) and GHG (g) over every stored report."""
+    """Count, energy (kWh) and GHG (g) over every stored report. A record over today's
+    energy ceiling (stored before it existed) is counted but left out of the sums, and
+    the sums are exact decimals: PostgreSQL's float SUM raised an overflow on it."""
+    within = ImpactReportRow.energy_kwh <= MAX_ENERGY_KWH
+
+    def total(column: Any) -> Any:
+        return func.coalesce(func.sum(case((within, cast(column, Numeric)))), 0)
+
     query = select(
         func.count(ImpactReportRow.id),
-        func.coalesce(func.sum(ImpactReportRow.energy_kwh), 0.0),
-        func.coalesce(func.sum(ImpactReportRow.ghg_g), 0.0),
+        total(ImpactReportRow.energy_kwh),
+        total(ImpactReportRow.ghg_g),
     )
     with store.session() as session:
         count, energy_kwh, ghg_g = session.execute(query).one()

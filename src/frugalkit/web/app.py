@@ -47,6 +47,7 @@ from frugalkit.web import (
 )
 from frugalkit.web.docs import DOCS_POLICY, add_docs
 from frugalkit.web.limits import BodyLimit
+from frugalkit.web.twins import FiniteJSONResponse
 
 HERE = Path(__file__).parent
 # Built modules only: a page that says "not built yet" is no place to send a reader.
@@ -175,6 +176,7 @@ def create_app(
     `workers`, run that many job workers (queued evaluations) while the app runs."""
     store = store or open_store(settings)
     app = FastAPI(
+        default_response_class=FiniteJSONResponse,
         lifespan=_job_workers(store, settings, workers),
         docs_url=None,
         redoc_url=None,

@@ -23,7 +23,7 @@ from frugalkit.jobs import list_jobs, submit
 from frugalkit.store import save_run
 from frugalkit.web import views
 from frugalkit.web.auth import Reader, Writer, readable
-from frugalkit.web.twins import twin
+from frugalkit.web.twins import finite, twin
 
 NAVIGATION = ("/bench", "Bench")
 REMOTE_TIMEOUT_S = 600.0
@@ -82,7 +82,7 @@ def build_router() -> APIRouter:
         def render() -> bytes:
             data = views.leaderboard_page(state.store, state.leaderboards, task, **query)
             if as_json:
-                return json.dumps(data, default=str).encode()
+                return json.dumps(finite(data), default=str).encode()
             page = state.templates.TemplateResponse(
                 request, "leaderboard.html", {"active": "/bench", "data": data}
             )

@@ -9,6 +9,7 @@ the same function, with the same query parameters, so they cannot drift apart.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,25 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from frugalkit.web.auth import readable
 
 DataView = Callable[..., dict[str, Any]]
+
+
+def finite(value: Any) -> Any:
+    """`value` with every infinite or NaN float as None: JSON has no such number, and one
+    stored figure that overflows must not turn a route into a 500 for everyone."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
+
+
+class FiniteJSONResponse(JSONResponse):
+    """The app's JSON: any value that is stored can be rendered (see `finite`)."""
+
+    def render(self, content: Any) -> bytes:
+        return super().render(finite(content))
 
 
 def twin(
@@ -39,7 +59,7 @@ def twin(
         def endpoint(request: Request, *args: Any, **kwargs: Any) -> Response:
             data = view(request, *args, **kwargs)
             if request.url.path.startswith("/api/"):
-                return JSONResponse(jsonable_encoder(data))
+                return FiniteJSONResponse(jsonable_encoder(data))
             response: Response = request.app.state.templates.TemplateResponse(
                 request, template, {"active": active, "data": data}
             )
