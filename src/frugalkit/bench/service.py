@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from frugalkit.bench.records import BenchRun
 from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
 from frugalkit.bench.tasks import Task
-from frugalkit.errors import NotFoundError
+from frugalkit.errors import InputError, NotFoundError
 from frugalkit.store import Store, save_run
 from frugalkit.store.bench import fit_lengths, latest_completed, payload_field, test_sets
+
+# The web's bound too (web.bench: Query(le=10)); a tenfold energy buying 10 points of
+# accuracy already ranks on energy alone.
+MAX_POINTS_PER_DECADE = 10.0
 
 
 def record(store: Store, run: dict[str, Any]) -> dict[str, Any]:
@@ -35,6 +40,11 @@ def board(
     newest completed run of each submission, ranked. Figures a submission reported about
     itself (HTTP submissions) are listed apart, unranked, unless `include_reported`.
     The CLI and the web both show this."""
+    if not (math.isfinite(points_per_decade) and 0 <= points_per_decade <= MAX_POINTS_PER_DECADE):
+        raise InputError(
+            f"points per decade must be a number from 0 to {MAX_POINTS_PER_DECADE:g} "
+            f"(got {points_per_decade})"
+        )
     sets = test_sets(store, task.id)
     chosen = test_set or (sets[0]["test_set"] if sets else None)
     if test_set is not None and test_set not in {s["test_set"] for s in sets}:

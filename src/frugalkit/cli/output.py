@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 from rich.console import Console
 
+from frugalkit.impact.display import finite
 from frugalkit.settings import Settings
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ def stderr() -> Console:
 def emit(ctx: typer.Context, data: Any, render: Callable[[Console], None]) -> None:
     """Print `data` as JSON with --json, else let `render` draw it for a person."""
     if state(ctx).json:
-        sys.stdout.write(json.dumps(data, indent=2, default=str) + "\n")
+        # Standard JSON: a figure that overflowed is null, never `Infinity` (issue 21).
+        sys.stdout.write(json.dumps(finite(data), indent=2, default=str) + "\n")
     else:
         render(stdout())
 

@@ -10,9 +10,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from frugalkit import safeyaml
 from frugalkit.errors import InputError
 from frugalkit.impact.gate import first_problem
 
@@ -33,7 +33,7 @@ NATURAL_REFRIGERANTS = {"R-717", "R-744", "R-290", "R-600a", "R-1270", "R-718", 
 
 
 class Criterion(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: str = Field(min_length=1, max_length=60)
     label: str = Field(min_length=1, max_length=300)
@@ -62,7 +62,7 @@ class Criterion(BaseModel):
 
 
 class CriteriaSet(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     title: str
@@ -79,10 +79,9 @@ def load(name_or_path: str) -> CriteriaSet:
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in DATA_DIR.glob("*.yaml")))
         raise InputError(f"no criteria set {name_or_path!r}: one of {known}, or a YAML file")
+    document = safeyaml.load(path)
     try:
-        return CriteriaSet.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except yaml.YAMLError:
-        raise InputError(f"{path.name} is not valid YAML") from None
+        return CriteriaSet.model_validate(document)
     except ValidationError as exc:
         raise InputError(f"{path.name}: {first_problem(exc)}") from None
 

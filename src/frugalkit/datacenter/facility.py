@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from frugalkit import safeyaml
 from frugalkit.errors import InputError
 from frugalkit.impact.gate import first_problem
 from frugalkit.impact.kpis import PUE_CATEGORIES
@@ -30,7 +30,7 @@ TO_L = {"L": 1.0, "m3": 1e3, "m³": 1e3}
 
 
 class Meter(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     id: str = Field(min_length=1, max_length=100)
     role: str
@@ -50,7 +50,7 @@ class Meter(BaseModel):
 class Contracts(BaseModel):
     """Renewable electricity bought, kWh a year: guarantees of origin, PPAs."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     guarantees_of_origin_kwh: float = Field(default=0, ge=0)
     ppa_kwh: float = Field(default=0, ge=0)
@@ -63,7 +63,7 @@ class EuInfo(BaseModel):
     """What Annex I and II of Reg. (EU) 2024/1364 ask that no meter measures; every field
     optional, so that the report's completeness check can name the missing ones."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     owner: str | None = Field(default=None, max_length=300, pattern=TEXT)
     operator: str | None = Field(default=None, max_length=300, pattern=TEXT)
@@ -86,7 +86,7 @@ class EuInfo(BaseModel):
 class EuYear(BaseModel):
     """One calendar year's figures that no meter gives (Annex II)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     intake_air_setpoint_c: float | None = Field(default=None, ge=5, le=60)
     waste_heat_temperature_c: float | None = Field(default=None, ge=0, le=200)
@@ -101,7 +101,7 @@ class EuYear(BaseModel):
 class ServerModel(BaseModel):
     """A model of server in the fleet, for ISO/IEC 30134-4 ITEEsv."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     model: str = Field(min_length=1, max_length=200, pattern=TEXT)
     count: int = Field(gt=0)
@@ -112,7 +112,7 @@ class ServerModel(BaseModel):
 class Facility(BaseModel):
     """A data centre: where it is, how its IT energy is metered, its meters."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str = Field(min_length=1, max_length=200, pattern=r"^[\w .()-]+$")
     country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166 alpha-3 grid zone")
@@ -159,12 +159,7 @@ def contracts_kwh(facility: dict[str, Any], year: int) -> dict[str, float]:
 
 
 def load_facility(path: Path) -> Facility:
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from None
-    except yaml.YAMLError:
-        raise InputError(f"{path.name} is not valid YAML") from None
+    document = safeyaml.load(path)
     try:
         return Facility.model_validate(document)
     except ValidationError as exc:

@@ -10,6 +10,7 @@ unit, and as many significant figures as the figure's own band allows.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 PREFIXES = ((1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"))
 MAX_DIGITS = 3
@@ -48,3 +49,15 @@ def quantity(
         if abs(value) >= factor:
             return f"{rounded(value / factor, digits)} {prefix}{unit}"
     return f"{rounded(value / 1e-12, digits)} p{unit}"
+
+
+def finite(value: Any) -> Any:
+    """`value` with every infinite or NaN float as None: JSON has no such number, and one
+    stored figure that overflows must not turn a route into a 500 for everyone."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value

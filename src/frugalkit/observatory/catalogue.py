@@ -20,9 +20,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from frugalkit import safeyaml
 from frugalkit.errors import InputError
 from frugalkit.impact.gate import first_problem
 from frugalkit.observatory.records import PARTIAL_DATE
@@ -71,12 +71,7 @@ class Entry(BaseModel):
 def parse_document(text: str, name: str) -> tuple[str, list[Entry]]:
     """The catalogue a YAML document is for and its entries; InputError naming the entry
     and field at fault."""
-    try:
-        document = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise InputError(f"{name} is not valid YAML{where}") from None
+    document = safeyaml.loads(text, name)
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise InputError(f"{name}: expected 'catalogue: NAME' and a list of 'entries'")
     catalogue = document.get("catalogue")

@@ -135,6 +135,14 @@ class DataPoint(BaseModel):
         metric(value)
         return value
 
+    @field_validator("value", mode="before")
+    @classmethod
+    def _a_number(cls, value: object) -> object:
+        """JSON `true` is not a figure: pydantic would read it as 1.0 (CSV text is parsed)."""
+        if isinstance(value, bool):
+            raise ValueError(f"value must be a number (got {value!r})")
+        return value
+
     @field_validator("region")
     @classmethod
     def _known_region(cls, value: str) -> str:

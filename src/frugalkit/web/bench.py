@@ -19,11 +19,12 @@ from frugalkit.bench.records import BenchRun, Leaderboard, unscored
 from frugalkit.bench.service import board_csv
 from frugalkit.bench.submissions import kind_of
 from frugalkit.errors import FrugalkitError
+from frugalkit.impact.display import finite
 from frugalkit.jobs import list_jobs, submit
 from frugalkit.store import save_run
 from frugalkit.web import views
 from frugalkit.web.auth import Reader, Writer, readable
-from frugalkit.web.twins import finite, twin
+from frugalkit.web.twins import twin
 
 NAVIGATION = ("/bench", "Bench")
 REMOTE_TIMEOUT_S = 600.0

@@ -9,7 +9,6 @@ the same function, with the same query parameters, so they cannot drift apart.
 from __future__ import annotations
 
 import functools
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -17,21 +16,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 
+from frugalkit.impact.display import finite
 from frugalkit.web.auth import readable
 
 DataView = Callable[..., dict[str, Any]]
-
-
-def finite(value: Any) -> Any:
-    """`value` with every infinite or NaN float as None: JSON has no such number, and one
-    stored figure that overflows must not turn a route into a 500 for everyone."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [finite(v) for v in value]
-    return value
 
 
 class FiniteJSONResponse(JSONResponse):
