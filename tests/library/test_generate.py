@@ -136,3 +136,64 @@ def test_generative_without_an_endpoint_says_what_to_set(cli, library: Index) ->
     assert result.exit_code == 2 and "set FRUGALKIT_LLM_URL" in result.stderr
     with pytest.raises(InputError):
         _ask(library)
+
+
+SUPPORTED = "Evaporative cooling consumed 12 million cubic metres of water in 2024"
+
+
+@pytest.mark.parametrize("extra", ["[99]", "[0]", "[6][7][8]"])
+def test_citations_outside_the_passages_shown_are_ignored(  # type: ignore[no-untyped-def]
+    library: Index, model, extra: str
+) -> None:
+    """`[1][99]` crashed the answer (IndexError); `[0]` attached the last passage
+    (hits[-1]), which nobody cited (issue 21)."""
+    model.reply = "Placeholder."
+    _ask(library)
+    n = _cite(library, "C.1")
+    model.reply = f"{SUPPORTED} [{n}]{extra}. Something else entirely {extra}."
+    answer = _ask(library)
+    assert [s["cites"] for s in answer["sentences"]] == [[1]]
+    assert [c["paragraph_id"] for c in answer["sources"]] == ["C.1"]
+    assert {d["reason"] for d in answer["generation"]["dropped"]} == {"cites no passage"}
+
+
+@pytest.mark.parametrize("tokens", ["abc", -5, 10**15, True])
+def test_token_usage_is_checked_and_capped_by_what_was_asked(  # type: ignore[no-untyped-def]
+    library: Index, model, tokens: object
+) -> None:
+    """10^15 tokens was stored as 5.07e10 Wh for one answer."""
+    from frugalkit.library.generate import MAX_ANSWER_TOKENS
+
+    model.reply = "Not in the sources."
+    model.raw = json.dumps({
+        "choices": [{"message": {"role": "assistant", "content": SUPPORTED + "."}}],
+        "usage": {"completion_tokens": tokens},
+    }).encode()  # fmt: skip
+    answer = _ask(library)
+    used = answer["generation"]["usage"]
+    assert 0 < used["completion_tokens"] <= MAX_ANSWER_TOKENS
+    assert used["completion_tokens_estimated"] == 1
+    assert answer["footprint"]["remote"]["energy_wh_high"] < 10  # one short answer
+
+
+def test_a_huge_repetitive_reply_is_capped(library: Index, model) -> None:  # type: ignore[no-untyped-def]
+    from frugalkit.library.generate import MAX_DROPPED, MAX_REPLY_CHARS
+
+    model.reply = "Placeholder."
+    _ask(library)
+    n = _cite(library, "C.1")
+    model.reply = f"{SUPPORTED} [{n}]. " * 4 + "Unicorns power data centres. " * 10_000
+    answer = _ask(library)
+    assert len(answer["sentences"]) == 1  # the same sentence four times is one
+    assert len(answer["generation"]["dropped"]) <= MAX_DROPPED
+    assert len(json.dumps(answer)) < 4 * MAX_REPLY_CHARS
+
+
+def test_a_generated_answer_says_a_model_wrote_it(library: Index, model) -> None:  # type: ignore[no-untyped-def]
+    model.reply = "Placeholder."
+    _ask(library)
+    model.reply = f"{SUPPORTED} [{_cite(library, 'C.1')}]."
+    answer = _ask(library)
+    assert answer["mode"].startswith("generative")
+    assert "Written by a language model" in answer["notice"]
+    assert "not written by a model" not in answer["notice"]

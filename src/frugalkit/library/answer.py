@@ -27,6 +27,12 @@ NOTICE = (
     "differently from the question, and it favours summaries over full reports. Check the "
     "cited page before relying on a figure."
 )
+GENERATIVE_NOTICE = (
+    "Written by a language model from the passages listed, then checked: each sentence kept "
+    "cites a passage that holds its numbers and most of its words; the others are shown as "
+    "dropped. A check of words is not a check of meaning: read the cited page before "
+    "relying on a figure."
+)
 
 
 def sentences(text: str) -> list[str]:

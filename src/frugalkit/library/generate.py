@@ -23,6 +23,10 @@ NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MIN_SENTENCE_COVERAGE = 0.5
 NOT_IN_SOURCES = "NOT IN SOURCES"
 MAX_ANSWER_TOKENS = 400
+# A reply longer than the tokens asked for could hold (a token is about 4 characters of
+# English; 8 leaves room for other scripts) is cut there: a 300 kB reply was stored whole.
+MAX_REPLY_CHARS = MAX_ANSWER_TOKENS * 8
+MAX_DROPPED = 20
 STYLE = {
     "citizen": "Write for a citizen: plain words, at most two short sentences.",
     "expert": "Write for an expert: precise, at most four sentences, keep calibrated language.",
@@ -125,11 +129,15 @@ def check(
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """(kept sentences with their citations, dropped sentences with the reason). A sentence
     is kept only if it cites a passage that holds each of its numbers and most of its words."""
-    kept, dropped = [], []
-    for sentence in sentences(text):
-        cites = sorted({int(n) for n in CITATION.findall(sentence)})
+    kept, dropped, seen = [], [], set()
+    for sentence in sentences(text[:MAX_REPLY_CHARS]):
+        # Only the passages shown count: [99] or [0] (which once meant the last) are ignored.
+        cites = sorted({int(n) for n in CITATION.findall(sentence) if 1 <= int(n) <= len(hits)})
         plain = re.sub(r"\s+([.,;:!?])", r"\1", CITATION.sub("", sentence)).strip()
-        cited = [hits[n - 1] for n in cites if 1 <= n <= len(hits)]
+        if plain.lower() in seen:  # the same sentence again adds nothing
+            continue
+        seen.add(plain.lower())
+        cited = [hits[n - 1] for n in cites]
         if not cited:
             dropped.append({"text": plain, "reason": "cites no passage"})
             continue
@@ -144,7 +152,29 @@ def check(
             dropped.append({"text": plain, "reason": "the cited passage does not say this"})
         else:
             kept.append({"text": plain, "cites": cites})
-    return kept, dropped
+    return kept, dropped[:MAX_DROPPED]
+
+
+def checked_usage(usage: dict[str, Any], text: str) -> dict[str, int]:
+    """The reply's token counts where they are whole numbers the request allows (the
+    completion at most MAX_ANSWER_TOKENS, as asked); else the count from its length,
+    marked so. 'abc', -5 or 10^15 were stored as they came (5.07e10 Wh for one answer)."""
+
+    def whole(value: Any, most: int) -> int | None:
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= most
+        return value if ok else None
+
+    completion = whole(usage.get("completion_tokens"), MAX_ANSWER_TOKENS)
+    prompt_tokens = whole(usage.get("prompt_tokens"), 1_000_000)
+    found: dict[str, int] = {}
+    if completion is None:
+        found["completion_tokens"] = min(max(1, len(text) // 4), MAX_ANSWER_TOKENS)
+        found["completion_tokens_estimated"] = 1
+    else:
+        found["completion_tokens"] = completion
+    if prompt_tokens is not None:
+        found["prompt_tokens"] = prompt_tokens
+    return found
 
 
 def estimate(endpoint: Endpoint, output_tokens: int, latency_s: float) -> dict[str, Any]:
@@ -208,10 +238,11 @@ def answer(
     text, usage, latency = complete(endpoint, prompt(question, hits, audience))
     refused = NOT_IN_SOURCES.lower() in text.lower() and len(text) < 3 * len(NOT_IN_SOURCES)
     kept, dropped = ([], []) if refused else check(text, hits)
-    tokens = int(usage.get("completion_tokens") or max(1, len(text) // 4))
+    usage = checked_usage(usage, text)
+    tokens = usage["completion_tokens"]
     return {
         "model": endpoint.model,
-        "raw": text,
+        "raw": text[:MAX_REPLY_CHARS],
         "sentences": kept[: SENTENCES[audience] + 2],
         "dropped": dropped,
         "refused": refused,

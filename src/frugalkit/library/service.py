@@ -14,7 +14,7 @@ from typing import Any
 from frugalkit.errors import InputError
 from frugalkit.impact.gate import validate_report
 from frugalkit.library import generate
-from frugalkit.library.answer import NOTICE, card, compose
+from frugalkit.library.answer import GENERATIVE_NOTICE, NOTICE, card, compose
 from frugalkit.library.html import read_html
 from frugalkit.library.index import Index, now
 from frugalkit.library.passages import cut
@@ -203,7 +203,9 @@ def ask(
         "language": asked_in,
         "audience": audience,
         **composed,
-        "notice": NOTICE,
+        "notice": GENERATIVE_NOTICE
+        if composed.get("mode", "").startswith("generative")
+        else NOTICE,
         "created_at": now(),
         "duration_s": time.perf_counter() - started,
         "report_id": report_id,
