@@ -99,11 +99,28 @@ def test_a_pdf_over_the_size_limit_is_refused_before_reading(  # type: ignore[no
     assert result.exit_code == 2 and "the limit is" in result.stderr
 
 
-def test_an_unreachable_url_is_one_line(cli) -> None:  # type: ignore[no-untyped-def]
+def test_an_unreachable_url_is_one_line(cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from tests.net import free_port
 
+    monkeypatch.setenv("FRUGALKIT_REMOTE_ALLOW", "127.0.0.1")
     result = cli("library", "add", f"http://127.0.0.1:{free_port()}/report.pdf")
     assert result.exit_code == 2 and "cannot download" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/report.pdf",
+        "http://localhost/report.pdf",
+        "http://[::1]/x.pdf",
+        "http://169.254.169.254/latest/meta-data",
+        "http://10.0.0.1/report.pdf",
+    ],
+)
+def test_a_url_on_this_machine_or_its_network_is_refused(cli, url: str) -> None:  # type: ignore[no-untyped-def]
+    """`library add URL` reached the web app on loopback (issue 21)."""
+    result = cli("library", "add", url)
+    assert result.exit_code == 2 and "non-public address" in result.stderr
 
 
 def test_a_document_that_fails_half_way_leaves_the_index_as_it_was(

@@ -31,6 +31,7 @@ OPTIONS = (
     "sandboxed",
     "gpu",
     "cpu_time_limit_s",
+    "remote_allow",
 )
 
 

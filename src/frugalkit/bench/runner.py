@@ -138,6 +138,7 @@ def evaluate(
     gpu: bool = False,
     cpu_time_limit_s: float | None = None,
     keep_predictions: bool = False,
+    remote_allow: str | None = None,
 ) -> dict[str, Any]:
     """Evaluate a submission; returns the run (a dict ready for the store) and, under
     'reports', the impact reports to store with it. A relative file in `submission` is
@@ -164,7 +165,13 @@ def evaluate(
         from frugalkit.bench.remote import evaluate_remote
 
         remote = evaluate_remote(
-            task, submission, data=data, test_size=test_size, seed=seed, timeout_s=time_limit_s
+            task,
+            submission,
+            data=data,
+            test_size=test_size,
+            seed=seed,
+            timeout_s=time_limit_s,
+            allow=remote_allow,  # set by a server's queue: checked and pinned again here
         )
         return {**base, **remote}
     task_data = load_task_data(task, data, test_size=test_size, seed=seed)

@@ -179,6 +179,8 @@ def _queue(request: Request, body: RunRequest, token: str) -> dict[str, Any]:
         "seed": body.seed,
         "time_limit_s": REMOTE_TIMEOUT_S,
         "run_id": run_id,
+        # The worker checks the host again and connects to the address it checked.
+        "remote_allow": request.app.state.settings.remote_allow,
     }
     [job] = submit(store, KIND, [inputs])
     return {"id": run_id, "state": "queued", "url": f"/api/bench/runs/{run_id}", "job": job.id}

@@ -72,7 +72,9 @@ class BodyLimit:
 
 
 async def _refuse(send: Send, limit: int) -> None:
-    body = json.dumps({"detail": f"a request body is at most {limit >> 10:,} KiB here"}).encode()
+    body = json.dumps(
+        {"detail": f"a request body over {limit >> 10:,} KiB is refused here"}
+    ).encode()
     headers: list[Any] = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
