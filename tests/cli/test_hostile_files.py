@@ -95,3 +95,61 @@ def test_json_output_never_says_infinity(cli: Any, monkeypatch: pytest.MonkeyPat
         "b": "x",
     }
     json.loads(cli("--json", "bench", "tasks").stdout)
+
+
+DEMO = Path(__file__).parents[2] / "src/frugalkit/datacenter/data/demo"
+
+
+def _facility() -> Any:
+    from frugalkit.datacenter.facility import load_facility
+
+    return load_facility(DEMO / "nordic-hall.yaml")
+
+
+def test_readings_outside_the_facilitys_life_are_refused(tmp_path: Path) -> None:
+    """A 200-byte file spanning the years 1000 to 9000 took 50 s and 1 GB (issue 21)."""
+    from frugalkit.datacenter.meters import read_readings
+
+    facility = _facility()
+    meter = facility.meters[0].id
+    path = tmp_path / "r.csv"
+    path.write_text(
+        "meter,start,end,value\n"
+        f"{meter},1000-01-01T00:00:00Z,1000-01-01T00:15:00Z,1\n"
+        f"{meter},9000-01-01T00:00:00Z,9000-01-01T00:15:00Z,1\n"
+    )
+    started = time.monotonic()
+    with pytest.raises(InputError, match=f"outside {facility.commissioned}"):
+        read_readings(path, facility)
+    assert time.monotonic() - started < 2
+
+
+def test_a_workbook_that_declares_millions_of_rows_is_refused_unread(tmp_path: Path) -> None:
+    """A 5 MB XLSX of 6 million rows ran past 300 s: every row was read before the limit."""
+    import zipfile
+
+    openpyxl = pytest.importorskip("openpyxl")
+    from frugalkit.datacenter.meters import read_readings
+
+    book = openpyxl.Workbook()
+    book.active.append(["meter", "start", "end", "value"])
+    small = tmp_path / "small.xlsx"
+    book.save(small)
+    big = tmp_path / "big.xlsx"
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(big, "w") as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b'ref="A1:D1"', b'ref="A1:D6000000"')
+            target.writestr(item, data)
+    with pytest.raises(InputError, match=r"more than 1,048,576 rows, Excel's own limit"):
+        read_readings(big, _facility())
+
+
+@pytest.mark.parametrize("year", ["10000", "1959"])
+def test_a_year_out_of_range_is_refused_in_one_line(cli: Any, year: str) -> None:
+    """`--year 10000` was "internal error: ValueError" (issue 21)."""
+    result = cli("datacenter", "report", str(DEMO / "nordic-hall.yaml"),
+                 str(DEMO / "nordic-hall.csv"), "--year", year)  # fmt: skip
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert "--year" in result.stderr

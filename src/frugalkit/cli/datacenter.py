@@ -129,7 +129,9 @@ def report(
     ctx: typer.Context,
     facility: str = typer.Argument(..., help="A facility file (YAML), or a registered name."),
     readings: Path = typer.Argument(None, help="Its readings, with a facility file."),
-    year: int = typer.Option(None, help="The calendar year reported (default: the latest)."),
+    year: int = typer.Option(
+        None, min=1960, max=2100, help="The calendar year reported (default: the latest)."
+    ),
     against: int = typer.Option(None, help="The year compared with (default: the one before)."),
     format_: str = typer.Option("table", "--format", help="table, json or csv."),
     output: Path = typer.Option(None, "--output", "-o", help="Write json or csv to this file."),
@@ -211,7 +213,9 @@ def score(
     facility: Path = typer.Argument(..., help="The facility file (YAML)."),
     readings: Path = typer.Argument(..., help="Its readings (CSV or XLSX)."),
     criteria: str = typer.Option("blue-angel", help="blue-angel, enefg, or a criteria YAML file."),
-    year: int = typer.Option(None, help="The year scored (default: the latest)."),
+    year: int = typer.Option(
+        None, min=1960, max=2100, help="The year scored (default: the latest)."
+    ),
 ) -> None:
     """One facility against a criteria set: each criterion passed, failed or not reported."""
     ctx.invoke(
@@ -231,7 +235,9 @@ def compare(
     ctx: typer.Context,
     sites: list[str] = typer.Argument(None, help="FACILITY.yaml=READINGS.csv pairs."),
     criteria: str = typer.Option("blue-angel", help="blue-angel, enefg, or a criteria YAML file."),
-    year: int = typer.Option(None, help="The year scored (default: the latest)."),
+    year: int = typer.Option(
+        None, min=1960, max=2100, help="The year scored (default: the latest)."
+    ),
     demo: bool = typer.Option(False, "--demo", help="Score the three demonstration tenders."),
     workload: str = typer.Option(None, help="An impact report id: its footprint at each site."),
     pdf: Path = typer.Option(None, help="Also write the comparison to this PDF file."),

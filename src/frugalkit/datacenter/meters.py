@@ -19,6 +19,8 @@ from frugalkit.errors import InputError
 from frugalkit.impact.report import MAX_ENERGY_KWH
 
 MAX_ROWS = 50_000_000
+# A worksheet holds at most 1,048,576 rows (Microsoft, "Excel specifications and limits").
+MAX_SHEET_ROWS = 1_048_576
 
 
 @dataclass
@@ -59,8 +61,23 @@ def read_readings(path: Path, facility: Facility) -> Readings:
     if len(readings.value):
         readings.value = readings.value * factor[readings.meter]
         _check_bounds(readings, facility)
+        _check_dates(readings, facility)
     _check_intervals(readings, facility)
     return readings
+
+
+def _check_dates(readings: Readings, facility: Facility) -> None:
+    """No meter reads before its facility was commissioned, nor after now: a 200-byte file
+    spanning the years 1000 to 9000 took 50 s and 1 GB in monthly totals (issue 21)."""
+    first = int(datetime(facility.commissioned, 1, 1, tzinfo=UTC).timestamp())
+    last = int(datetime.now(UTC).timestamp()) + 86_400  # a day of clock skew
+    bad = (readings.start < first) | (readings.end > last)
+    if bad.any():
+        row = int(np.argmax(bad))
+        raise InputError(
+            f"row {row + 2}: a reading outside {facility.commissioned} (the facility's "
+            "commissioning year) to today"
+        )
 
 
 def _check_bounds(readings: Readings, facility: Facility) -> None:
@@ -133,19 +150,26 @@ def _read_workbook(path: Path, facility: Facility) -> Readings:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise InputError(f"{path.name} is not a readable XLSX workbook ({exc})") from None
-    rows = book.worksheets[0].iter_rows(values_only=True)
+    if not book.worksheets:
+        raise InputError(f"{path.name} has no sheet")
+    sheet = book.worksheets[0]
+    if (sheet.max_row or 0) > MAX_SHEET_ROWS:  # the sheet's declared size, before any row
+        raise InputError(f"{path.name}: more than {MAX_SHEET_ROWS:,} rows, Excel's own limit")
+    rows = sheet.iter_rows(values_only=True, max_row=MAX_SHEET_ROWS + 1)
     header = [str(h).strip() if h is not None else "" for h in next(rows, ())]
     if header[:4] != ["meter", "start", "end", "value"]:
         raise InputError(f"{path.name}: expected the columns meter,start,end,value")
-    text = [
+    text = (  # row by row: _parse stops at the row limit without reading the rest
         [
             str(c.isoformat() if hasattr(c, "isoformat") else c) if c is not None else ""
             for c in r[:4]
         ]
         for r in rows
-    ]
-    book.close()
-    return _parse(text, facility, path.name)
+    )
+    try:
+        return _parse(text, facility, path.name, MAX_SHEET_ROWS)
+    finally:
+        book.close()
 
 
 def _read_rows(path: Path, facility: Facility) -> Readings:
@@ -161,13 +185,13 @@ def _read_rows(path: Path, facility: Facility) -> Readings:
         raise InputError(f"cannot read {path.name} as CSV: {exc}") from None
 
 
-def _parse(rows: Any, facility: Facility, name: str) -> Readings:
+def _parse(rows: Any, facility: Facility, name: str, most: int = MAX_ROWS) -> Readings:
     """Readings from rows of text (meter, start, end, value), the header already read."""
     index = {m.id: i for i, m in enumerate(facility.meters)}
     meters, starts, ends, values = [], [], [], []
     for row, fields in enumerate(rows, 2):
-        if row > MAX_ROWS:
-            raise InputError(f"{name}: more than {MAX_ROWS:,} readings; split it")
+        if row > most + 1:
+            raise InputError(f"{name}: more than {most:,} readings; split it")
         if len(fields) < 4:
             raise InputError(f"row {row}: expected 4 values, got {len(fields)}")
         if fields[0] not in index:
