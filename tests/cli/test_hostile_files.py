@@ -153,3 +153,34 @@ def test_a_year_out_of_range_is_refused_in_one_line(cli: Any, year: str) -> None
                  str(DEMO / "nordic-hall.csv"), "--year", year)  # fmt: skip
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert "--year" in result.stderr
+
+
+def test_a_parquet_file_of_too_many_rows_is_refused_unread(cli: Any, tmp_path: Path) -> None:
+    """A 75 KiB Parquet of repeated rows took 2.75 GB (issue 21): its row count decides."""
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from frugalkit.observatory.importer import MAX_ROWS
+    from tests.observatory.conftest import row
+
+    one = pa.Table.from_pylist([row()])
+    path = tmp_path / "repeated.parquet"
+    with pq.ParquetWriter(path, one.schema) as writer:
+        for _ in range(MAX_ROWS // 200_000 + 1):
+            writer.write_table(pa.concat_tables([one] * 200_000))
+    assert path.stat().st_size < 2_000_000  # a small file that holds many rows
+    started = time.monotonic()
+    result = cli("observatory", "import", str(path))
+    assert result.exit_code != 0 and f"more than {MAX_ROWS:,} rows" in result.stderr
+    assert time.monotonic() - started < 5
+
+
+def test_a_million_unknown_columns_make_one_short_line(cli: Any, tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    from frugalkit.observatory.importer import REQUIRED
+
+    unknown = [f"c{i}" for i in range(1_000_000)]
+    path.write_text(",".join([*REQUIRED, *unknown]) + "\n")
+    result = cli("observatory", "import", str(path))
+    assert result.exit_code != 0
+    assert len(result.stderr) < 2000 and "more" in result.stderr

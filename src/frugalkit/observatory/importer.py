@@ -31,7 +31,10 @@ COLUMNS = ("metric", "region", "year", "value", "unit", "kind", "case", "source_
            "source_note")  # fmt: skip
 KNOWN = set(COLUMNS)
 ALIASES = {"scope": "region"}
-MAX_ROWS = 5_000_000
+# Our limit, not a published figure: each checked figure holds about half a kilobyte, so
+# a million of them is about 0.5 GB; a larger release is split into files.
+MAX_ROWS = 1_000_000
+PARQUET_BATCH_ROWS = 10_000
 # How many bad rows one error message lists before "and N more".
 ERRORS_SHOWN = 5
 
@@ -109,12 +112,21 @@ def _parquet_rows(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
             "reading Parquet needs pyarrow: pip install 'frugalkit[data]'"
         ) from None
     try:
-        table = pq.read_table(path)
+        file = pq.ParquetFile(path)
     except Exception as exc:  # pyarrow raises several types for a corrupt file
         raise ImportRejected(f"{path.name} is not a readable Parquet file: {exc}") from None
-    _check_header(path, table.column_names, "Parquet")
-    for number, row in enumerate(table.to_pylist(), 1):
-        yield f"row {number}", {k: v for k, v in row.items() if v not in ("", None)}
+    # A 75 KiB file of repeated rows unpacked to 2.75 GB: its own row count first, unread.
+    if file.metadata.num_rows > MAX_ROWS:
+        raise ImportRejected(f"{path.name}: more than {MAX_ROWS:,} rows; split the file")
+    _check_header(path, file.schema_arrow.names, "Parquet")
+    number = 0
+    try:
+        for batch in file.iter_batches(batch_size=PARQUET_BATCH_ROWS):
+            for row in batch.to_pylist():
+                number += 1
+                yield f"row {number}", {k: v for k, v in row.items() if v not in ("", None)}
+    except OSError as exc:
+        raise ImportRejected(f"{path.name} is not a readable Parquet file: {exc}") from None
 
 
 def _check_header(path: Path, columns: Sequence[str], what: str, where: str = "") -> None:
@@ -126,8 +138,10 @@ def _check_header(path: Path, columns: Sequence[str], what: str, where: str = ""
             f"{path.name} is not a {what} file of figures: missing column(s) {', '.join(missing)}"
         )
     if unknown:
+        shown = ", ".join(c[:40] for c in unknown[:ERRORS_SHOWN])
+        more = f" and {len(unknown) - ERRORS_SHOWN:,} more" if len(unknown) > ERRORS_SHOWN else ""
         raise ImportRejected(
-            f"{where or path.name}: unknown column(s) {', '.join(unknown)}; known: "
+            f"{where or path.name}: unknown column(s) {shown}{more}; known: "
             f"{', '.join(sorted(KNOWN))}"
         )
 
