@@ -208,3 +208,48 @@ def test_two_processes_adding_at_once_both_land(settings: Settings, tmp_path: Pa
     count = index.db.execute("SELECT count(*) FROM passages_fts").fetchone()[0]
     assert count == 3 * 17
     index.close()
+
+
+def test_a_tiny_pdf_that_draws_too_many_characters_is_refused(tmp_path: Path) -> None:
+    """A 1.2 KB PDF drawing 152,000 characters took 39 s (issue 21): refused, quickly."""
+    import time
+
+    fpdf = pytest.importorskip("fpdf")
+    document = fpdf.FPDF()
+    document.add_page()
+    document.set_font("Helvetica", size=1)
+    document.multi_cell(0, 0.4, "x" * (pdf.MAX_CHARS_PER_PAGE + 10_000))
+    path = tmp_path / "dense.pdf"
+    document.output(str(path))
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"page 1 draws [\d,]+ characters, over 50,000"):
+        pdf.read_pdf(path)
+    assert time.monotonic() - started < 15
+
+
+def test_a_pdf_that_inflates_past_the_readers_memory_is_refused(tmp_path: Path) -> None:
+    """One deflated stream of 64 MiB, drawn 48 times by the page (3 GiB once inflated),
+    in a file of under 100 KB: the reader's process runs out of its own heap and the file
+    is refused, while this process is untouched."""
+    import zlib
+
+    stream = zlib.compress(b"0" * (64 << 20), 9)
+    contents = b" ".join([b"4 0 R"] * 48)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [%s] >>" % contents,
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    body, offsets = b"%PDF-1.4\n", []
+    for number, content in enumerate(objects, 1):
+        offsets.append(len(body))
+        body += b"%d 0 obj\n" % number + content + b"\nendobj\n"
+    xref = len(body)
+    body += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    body += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(body)
+    assert path.stat().st_size < 100_000
+    with pytest.raises(InputError, match=r"needs more than 2 GiB to read"):
+        pdf.read_pdf(path)

@@ -15,6 +15,14 @@ from pathlib import Path
 from frugalkit.errors import InputError
 
 MAX_PDF_BYTES = 200_000_000  # a stated limit: larger reports are refused, not half-read
+# Our limits, not published figures. A dense two-column report page holds under 10,000
+# characters and a 169-page IPCC chapter about 600,000; a 1.2 KB PDF drawing 152,000
+# characters on one page took 39 s (issue 21).
+MAX_CHARS_PER_PAGE = 50_000
+MAX_CHARS = 5_000_000
+# The reader's heap, in a process of its own: a 1 MB PDF that inflates to 1 GiB took 2.1 GB.
+MAX_READER_BYTES = 2 * 1024**3
+SIZE_SAMPLES = 16  # characters per line whose font size and weight are read
 PAGE_NUMBER = re.compile(r"^(?:.{0,120}?\D)?(\d{1,4})$")
 BOLD_WEIGHT = 600
 
@@ -48,10 +56,18 @@ class PdfText:
     body_size_pt: float
 
 
+def _limited() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_DATA, (MAX_READER_BYTES, MAX_READER_BYTES))
+
+
 def read_pdf(path: Path) -> PdfText:
-    """The text of `path`; InputError for a file that is not a readable, unencrypted PDF."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as raw
+    """The text of `path`, read in a process of its own under MAX_READER_BYTES of heap;
+    InputError for a file that is not a readable, unencrypted PDF within the limits."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
@@ -61,6 +77,21 @@ def read_pdf(path: Path) -> PdfText:
     with path.open("rb") as file:
         if file.read(5) != b"%PDF-":
             raise InputError(f"{path.name} is not a PDF file")
+    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_limited) as pool:
+        try:
+            return pool.submit(_read_pdf, path).result()
+        except (BrokenProcessPool, MemoryError):
+            raise InputError(
+                f"{path.name} needs more than {MAX_READER_BYTES >> 30} GiB to read (a "
+                "compressed stream that inflates far beyond its file?); it is refused"
+            ) from None
+
+
+def _read_pdf(path: Path) -> PdfText:
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as raw
+
     try:
         document = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
@@ -69,7 +100,13 @@ def read_pdf(path: Path) -> PdfText:
             raise InputError(f"{path.name} is encrypted; give an unprotected copy") from None
         raise InputError(f"{path.name} cannot be read as a PDF ({reason})") from None
     try:
-        pages = [_page(document, i, raw) for i in range(len(document))]
+        pages, chars = [], 0
+        for i in range(len(document)):
+            page, count = _page(document, i, raw, path.name)
+            chars += count
+            if chars > MAX_CHARS:
+                raise InputError(f"{path.name} holds more than {MAX_CHARS:,} characters")
+            pages.append(page)
         outline = [
             (b.level, b.get_title().strip(), b.get_dest().get_index() + 1)
             for b in document.get_toc()
@@ -85,15 +122,21 @@ def read_pdf(path: Path) -> PdfText:
     return PdfText(title=title, pages=pages, outline=outline, body_size_pt=body)
 
 
-def _page(document: object, index: int, raw: object) -> Page:
+def _page(document: object, index: int, raw: object, name: str) -> tuple[Page, int]:
     page = document[index]  # type: ignore[index]
     textpage = page.get_textpage()
+    count = textpage.count_chars()
+    if count > MAX_CHARS_PER_PAGE:
+        raise InputError(
+            f"{name}: page {index + 1} draws {count:,} characters, over {MAX_CHARS_PER_PAGE:,}"
+        )
     text = textpage.get_text_range()
     lines: list[Line] = []
     start = 0
     for chunk in text.split("\r\n"):
         sizes, weights = [], []
-        for i in range(start, start + len(chunk)):
+        step = max(1, len(chunk) // SIZE_SAMPLES)  # a sample: two pdfium calls a character
+        for i in range(start, start + len(chunk), step):
             matrix = raw.FS_MATRIX()  # type: ignore[attr-defined]
             raw.FPDFText_GetMatrix(textpage.raw, i, matrix)  # type: ignore[attr-defined]
             sizes.append(raw.FPDFText_GetFontSize(textpage.raw, i) * abs(matrix.d or 1.0))  # type: ignore[attr-defined]
@@ -111,7 +154,7 @@ def _page(document: object, index: int, raw: object) -> Page:
     page.close()
     result = Page(number=index + 1, lines=lines)
     _take_page_number(result)
-    return result
+    return result, count
 
 
 def _take_page_number(page: Page) -> None:
