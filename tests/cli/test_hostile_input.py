@@ -131,9 +131,11 @@ def test_a_submission_spec_the_store_would_refuse_is_refused_before_any_work(
         (["--time-limit", "0"], "time limit must be a number of seconds above 0"),
         (["--time-limit", "-5"], "time limit must be a number of seconds above 0"),
         (["--time-limit", "nan"], "time limit must be a number of seconds above 0"),
-        (["--memory-limit", "10"], "memory limit must be at least 64 MB"),
+        (["--memory-limit", "10"], "memory limit must be 64 to 1,048,576 MB"),
+        (["--memory-limit", "99999999999999999999"], "memory limit must be 64 to 1,048,576 MB"),
         (["--repeats", "0"], "repeats must be 1 to 100"),
-        (["--gpu-memory-limit", "0"], "GPU memory limit must be at least 1 MB"),
+        (["--gpu-memory-limit", "0"], "GPU memory limit must be 1 to 1,048,576 MB"),
+        (["--gpu-memory-limit", "99999999999999999999"], "GPU memory limit must be 1 to"),
     ],
 )
 def test_impossible_bench_limits_are_refused_before_any_run(cli, option, message) -> None:  # type: ignore[no-untyped-def]
@@ -156,3 +158,17 @@ def test_a_port_out_of_range_is_refused(cli) -> None:  # type: ignore[no-untyped
     result = cli("bench", "serve-submission", "--submission", "m.joblib", "--port", "70000")
     assert result.exit_code == 2
     assert "--port" in result.stderr and "65535" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["reports", "list", "--limit", "99999999999999999999"],
+        ["library", "ask", "water", "--year", "99999999999999"],
+    ],
+)
+def test_a_huge_number_is_a_refusal_not_an_internal_error(cli, command: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """`--limit 99999999999999999999` was "internal error: OverflowError" (issue 21)."""
+    result = cli(*command)
+    assert result.exit_code == 2
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr

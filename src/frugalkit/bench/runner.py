@@ -41,6 +41,7 @@ from frugalkit.store.bench import fit_lengths
 DEFAULT_TIME_LIMIT_S = 600.0
 DEFAULT_MEMORY_LIMIT_MB = 4096
 MIN_MEMORY_LIMIT_MB = 64  # a Python interpreter alone needs about 30 MB
+MAX_MEMORY_LIMIT_MB = 1_048_576  # 1 TiB: a bound a cgroup and a 64-bit count both hold
 MAX_REPEATS = 100
 MAX_TIME_LIMIT_S = 7 * 24 * 3600.0
 # Repeats whose energy differs by more than this factor are not trusted to a median.
@@ -55,12 +56,15 @@ def check_limits(
         raise InputError(f"repeats must be 1 to {MAX_REPEATS} (got {repeats})")
     if not (math.isfinite(time_limit_s) and 0 < time_limit_s <= MAX_TIME_LIMIT_S):
         raise InputError(f"time limit must be a number of seconds above 0 (got {time_limit_s})")
-    if memory_limit_mb < MIN_MEMORY_LIMIT_MB:
+    if not MIN_MEMORY_LIMIT_MB <= memory_limit_mb <= MAX_MEMORY_LIMIT_MB:
         raise InputError(
-            f"memory limit must be at least {MIN_MEMORY_LIMIT_MB} MB (got {memory_limit_mb})"
+            f"memory limit must be {MIN_MEMORY_LIMIT_MB} to {MAX_MEMORY_LIMIT_MB:,} MB "
+            f"(got {memory_limit_mb})"
         )
-    if gpu_memory_limit_mb is not None and gpu_memory_limit_mb < 1:
-        raise InputError(f"GPU memory limit must be at least 1 MB (got {gpu_memory_limit_mb})")
+    if gpu_memory_limit_mb is not None and not 1 <= gpu_memory_limit_mb <= MAX_MEMORY_LIMIT_MB:
+        raise InputError(
+            f"GPU memory limit must be 1 to {MAX_MEMORY_LIMIT_MB:,} MB (got {gpu_memory_limit_mb})"
+        )
 
 
 def submission_identity(spec: str) -> str:

@@ -132,7 +132,9 @@ def report(
     year: int = typer.Option(
         None, min=1960, max=2100, help="The calendar year reported (default: the latest)."
     ),
-    against: int = typer.Option(None, help="The year compared with (default: the one before)."),
+    against: int = typer.Option(
+        None, min=1960, max=2100, help="The year compared with (default: the one before)."
+    ),
     format_: str = typer.Option("table", "--format", help="table, json or csv."),
     output: Path = typer.Option(None, "--output", "-o", help="Write json or csv to this file."),
 ) -> None:

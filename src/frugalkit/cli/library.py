@@ -170,7 +170,7 @@ def ask(
     ),
     document: str = typer.Option(None, help="Only this document (id or prefix)."),
     body: str = typer.Option(None, help="Only documents of this body."),
-    year: int = typer.Option(None, help="Only documents of this year."),
+    year: int = typer.Option(None, min=1900, max=2100, help="Only documents of this year."),
     generate: bool = typer.Option(
         False, "--generate", help="Write the answer with the model at FRUGALKIT_LLM_URL (checked)."
     ),

@@ -18,7 +18,7 @@ FORMATS = ("json", "codecarbon", "model-card")
 @app.command("list")
 def list_(
     ctx: typer.Context,
-    limit: int = typer.Option(50, min=1, help="How many, newest first."),
+    limit: int = typer.Option(50, min=1, max=10_000, help="How many, newest first."),
     name: str = typer.Option(None, help="Only runs with this name."),
 ) -> None:
     """List stored reports, newest first."""
