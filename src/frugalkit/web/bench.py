@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from frugalkit.bench import TASKS, get_task, remote_guard
 from frugalkit.bench.jobs import KIND
@@ -23,12 +25,13 @@ from frugalkit.impact.display import finite
 from frugalkit.jobs import list_jobs, submit
 from frugalkit.store import save_run
 from frugalkit.web import views
-from frugalkit.web.auth import Reader, Writer, readable
+from frugalkit.web.auth import Reader, Writer, bounded, readable
 from frugalkit.web.twins import twin
 
 NAVIGATION = ("/bench", "Bench")
 REMOTE_TIMEOUT_S = 600.0
 MAX_WAITING = 32  # queued jobs past which a new evaluation is refused (503)
+MAX_RUN_BODY_BYTES = 64 * 1024  # a URL and four settings
 
 
 @dataclass
@@ -129,10 +132,25 @@ def build_router() -> APIRouter:
         )
 
     @router.post(
-        "/api/bench/runs", status_code=202, summary="Queue the evaluation of an HTTP submission"
+        "/api/bench/runs",
+        status_code=202,
+        summary="Queue the evaluation of an HTTP submission",
+        openapi_extra={
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": RunRequest.model_json_schema()}},
+            }
+        },
     )
-    def queue_run(request: Request, body: RunRequest, token: Writer) -> dict[str, Any]:
-        return _queue(request, body, token)
+    async def queue_run(request: Request, token: Writer) -> dict[str, Any]:
+        """The token first, then at most 64 KiB of body: FastAPI reads a declared body
+        before any dependency, so an anonymous caller made the server read it all."""
+        bounded(request, MAX_RUN_BODY_BYTES, "an evaluation request")
+        try:
+            body = RunRequest.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise RequestValidationError(exc.errors()) from None
+        return await run_in_threadpool(_queue, request, body, token)
 
     return router
 
