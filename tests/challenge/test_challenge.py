@@ -230,7 +230,7 @@ def test_the_cli_runs_a_challenge(cli: Any, tmp_path: Path) -> None:
         sent = cli("challenge", "submit", "frugal-ai-2025", str(path), "--token", token, "--wait")
         assert sent.exit_code == 0 and "public" in sent.stdout
         shown = cli("challenge", "board", "frugal-ai-2025")
-        assert "cli team" in shown.stdout and "public demonstration set" in shown.stdout
+        assert "cli team" in shown.stdout and "labels are public" in shown.stdout
     refused = cli("challenge", "mine", "frugal-ai-2025", "--token", "fkt_wrong")
     assert refused.exit_code == 8 and "not a team token" in refused.stderr
 
@@ -249,10 +249,11 @@ with open_store(settings) as store:
 
 @needs_bwrap
 def test_uploads_of_two_teams_evaluated_on_a_local_ray_cluster(
-    tmp_path: Path, store: Store
+    tmp_path: Path, settings: Settings
 ) -> None:
     """Each upload is one Ray task that claims its job in the shared store and evaluates
-    it in the sandbox on the Ray worker."""
+    it in the sandbox on the Ray worker (SQLite here: tests/jobs runs Ray on PostgreSQL)."""
+    store = open_store(settings)
     import os
     import subprocess
     import sys
@@ -275,6 +276,7 @@ def test_uploads_of_two_teams_evaluated_on_a_local_ray_cluster(
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.split() and all(w.endswith(":ray") for w in done.stdout.split())
     states = {s["state"] for s in list_submissions(store, "demo")}
+    store.close()
     assert states == {"completed"}
 
 
@@ -446,3 +448,33 @@ def test_a_label_set_needs_own_data_and_a_classification_task(tmp_path: Path) ->
                                   "metric": "mean_iou"}]
             )
         )  # fmt: skip
+
+
+def test_the_2025_challenge_on_the_hub_names_the_challenges_own_datasets() -> None:
+    """REFERENCE.md (the 2025 protocol): text QuotaClimat/frugalaichallenge-text-train,
+    image pyronear/pyro-sdis, audio rfcx/frugalai. Loading them needs the hub; the file
+    itself is checked here, offline."""
+    spec = load_spec(shipped_challenge("frugal-ai-2025-hub"))
+    assert {t.task: t.data for t in spec.tasks} == {
+        "text": "QuotaClimat/frugalaichallenge-text-train",
+        "image": "pyronear/pyro-sdis",
+        "audio": "rfcx/frugalai",
+    }
+    offline = load_spec(shipped_challenge())
+    assert all(t.data is None for t in offline.tasks) and offline.id != spec.id
+
+
+def test_only_an_organisers_own_labels_make_a_private_board(tmp_path: Path, store: Store) -> None:
+    """Built-in and hub test sets have public labels: their boards say so; an organiser's
+    own file does not."""
+    (tmp_path / "own").mkdir()
+    for name in ("train.csv", "test.csv"):
+        (tmp_path / "own" / name).write_text('quote,label\n"a",0_not_relevant\n')
+    tasks = [
+        {"task": "text", "data": "own"},
+        {"task": "audio", "data": "rfcx/frugalai"},
+        {"task": "image", "metric": "mean_iou"},
+    ]
+    create(store, _challenge_file(tmp_path, tasks=tasks))
+    public = {t: board(store, "demo", t)["public_data"] for t in ("text", "audio", "image")}
+    assert public == {"text": False, "audio": True, "image": True}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -41,12 +42,12 @@ def client(settings: Settings) -> Iterator[TestClient]:
     app.state.store.close()
 
 
-@pytest.fixture
-def live_server(home: Path) -> Iterator[str]:
-    """`frugalkit serve` on a free loopback port; yields its base URL."""
+@contextlib.contextmanager
+def served(home: Path, *options: str) -> Iterator[str]:
+    """`frugalkit serve OPTIONS` on a free loopback port until /healthz answers; its URL."""
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "frugalkit", "serve", "--port", str(port)],
+        [sys.executable, "-m", "frugalkit", "serve", "--port", str(port), *options],
         env={**os.environ, "FRUGALKIT_HOME": str(home)},
         stderr=subprocess.PIPE,
         text=True,
@@ -68,6 +69,13 @@ def live_server(home: Path) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture
+def live_server(home: Path) -> Iterator[str]:
+    """`frugalkit serve` on a free loopback port; yields its base URL."""
+    with served(home) as base:
+        yield base
 
 
 @pytest.fixture

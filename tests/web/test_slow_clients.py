@@ -4,10 +4,7 @@ count and time."""
 
 from __future__ import annotations
 
-import os
 import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.net import free_port
+from tests.web.conftest import served
 
 SLOW = 400
 CAP = 300
@@ -24,23 +21,9 @@ HEADER_TIMEOUT_S = 2
 
 @pytest.fixture
 def guarded_server(home: Path) -> Iterator[str]:
-    port = free_port()
-    command = [sys.executable, "-m", "frugalkit", "serve", "--port", str(port), "--workers", "0"]
-    command += ["--header-timeout", str(HEADER_TIMEOUT_S), "--max-connections", str(CAP)]
-    proc = subprocess.Popen(command, env={**os.environ, "FRUGALKIT_HOME": str(home)})
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    options = ["--workers", "0", "--header-timeout", str(HEADER_TIMEOUT_S)]
+    with served(home, *options, "--max-connections", str(CAP)) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_connections_that_never_finish_their_headers_are_closed(guarded_server: str) -> None:

@@ -201,7 +201,10 @@ def board(
     ranked = sorted(best.values(), key=lambda e: _key(spec, e))
     for rank, entry in enumerate(ranked, 1):
         entry["rank"] = rank if _ranked(spec, entry) else None
-    builtin = task.data is None
+    # Public labels: the built-in sets (their generator ships with frugalkit) and hub
+    # datasets (anyone can download them); only the organiser's own files (made absolute
+    # when the challenge was created) stay on the server.
+    public_labels = task.data is None or not Path(task.data).is_absolute()
     return {
         "challenge": {
             "id": spec.id,
@@ -211,7 +214,7 @@ def board(
         "task": {"id": task_id, "title": TASKS[task_id].title, "metric": task.metric},
         "ranking": spec.ranking.model_dump(),
         "rule": ranking_rule(spec, task.metric),
-        "public_data": builtin,
+        "public_data": public_labels,
         "reference_hardware": spec.reference_hardware,
         "entries": ranked,
     }

@@ -187,7 +187,11 @@ def board(
         console.print(table)
         console.print(f"ranking: {ranked['rule']}", highlight=False)
         if ranked["public_data"]:
-            console.print("the test set is frugalkit's public demonstration set", highlight=False)
+            console.print(
+                "the test set's labels are public (built-in or hub set): this board ranks "
+                "nothing that server-side labels would",
+                highlight=False,
+            )
 
     emit(ctx, ranked, render)
 

@@ -56,18 +56,14 @@ class PdfText:
     body_size_pt: float
 
 
-def _limited() -> None:
-    import resource
-
-    resource.setrlimit(resource.RLIMIT_DATA, (MAX_READER_BYTES, MAX_READER_BYTES))
-
-
 def read_pdf(path: Path) -> PdfText:
-    """The text of `path`, read in a process of its own under MAX_READER_BYTES of heap;
-    InputError for a file that is not a readable, unencrypted PDF within the limits."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
+    """The text of `path`, read by a process of its own (`python -m frugalkit.library.pdf`)
+    under MAX_READER_BYTES of heap; InputError for a file that is not a readable,
+    unencrypted PDF within the limits."""
+    import json
+    import shutil
+    import subprocess
+    import sys
 
     size = path.stat().st_size
     if size > MAX_PDF_BYTES:
@@ -77,15 +73,49 @@ def read_pdf(path: Path) -> PdfText:
     with path.open("rb") as file:
         if file.read(5) != b"%PDF-":
             raise InputError(f"{path.name} is not a PDF file")
-    context = multiprocessing.get_context("spawn")  # no fork of a threaded server
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_limited) as pool:
-        try:
-            return pool.submit(_read_pdf, path).result()
-        except (BrokenProcessPool, MemoryError):
-            raise InputError(
-                f"{path.name} needs more than {MAX_READER_BYTES >> 30} GiB to read (a "
-                "compressed stream that inflates far beyond its file?); it is refused"
-            ) from None
+    command = [sys.executable, "-I", "-m", "frugalkit.library.pdf", str(path)]
+    if shutil.which("prlimit"):  # util-linux: the heap cap, set before the reader starts
+        command = ["prlimit", f"--data={MAX_READER_BYTES}", "--", *command]
+    done = subprocess.run(command, capture_output=True, check=False)
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        raise InputError(
+            f"{path.name} could not be read within {MAX_READER_BYTES >> 30} GiB of memory "
+            f"(the reader stopped with status {done.returncode}); it is refused"
+        )
+    if "error" in answer:
+        raise InputError(str(answer["error"]))
+    pages = [
+        Page(p["number"], [Line(**line) for line in p["lines"]], p["printed"])
+        for p in answer["pages"]
+    ]
+    outline = [(int(a), str(b), int(c)) for a, b, c in answer["outline"]]
+    return PdfText(answer["title"], pages, outline, float(answer["body_size_pt"]))
+
+
+def _main(argv: list[str]) -> int:
+    """The reader's process: the PdfText of argv[0] as JSON on stdout, or its error."""
+    import json
+    import sys
+    from dataclasses import asdict
+
+    try:
+        text = _read_pdf(Path(argv[0]))
+    except InputError as exc:
+        json.dump({"error": str(exc)}, sys.stdout)
+        return 2
+    except MemoryError:
+        json.dump(
+            {"error": f"{Path(argv[0]).name} needs more than {MAX_READER_BYTES >> 30} GiB "
+             "to read (a compressed stream that inflates far beyond its file?)"},
+            sys.stdout,
+        )  # fmt: skip
+        return 3
+    json.dump(asdict(text), sys.stdout)
+    return 0
 
 
 def _read_pdf(path: Path) -> PdfText:
@@ -168,3 +198,9 @@ def _take_page_number(page: Page) -> None:
             page.printed = match.group(1)
             page.lines.pop(position)
             return
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(_main(sys.argv[1:]))
