@@ -270,7 +270,7 @@ def test_a_fork_bomb_stays_inside_and_ends_with_its_run(tmp_path: Path, random_c
                     pass
     """
     started = time.monotonic()
-    run = _run(_submission(tmp_path, body), random_csv, time_limit_s=8.0)
+    run = _run(_submission(tmp_path, body), random_csv, time_limit_s=4.0)
     assert run["status"] == "failed"
     assert "time limit" in run["reason"]
     assert time.monotonic() - started < 60

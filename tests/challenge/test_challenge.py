@@ -56,7 +56,16 @@ def _challenge_file(folder: Path, **changes: Any) -> Path:
 
 @pytest.fixture
 def store(database_url: str) -> Iterator[Store]:
+    """The store on each back-end (quotas, concurrency and the API run on both)."""
     opened = open_store(Settings.from_env())
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def sqlite_store(settings: Settings) -> Iterator[Store]:
+    """SQLite only, for tests whose weight is the sandboxed evaluation, not the store."""
+    opened = open_store(settings)
     yield opened
     opened.close()
 
@@ -342,21 +351,21 @@ def test_emphasis_in_a_description_is_not_an_alias(tmp_path: Path) -> None:
 
 @needs_bwrap
 def test_rerun_evaluates_the_best_entries_again_and_publish_marks_the_boards(
-    tmp_path: Path, store: Store
+    tmp_path: Path, sqlite_store: Store
 ) -> None:
     from frugalkit.challenge.service import rerun_finals, team_of
     from frugalkit.store.challenges import get_challenge, publish_challenge
 
-    create(store, _challenge_file(tmp_path))
-    team = team_of(store, "demo", add_team(store, "demo", "solo"))
-    first = upload(store, "demo", team, "text", "m.py", SUBMISSION)
-    work(store, stale_s=60, exit_when_idle=True)
-    assert rerun_finals(store, "demo") == [first["id"]]
-    assert {s["state"] for s in list_submissions(store, "demo")} == {"queued"}
-    work(store, stale_s=60, exit_when_idle=True)
-    assert {s["state"] for s in list_submissions(store, "demo")} == {"completed"}
-    publish_challenge(store, "demo")
-    assert get_challenge(store, "demo")["published_at"] is not None
+    create(sqlite_store, _challenge_file(tmp_path))
+    team = team_of(sqlite_store, "demo", add_team(sqlite_store, "demo", "solo"))
+    first = upload(sqlite_store, "demo", team, "text", "m.py", SUBMISSION)
+    work(sqlite_store, stale_s=60, exit_when_idle=True)
+    assert rerun_finals(sqlite_store, "demo") == [first["id"]]
+    assert {s["state"] for s in list_submissions(sqlite_store, "demo")} == {"queued"}
+    work(sqlite_store, stale_s=60, exit_when_idle=True)
+    assert {s["state"] for s in list_submissions(sqlite_store, "demo")} == {"completed"}
+    publish_challenge(sqlite_store, "demo")
+    assert get_challenge(sqlite_store, "demo")["published_at"] is not None
 
 
 HUNT = b"""
@@ -381,7 +390,9 @@ def predict(quotes):
 
 
 @needs_bwrap
-def test_an_organisers_own_labels_never_reach_a_submission(tmp_path: Path, store: Store) -> None:
+def test_an_organisers_own_labels_never_reach_a_submission(
+    tmp_path: Path, sqlite_store: Store
+) -> None:
     """Own data, random labels: a submission that walks every folder it can see (and
     /proc) for the labels file scores as a guess would, on both parts."""
     import random
@@ -400,18 +411,18 @@ def test_an_organisers_own_labels_never_reach_a_submission(tmp_path: Path, store
     (tmp_path / "ch").mkdir()
     path = _challenge_file(tmp_path / "ch", tasks=tasks)
     path.rename(tmp_path / "challenge.yaml")
-    create(store, tmp_path / "challenge.yaml")
-    team = team_of(store, "demo", add_team(store, "demo", "hunters"))
-    upload(store, "demo", team, "text", "hunt.py", HUNT)
-    work(store, stale_s=60, exit_when_idle=True)
-    (done,) = list_submissions(store, "demo")
+    create(sqlite_store, tmp_path / "challenge.yaml")
+    team = team_of(sqlite_store, "demo", add_team(sqlite_store, "demo", "hunters"))
+    upload(sqlite_store, "demo", team, "text", "hunt.py", HUNT)
+    work(sqlite_store, stale_s=60, exit_when_idle=True)
+    (done,) = list_submissions(sqlite_store, "demo")
     assert done["state"] == "completed", done["reason"]
     assert done["public_score"] < 0.3 and done["private_score"] < 0.3  # chance is 1/8
     assert done["payload"]["samples"] == 400
 
 
 @needs_bwrap
-def test_an_organisers_own_label_set(tmp_path: Path, store: Store) -> None:
+def test_an_organisers_own_label_set(tmp_path: Path, sqlite_store: Store) -> None:
     """Labels of the organiser's own ('coal' / 'other' on the text task): a submission
     that answers in them is scored on them; one that answers the bench's labels fails."""
     from frugalkit.challenge.service import team_of
@@ -425,13 +436,13 @@ def test_an_organisers_own_label_set(tmp_path: Path, store: Store) -> None:
     for name, part in (("train.csv", rows[:40]), ("test.csv", rows[40:])):
         (data / name).write_text("quote,label\n" + "\n".join(part) + "\n")
     tasks = [{"task": "text", "data": "own", "labels": ["coal", "other"], "metric": "macro_f1"}]
-    create(store, _challenge_file(tmp_path, tasks=tasks))
-    team = team_of(store, "demo", add_team(store, "demo", "own labels"))
+    create(sqlite_store, _challenge_file(tmp_path, tasks=tasks))
+    team = team_of(sqlite_store, "demo", add_team(sqlite_store, "demo", "own labels"))
     right = b"def predict(q):\n    return ['coal' if 'coal' in x else 'other' for x in q]\n"
-    upload(store, "demo", team, "text", "right.py", right)
-    upload(store, "demo", team, "text", "bench.py", SUBMISSION)  # answers 0_not_relevant
-    work(store, stale_s=60, exit_when_idle=True)
-    done = {s["filename"]: s for s in list_submissions(store, "demo")}
+    upload(sqlite_store, "demo", team, "text", "right.py", right)
+    upload(sqlite_store, "demo", team, "text", "bench.py", SUBMISSION)  # answers 0_not_relevant
+    work(sqlite_store, stale_s=60, exit_when_idle=True)
+    done = {s["filename"]: s for s in list_submissions(sqlite_store, "demo")}
     assert done["right.py"]["state"] == "completed", done["right.py"]["reason"]
     assert done["right.py"]["public_score"] == 1.0 and done["right.py"]["private_score"] == 1.0
     assert done["bench.py"]["state"] == "failed"
