@@ -94,9 +94,12 @@ def submit(
     wait: bool = typer.Option(False, help="Evaluate it here and now, then show the result."),
 ) -> None:
     """Upload a submission as a team; it is queued for a worker (`frugalkit worker`)."""
+    from datetime import UTC, datetime
+
     from frugalkit.challenge import upload
-    from frugalkit.challenge.service import team_of, visible
+    from frugalkit.challenge.service import spec_of, team_of, visible
     from frugalkit.errors import InputError
+    from frugalkit.jobs import work
     from frugalkit.store.challenges import get_submission
 
     try:
@@ -107,19 +110,13 @@ def submit(
         team = team_of(store, challenge, token)
         queued = upload(store, challenge, team, task, file.name, content)
         if wait:
-            from frugalkit.jobs import work
-
             work(
                 store,
                 stale_s=state(ctx).settings.job_stale_s,
                 jobs=[queued["job_id"]],
                 exit_when_idle=True,
             )
-        from frugalkit.challenge.service import spec_of
-
         spec, _ = spec_of(store, challenge)
-        from datetime import UTC, datetime
-
         shown = visible(get_submission(store, queued["id"]), spec, datetime.now(UTC))
     emit(ctx, shown, lambda c: c.print(_line(shown), highlight=False))
 
