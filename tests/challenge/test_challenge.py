@@ -489,3 +489,53 @@ def test_only_an_organisers_own_labels_make_a_private_board(tmp_path: Path, stor
     create(store, _challenge_file(tmp_path, tasks=tasks))
     public = {t: board(store, "demo", t)["public_data"] for t in ("text", "audio", "image")}
     assert public == {"text": False, "audio": True, "image": True}
+
+
+def test_removing_a_team_or_a_challenge_takes_its_entries_tokens_jobs_and_files(
+    tmp_path: Path, store: Store
+) -> None:
+    from frugalkit.challenge.jobs import run
+    from frugalkit.challenge.service import remove_challenge, remove_team, team_of
+    from frugalkit.errors import AccessError, NotFoundError
+    from frugalkit.store.challenges import get_file
+    from frugalkit.store.jobs import get_job
+
+    create(store, _challenge_file(tmp_path))
+    tokens = {name: add_team(store, "demo", name) for name in ("alpha", "beta")}
+    teams = {name: team_of(store, "demo", token) for name, token in tokens.items()}
+    shared = upload(store, "demo", teams["alpha"], "text", "m.py", SUBMISSION)
+    own = upload(store, "demo", teams["alpha"], "text", "own.py", SUBMISSION + b"# alpha\n")
+    upload(store, "demo", teams["beta"], "text", "m.py", SUBMISSION)
+
+    assert remove_team(store, "demo", "alpha") == {"team": "alpha", "submissions": 2}
+    with pytest.raises(AccessError):
+        team_of(store, "demo", tokens["alpha"])
+    assert [s["team_id"] for s in list_submissions(store, "demo")] == [teams["beta"]["id"]]
+    assert get_job(store, own["job_id"])["state"] == "cancelled"
+    assert get_file(store, shared["sha256"]) == SUBMISSION  # beta's upload is the same file
+    with pytest.raises(NotFoundError):
+        get_file(store, own["sha256"])
+    # A worker that had claimed the removed entry records nothing and breaks nothing.
+    assert run(store, {"submission_id": own["id"]})["state"] == "removed"
+    with pytest.raises(NotFoundError, match="no team named 'alpha'"):
+        remove_team(store, "demo", "alpha")
+
+    assert remove_challenge(store, "demo") == {"challenge": "demo", "teams": 1, "submissions": 1}
+    assert list_submissions(store, "demo") == []
+    with pytest.raises(NotFoundError):
+        get_file(store, shared["sha256"])
+    with pytest.raises(NotFoundError, match="no challenge 'demo'"):
+        remove_challenge(store, "demo")
+    create(store, _challenge_file(tmp_path))  # the id is free again
+    assert add_team(store, "demo", "alpha").startswith("fkt_")
+
+
+def test_the_cli_removes_a_team_and_a_challenge_in_one_line(cli: Any) -> None:
+    assert cli("challenge", "create", "frugal-ai-2025").exit_code == 0
+    assert cli("challenge", "team-add", "frugal-ai-2025", "gone").exit_code == 0
+    removed = cli("challenge", "team-remove", "frugal-ai-2025", "gone")
+    assert removed.exit_code == 0 and "removed team gone" in removed.stdout
+    again = cli("challenge", "team-remove", "frugal-ai-2025", "gone")
+    assert again.exit_code != 0 and again.stderr.count("\n") == 1 and "no team" in again.stderr
+    assert cli("challenge", "remove", "frugal-ai-2025").exit_code == 0
+    assert "frugal-ai-2025" not in cli("challenge", "list").stdout

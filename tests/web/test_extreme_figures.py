@@ -94,7 +94,7 @@ def test_a_reading_over_the_ceiling_after_conversion_is_refused(tmp_path: Path) 
         read_readings(tmp_path / "r.csv", load_facility(tmp_path / "f.yaml"))
 
 
-def test_a_facility_can_be_listed_and_removed(cli: Any) -> None:  # type: ignore[no-untyped-def]
+def test_a_facility_can_be_listed_and_removed(cli: Any, database_url: str) -> None:  # type: ignore[no-untyped-def]
     demo = Path(__file__).parents[2] / "src/frugalkit/datacenter/data/demo"
     added = cli("datacenter", "add", str(demo / "nordic-hall.yaml"), str(demo / "nordic-hall.csv"))
     assert added.exit_code == 0

@@ -18,7 +18,7 @@ from frugalkit.bench.metrics import score
 from frugalkit.bench.tasks import Task
 from frugalkit.challenge.service import KIND, spec_of
 from frugalkit.challenge.spec import ChallengeSpec
-from frugalkit.errors import FrugalkitError
+from frugalkit.errors import FrugalkitError, NotFoundError
 from frugalkit.store import Store, save_reports
 from frugalkit.store import challenges as stored
 
@@ -90,6 +90,8 @@ def run(store: Store, inputs: dict[str, Any]) -> dict[str, Any]:
     """Evaluate and record; whatever goes wrong, the submission never stays 'running'."""
     try:
         return _run(store, inputs)
+    except NotFoundError:  # the submission (its team, its challenge) was removed meanwhile
+        return {"id": inputs["submission_id"], "state": "removed", "reason": "removed"}
     except Exception as exc:
         lost(store, inputs, f"internal error: {type(exc).__name__}")
         raise

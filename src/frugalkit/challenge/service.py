@@ -7,6 +7,7 @@ quota, then queued as a job (`challenge.jobs`) that evaluates them in the sandbo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -17,7 +18,7 @@ from typing import Any
 
 from frugalkit.bench.tasks import TASKS
 from frugalkit.challenge.spec import ChallengeSpec, load_spec, parse_spec, parse_text
-from frugalkit.errors import AccessError, InputError
+from frugalkit.errors import AccessError, InputError, NotFoundError
 from frugalkit.store import Store
 from frugalkit.store import challenges as stored
 
@@ -256,3 +257,24 @@ def rerun_finals(store: Store, challenge_id: str) -> list[str]:
     ):
         stored.update_submission(store, submission_id, state="queued", job_id=job.id)
     return ids
+
+
+def _cancel(store: Store, removed: dict[str, Any]) -> dict[str, Any]:
+    """Cancel the removed submissions' jobs still queued or running (a running one's worker
+    stops it, and finds no submission to record into)."""
+    from frugalkit.store.jobs import request_cancel
+
+    for job_id in removed.pop("job_ids"):
+        with contextlib.suppress(NotFoundError):
+            request_cancel(store, job_id)
+    return removed
+
+
+def remove_team(store: Store, challenge_id: str, name: str) -> dict[str, Any]:
+    """Remove a team: its token stops working, its entries leave the boards."""
+    return _cancel(store, stored.remove_team(store, challenge_id, name))
+
+
+def remove_challenge(store: Store, challenge_id: str) -> dict[str, Any]:
+    """Remove a challenge with its teams, submissions and uploaded files."""
+    return _cancel(store, stored.remove_challenge(store, challenge_id))

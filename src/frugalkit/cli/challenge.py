@@ -84,6 +84,44 @@ def team_add(
     emit(ctx, {"team": name, "token": token}, lambda c: c.print(token, highlight=False))
 
 
+@app.command("team-remove")
+def team_remove(
+    ctx: typer.Context,
+    challenge: str = typer.Argument(..., help="Challenge id."),
+    name: str = typer.Argument(..., help="Team name."),
+) -> None:
+    """Remove a team: its token stops working; its submissions and their files are deleted."""
+    from frugalkit.challenge.service import remove_team
+
+    with opened_store(ctx) as store:
+        removed = remove_team(store, challenge, name)
+    emit(
+        ctx,
+        removed,
+        lambda c: c.print(
+            f"removed team {name} and its {removed['submissions']} submission(s)", highlight=False
+        ),
+    )
+
+
+@app.command("remove")
+def remove(ctx: typer.Context, challenge: str = typer.Argument(..., help="Challenge id.")) -> None:
+    """Remove a challenge, its teams, submissions and uploaded files (impact reports stay)."""
+    from frugalkit.challenge.service import remove_challenge
+
+    with opened_store(ctx) as store:
+        removed = remove_challenge(store, challenge)
+    emit(
+        ctx,
+        removed,
+        lambda c: c.print(
+            f"removed challenge {challenge}: {removed['teams']} team(s), "
+            f"{removed['submissions']} submission(s)",
+            highlight=False,
+        ),
+    )
+
+
 @app.command("submit")
 def submit(
     ctx: typer.Context,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from frugalkit.errors import ConflictError, NotFoundError, QuotaError
@@ -213,3 +213,51 @@ def list_submissions(
     with store.session() as session:
         rows = session.scalars(query.order_by(ChallengeSubmissionRow.created_at.desc()))
         return [_submission(r) for r in rows]
+
+
+def _forget(session: Any, where: Any) -> list[str]:
+    """Delete the submissions `where` selects and every file no submission uses any more;
+    the job ids of the deleted submissions are returned (to be cancelled)."""
+    rows = session.execute(
+        select(ChallengeSubmissionRow.job_id, ChallengeSubmissionRow.sha256).where(where)
+    ).all()
+    session.execute(delete(ChallengeSubmissionRow).where(where))
+    for sha256 in {r.sha256 for r in rows}:
+        used = select(ChallengeSubmissionRow.id).where(ChallengeSubmissionRow.sha256 == sha256)
+        if session.scalars(used.limit(1)).first() is None:
+            session.execute(delete(ChallengeFileRow).where(ChallengeFileRow.sha256 == sha256))
+    return [r.job_id for r in rows if r.job_id]
+
+
+def remove_team(store: Store, challenge_id: str, name: str) -> dict[str, Any]:
+    """A team, its token and its submissions (and their files), in one transaction."""
+    with store.session() as session, session.begin():
+        team = session.scalars(
+            select(ChallengeTeamRow).where(
+                ChallengeTeamRow.challenge_id == challenge_id, ChallengeTeamRow.name == name
+            )
+        ).first()
+        if team is None:
+            raise NotFoundError(f"challenge {challenge_id!r} has no team named {name!r}")
+        jobs = _forget(session, ChallengeSubmissionRow.team_id == team.id)
+        session.delete(team)
+        return {"team": name, "submissions": len(jobs), "job_ids": jobs}
+
+
+def remove_challenge(store: Store, challenge_id: str) -> dict[str, Any]:
+    """A challenge with its teams, submissions and files, in one transaction."""
+    with store.session() as session, session.begin():
+        row = session.get(ChallengeRow, challenge_id)
+        if row is None:
+            raise NotFoundError(f"no challenge {challenge_id!r}")
+        jobs = _forget(session, ChallengeSubmissionRow.challenge_id == challenge_id)
+        of_it = ChallengeTeamRow.challenge_id == challenge_id
+        teams = session.scalar(select(func.count()).where(of_it)) or 0
+        session.execute(delete(ChallengeTeamRow).where(of_it))
+        session.delete(row)
+        return {
+            "challenge": challenge_id,
+            "teams": teams,
+            "submissions": len(jobs),
+            "job_ids": jobs,
+        }
