@@ -58,7 +58,9 @@ def test_demo_trains_evaluates_and_ranks_the_baselines(cli, home: Path) -> None:
     assert all(a["sources"] for a in data["library"])
     # the data centres: three demonstration tenders ranked on the Blue Angel criteria
     ranking = data["tenders"]["ranking"]
-    assert len(ranking) == 3 and ranking[0]["score"] >= ranking[-1]["score"]
+    # a label is pass/fail (DE-UZ 228): no score; the fewest failed criteria first
+    assert len(ranking) == 3 and all(r["score"] is None for r in ranking)
+    assert len(ranking[0]["failed"]) <= len(ranking[-1]["failed"])
     # per task 3 trainings, then per evaluation 1 load + 1 inference report; the library's
     # 2 indexed documents and 2 answers
     assert data["store"]["reports"] == tasks * (3 + 3 * 2) + 2 + 2

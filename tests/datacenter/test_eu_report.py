@@ -69,7 +69,7 @@ def test_the_demonstration_report_is_complete_and_its_indicators_follow_annex_ii
     assert result["diff"]["year"] == 2024
     pue = next(r for r in result["diff"]["rows"] if r["key"] == "PUE")
     assert pue["change"] < 0 and pue["before"] == pytest.approx(kpis["2024"]["pue"])
-    renewable = next(r for r in result["diff"]["rows"] if r["key"] == "renewable_go")
+    renewable = next(r for r in result["diff"]["rows"] if r["key"] == "ERES-GOO")
     assert (renewable["before"], renewable["after"]) == (9_500_000, 10_500_000)
 
 
@@ -80,9 +80,7 @@ def test_each_missing_field_is_named_with_how_to_supply_it(tmp_path: Path) -> No
     assert not report["complete"]
     assert missing["owner"] == "add eu.owner to the facility file"
     assert missing["WIN"] == "computed from fields that are missing"
-    assert (
-        missing["potable_water_input"] == "add a meter with the role water_potable and its readings"
-    )
+    assert missing["WIN-POT"] == "add a meter with the role water_potable and its readings"
     assert (
         missing["intake_air_setpoint"]
         == "add reported.2025.intake_air_setpoint_c to the facility file"
@@ -179,3 +177,35 @@ def test_a_reported_year_that_is_not_a_year_is_named(tmp_path: Path) -> None:
     facility, _ = _site(tmp_path, [], reported={"last year": {"servers": 3}})
     with pytest.raises(InputError, match=r"reported\.last year: Input should be a valid integer"):
         load_facility(facility)
+
+
+def test_eit_is_taken_at_the_ups_outputs_or_the_deviation_is_stated(tmp_path: Path) -> None:
+    """Reg. (EU) 2024/1364 Annex II: EIT at the UPS outputs (REFERENCE.md, turn 3); backup
+    generation reported apart (EDC-BG) and counted in EDC."""
+    from frugalkit.datacenter.kpis import compute
+    from frugalkit.datacenter.meters import read_readings
+
+    facility = yaml.safe_load((DEMO_DIR / "sunbelt-park.yaml").read_text())
+    facility["meters"] += [
+        {"id": "ups-1", "role": "it", "unit": "kWh", "point": "ups_output"},
+        {"id": "gen-1", "role": "backup_generation", "unit": "kWh", "source": "diesel"},
+    ]
+    (tmp_path / "f.yaml").write_text(yaml.safe_dump(facility))
+    readings = (DEMO_DIR / "sunbelt-park.csv").read_text()
+    readings += "ups-1,2025-01-01T00:00:00+00:00,2026-01-01T00:00:00+00:00,17000000\n"
+    readings += "gen-1,2025-01-01T00:00:00+00:00,2026-01-01T00:00:00+00:00,3000\n"
+    (tmp_path / "r.csv").write_text(readings)
+    loaded = load_facility(tmp_path / "f.yaml")
+    years = compute(loaded, read_readings(tmp_path / "r.csv", loaded))["years"]
+    report = report_of(loaded.model_dump(mode="json"), years, 2025)["report"]
+    values = {f["key"]: f["value"] for f in report["fields"]}
+    assert values["EIT"] == pytest.approx(17_000_000) and report["deviations"] == []
+    assert values["EDC-BG"] == pytest.approx(3000)
+    assert values["EDC"] == pytest.approx(values["grid_energy"] + values["onsite_energy"] + 3000)
+    plain = load_facility(DEMO_DIR / "sunbelt-park.yaml")
+    rows = compute(plain, read_readings(DEMO_DIR / "sunbelt-park.csv", plain))["years"]
+    deviated = report_of(plain.model_dump(mode="json"), rows, 2025)["report"]
+    assert "not at the UPS outputs" in deviated["deviations"][0]
+    assert "UPS" in next(f for f in deviated["fields"] if f["key"] == "EIT")["note"]
+    assert {"WIN-POT", "ERES-GOO", "ERES-PPA", "ERES-OS", "CSERV", "CSTOR", "EDC-BG"} <= set(values)
+    assert "23 April 2026" in deviated["pending"]

@@ -151,8 +151,9 @@ def test_the_demonstration_tenders_rank_and_show_a_workload_at_each_site() -> No
     result = compare(pairs, "blue-angel", 2025, workload)
     assert result["ranking"][0]["facility"].startswith("Nordic Hall")
     nordic = result["ranking"][0]
-    pue = next(r for r in nordic["results"] if r["kpi"] == "pue")
+    pue = next(r for r in nordic["results"] if r["id"] == "pue-2024")
     assert pue["result"] == "pass" and pue["threshold"] == 1.25
+    assert nordic["score"] is None and nordic["failed"] == ["ref"]  # a label: pass or fail
     at = {f["site"]: f for f in result["workload"]}
     assert at[nordic["facility"]]["energy_kwh"] == pytest.approx(nordic["kpis"]["pue"])
     assert all(f["ghg_market_g"] <= f["ghg_location_g"] for f in at.values())
@@ -265,3 +266,57 @@ def test_server_kpis_of_iso_iec_30134_4_and_5(site) -> None:  # type: ignore[no-
     assert year["itee_sv"] == pytest.approx((10 * 40 + 30 * 10) / (10 * 800 + 30 * 400))
     assert year["iteu_sv"] == pytest.approx(0.25)
     assert "servers' CPUs 25 % utilised on average (ITEUsv)" in result["years"][0]["reading"]
+
+
+def test_renewables_heat_upgrade_and_fuels_are_counted_as_their_sources_say(site) -> None:  # type: ignore[no-untyped-def]
+    """ISO/IEC 30134-3 REF counts renewable sources only (a gas CHP is not one); EnEfG
+    section 11(5) counts unsubsidised ones; section 11(2) leaves heat-upgrading plant out
+    of PUE; CUE (ISO/IEC 30134-8) adds fuel burnt on site at IPCC 2006 Vol. 2 Table 2.2
+    (natural gas 56,100 kg CO2/TJ)."""
+    meters = [
+        {"id": "grid", "role": "grid", "unit": "kWh"},
+        {"id": "it", "role": "it", "unit": "kWh"},
+        {
+            "id": "pv",
+            "role": "onsite_generation",
+            "unit": "kWh",
+            "source": "pv",
+            "subsidised": True,
+        },
+        {
+            "id": "chp",
+            "role": "onsite_generation",
+            "unit": "kWh",
+            "source": "gas_chp",
+            "subsidised": False,
+        },
+        {"id": "gas", "role": "fuel", "unit": "kWh", "fuel": "natural_gas"},
+        {"id": "hp", "role": "heat_upgrade", "unit": "kWh"},
+    ]
+    rows = [
+        f"grid,{JAN},1000",
+        f"it,{JAN},1000",
+        f"pv,{JAN},100",
+        f"chp,{JAN},200",
+        f"gas,{JAN},500",
+        f"hp,{JAN},100",
+    ]
+    month = _kpis(site(rows, meters=meters))["months"][0]
+    k = month["kpis"]
+    assert k["pue"] == pytest.approx(1.3)  # 1,000 grid + 100 PV + 200 CHP over 1,000 IT
+    assert k["pue_without_heat_upgrade"] == pytest.approx(1.2)
+    assert k["ref"] == pytest.approx(100 / 1300)  # the CHP is not renewable
+    assert k["unsubsidised_renewable_share"] == 0.0  # the PV is paid a feed-in tariff
+    grid_kg = 1000 * 56.039 / 1000  # FRA in the shipped grid factors, gCO2e/kWh
+    assert k["cue"] == pytest.approx((grid_kg + 500 * 56_100 / 277_777.8) / 1000, rel=1e-3)
+    assert month["pue_kind"].startswith("iPUE")
+    no_fuel = [m for m in meters if m["role"] != "fuel"]
+    lost = _kpis(site([r for r in rows if not r.startswith("gas")], meters=no_fuel))
+    assert lost["months"][0]["kpis"]["cue"] is None
+    assert any("without a fuel meter" in w for w in lost["warnings"])
+
+
+def test_an_on_site_generator_must_say_its_source_and_subsidy(site) -> None:  # type: ignore[no-untyped-def]
+    meters = [*FACILITY["meters"], {"id": "pv", "role": "onsite_generation", "unit": "kWh"}]  # type: ignore[misc]
+    with pytest.raises(InputError, match="say its source"):
+        _kpis(site([], meters=meters))

@@ -57,7 +57,7 @@ def test_the_eu_report_page_csv_and_json_of_a_registered_facility(client: TestCl
     csv = client.get(f"/datacenters/facilities/{name}/eu-report.csv", params={"year": 2025})
     assert csv.headers["content-type"].startswith("text/csv")
     assert 'filename="eu-report-2025.csv"' in csv.headers["content-disposition"]
-    assert csv.text.splitlines()[0] == "annex,point,key,symbol,label,unit,value,from,source"
+    assert csv.text.splitlines()[0] == "annex,point,key,symbol,label,unit,value,from,source,note"
     missing_year = client.get(
         f"/api/datacenters/facilities/{name}/eu-report", params={"year": 1999}
     )

@@ -15,6 +15,7 @@ from rich.text import Text
 from frugalkit.cli.output import emit, opened_store
 from frugalkit.impact.display import NO_VALUE
 
+CRITERIA_HELP = "blue-angel, enefg, enefg-draft-2026-04 (`datacenter criteria`), or a YAML file."
 app = typer.Typer(
     help="Data-centre KPIs (PUE, WUE, REF, ERF, CER, CUE) and green procurement.",
     no_args_is_help=True,
@@ -38,8 +39,10 @@ def kpis_(
     data = facility_kpis(facility, readings)
 
     def render(console: Console) -> None:
+        pue_head = "PUE (month: iPUE)" if monthly else "PUE"
         table = Table(
-            "period", "quality", "PUE cat.", "PUE", "WUE L/kWh", "REF", "ERF", "CER", "CUE kg/kWh"
+            *("period", "quality", "PUE cat.", pue_head, "WUE L/kWh"),
+            *("REF", "ERF", "CER", "CUE kg/kWh"),
         )
         rows = data["years"] + (data["months"] if monthly else [])
         for row in rows:
@@ -64,6 +67,8 @@ def kpis_(
         for row in data["years"]:
             for line in row["reading"]:
                 console.print(Text(f"{row['period']}: {line}"))
+        category = data["years"][0]["wue_category"] if data["years"] else None
+        console.print(Text(f"WUE category: {category or 'not stated in the facility file'}"))
         for warning in data["warnings"]:
             console.print(Text(f"warning: {warning}", style="yellow"))
 
@@ -194,6 +199,10 @@ def _render_report(console: Console, result: dict[str, Any]) -> None:
     console.print(table)
     for m in report["missing"]:
         console.print(Text(f"missing: Annex {m['annex']} {m['point']} {m['label']}: {m['fix']}"))
+    for d in report["deviations"]:
+        console.print(Text(f"deviation: {d}", style="yellow"))
+    if report["pending"]:
+        console.print(Text(f"pending change: {report['pending']}"))
     state = "complete" if report["complete"] else "incomplete"
     console.print(Text(f"the report is {state} ({report['quality']} data)", style="bold"))
     for warning in report["warnings"]:
@@ -209,12 +218,41 @@ def _render_report(console: Console, result: dict[str, Any]) -> None:
                 )
 
 
+def _verdict(entry: dict[str, Any]) -> str:
+    line = f"{entry['verdict']} ({entry['year']}, {entry['quality']} data)"
+    if entry["failed"]:
+        line += f"; failed: {', '.join(entry['failed'])}"
+    if entry["open"]:
+        line += f"; open: {', '.join(entry['open'])}"
+    if entry["score"] is not None:
+        line += f"; weighted score {entry['score'] * 100:.0f} %"
+    return line
+
+
+@app.command("criteria")
+def criteria_list(ctx: typer.Context) -> None:
+    """The criteria sets that ship: each with its legal or published version and date."""
+    from frugalkit.datacenter.criteria import shipped, summary
+
+    sets = [summary(s) for s in shipped()]
+
+    def render(console: Console) -> None:
+        for s in sets:
+            console.print(Text(f"{s['id']}: {s['title']}", style="bold"))
+            console.print(Text(f"   {s['status']}, {s['version']} ({s['version_date']})"))
+            console.print(Text(f"   source: {s['source']}"))
+            if s["note"]:
+                console.print(Text(f"   {s['note']}"))
+
+    emit(ctx, sets, render)
+
+
 @app.command("score")
 def score(
     ctx: typer.Context,
     facility: Path = typer.Argument(..., help="The facility file (YAML)."),
     readings: Path = typer.Argument(..., help="Its readings (CSV or XLSX)."),
-    criteria: str = typer.Option("blue-angel", help="blue-angel, enefg, or a criteria YAML file."),
+    criteria: str = typer.Option("blue-angel", help=CRITERIA_HELP),
     year: int = typer.Option(
         None, min=1960, max=2100, help="The year scored (default: the latest)."
     ),
@@ -236,7 +274,7 @@ def score(
 def compare(
     ctx: typer.Context,
     sites: list[str] = typer.Argument(None, help="FACILITY.yaml=READINGS.csv pairs."),
-    criteria: str = typer.Option("blue-angel", help="blue-angel, enefg, or a criteria YAML file."),
+    criteria: str = typer.Option("blue-angel", help=CRITERIA_HELP),
     year: int = typer.Option(
         None, min=1960, max=2100, help="The year scored (default: the latest)."
     ),
@@ -273,19 +311,25 @@ def compare(
             raise InputError(f"cannot write {pdf}: {exc.strerror or exc}") from None
 
     def render(console: Console) -> None:
-        console.print(Text(f"{data['criteria']['title']} ({data['criteria']['source']})"))
+        chosen = data["criteria"]
+        console.print(Text(f"{chosen['title']}: {chosen['version']} ({chosen['status']})"))
+        console.print(Text(f"source: {chosen['source']}"))
         for rank, entry in enumerate(data["ranking"], 1):
-            score = NO_VALUE if entry["score"] is None else f"{entry['score'] * 100:.0f} %"
-            console.print(
-                Text(
-                    f"{rank}. {entry['facility']}: {score} ({entry['year']}, {entry['quality']})",
-                    style="bold",
-                )
-            )
-            for r in entry["results"]:
-                value = "not reported" if r["value"] is None else f"{r['value']:.3g}"
+            console.print(Text(f"{rank}. {entry['facility']}: {_verdict(entry)}", style="bold"))
+            if entry["jurisdiction"]:
+                console.print(Text(f"   {entry['jurisdiction']}"))
+            if entry["scope"] is not None and entry["scope"]["result"] != "pass":
                 console.print(
-                    Text(f"   {r['result']:<12} {r['label']}: {value} {r['op']} {r['threshold']:g}")
+                    Text(f"   scope {entry['scope']['result']}: {entry['scope']['label']}")
+                )
+            for r in entry["results"]:
+                value = NO_VALUE if r["value"] is None else f"{r['value']:.3g}"
+                note = f" ({r['note']})" if r["note"] else ""
+                console.print(
+                    Text(
+                        f"   {r['result']:<12} {r['provision']} {r['label']}: "
+                        f"{value} {r['op']} {r['threshold']:g}{note}"
+                    )
                 )
         for f in data["workload"]:
             console.print(

@@ -85,12 +85,13 @@ def demo(
             console.print(Text(f"  {answer['text']}"))
             for c in answer["sources"]:
                 console.print(Text(f"  [{c['n']}] {c['title']}: {c['where']}"), style="dim")
-        console.print(Text(f"tenders scored against {tenders['criteria']['title']}:", style="bold"))
+        title = tenders["criteria"]["title"]
+        console.print(Text(f"tenders checked against {title}:", style="bold"))
         for rank, entry in enumerate(tenders["ranking"], 1):
-            failed = [r["id"] for r in entry["results"] if r["result"] != "pass"]
+            failed = entry["failed"] + entry["open"]
             console.print(
                 Text(
-                    f"  {rank}. {entry['facility']}: {entry['score'] * 100:.0f} % "
+                    f"  {rank}. {entry['facility']}: {entry['verdict']} "
                     f"(not met: {', '.join(failed) or 'none'})"
                 )
             )

@@ -19,8 +19,20 @@ from frugalkit.errors import InputError
 from frugalkit.impact.exports import csv_text
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "eu-2024-1364.yaml"
-CSV_COLUMNS = ("annex", "point", "key", "symbol", "label", "unit", "value", "from", "source")
+CSV_COLUMNS = (
+    "annex",
+    "point",
+    "key",
+    "symbol",
+    "label",
+    "unit",
+    "value",
+    "from",
+    "source",
+    "note",
+)
 DERIVED = ("sum:", "ratio:")
+METER_ROLE = {"onsite_renewable": "onsite_generation (source: a renewable)"}
 
 
 @cache
@@ -44,10 +56,15 @@ def _value(source: str, facility: dict[str, Any], row: dict[str, Any], unit: str
     if kind == "year":
         return reported_year(facility, int(row["period"])).get(name)
     if kind == "metered":
-        if not any(m["role"] == name for m in facility["meters"]):
+        if name not in row["totals"] and not any(m["role"] == name for m in facility["meters"]):
             return None
         value = float(row["totals"].get(name, 0.0))
         return value / 1000 if unit == "m3" else value  # water is metered in litres
+    if kind == "eit":  # IT energy at the metering point Annex II asks for, else at any
+        at_point = row["totals"].get(f"it@{name}")
+        if at_point is None and facility.get("it_metering") == name:
+            at_point = row["totals"].get("it")
+        return float(at_point if at_point is not None else row["totals"].get("it", 0.0))
     if kind == "contracts":
         return contracts_kwh(facility, int(row["period"]))[name] * row["months"] / 12
     raise ValueError(f"unknown source {source!r}")
@@ -70,7 +87,8 @@ def _fix(field: dict[str, Any], year: int) -> str:
         "facility": f"add {name} to the facility file",
         "eu": f"add eu.{name} to the facility file",
         "year": f"add reported.{year}.{name} to the facility file",
-        "metered": f"add a meter with the role {name} and its readings",
+        "metered": f"add a meter with the role {METER_ROLE.get(name, name)} and its readings",
+        "eit": "add an IT meter and its readings",
         "sum": "computed from fields that are missing",
         "ratio": "computed from fields that are missing",
     }[kind]
@@ -97,8 +115,11 @@ def build(facility: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
         for f in spec["fields"]
         if values[f["key"]] in (None, "") and not f.get("optional")
     ]
+    deviations = _deviations(facility, row, fields)
     return {
         "regulation": spec["regulation"],
+        "pending": spec.get("pending"),
+        "deviations": deviations,
         "url": spec["url"],
         "sources": spec["sources"],
         "facility": facility["name"],
@@ -113,6 +134,24 @@ def build(facility: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
         "complete": not missing and row["quality"] in ("complete", "interpolated"),
         "warnings": _warnings(values, row, spec["threshold_kw"]),
     }
+
+
+def _deviations(
+    facility: dict[str, Any], row: dict[str, Any], fields: list[dict[str, Any]]
+) -> list[str]:
+    """Where a field is not measured as Annex II says: said on the field and listed."""
+    found = []
+    points = sorted(k[3:] for k in row["totals"] if k.startswith("it@"))
+    if "ups_output" not in points and facility.get("it_metering") != "ups_output":
+        where = ", ".join(points) or str(facility.get("it_metering"))
+        found.append(
+            f"EIT is metered at {where}, not at the UPS outputs Annex II asks for (where the "
+            "site has no UPS, at the PDU outputs): PUE and WUE are of that metering point"
+        )
+        for f in fields:
+            if f["key"] in ("EIT", "PUE", "WUE"):
+                f["note"] = found[-1]
+    return found
 
 
 def _warnings(values: dict[str, Any], row: dict[str, Any], threshold_kw: float) -> list[str]:

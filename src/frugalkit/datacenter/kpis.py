@@ -9,11 +9,13 @@ beyond that; `missing` when a meter has no reading in a month inside the period.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from frugalkit.datacenter.facility import Facility, contracts_kwh
+from frugalkit import safeyaml
+from frugalkit.datacenter.facility import RENEWABLE_SOURCES, Facility, Meter, contracts_kwh
 from frugalkit.datacenter.meters import Readings
 from frugalkit.impact import kpis
 from frugalkit.impact.data import field
@@ -21,6 +23,24 @@ from frugalkit.impact.data import field
 INTERPOLATED_MAX_GAP = 0.10
 QUALITY_ORDER = ("complete", "interpolated", "estimated", "missing")
 PLAUSIBLE_PUE = (1.0, 5.0)  # outside: most likely a unit error (kWh given as MWh)
+SOURCES = safeyaml.load(Path(__file__).parent / "data" / "kpi_sources.yaml")
+FUEL_KG_CO2_PER_KWH: dict[str, float] = SOURCES["fuel_kg_co2_per_kwh"]
+
+
+def meter_keys(meter: Meter, facility: Facility) -> list[str]:
+    """The totals a meter adds to: its role, and what its kind of generation or its
+    metering point tells."""
+    keys = [meter.role]
+    if meter.role == "onsite_generation":
+        renewable = meter.source in RENEWABLE_SOURCES
+        keys.append("onsite_renewable" if renewable else "onsite_fossil")
+        if renewable and not meter.subsidised:
+            keys.append("onsite_renewable_unsubsidised")
+    if meter.role == "fuel":
+        keys.append(f"fuel:{meter.fuel}")
+    if meter.role == "it":
+        keys.append(f"it@{meter.point or facility.it_metering}")
+    return keys
 
 
 def _months(readings: Readings) -> np.ndarray:
@@ -72,7 +92,8 @@ def compute(facility: Facility, readings: Readings) -> dict[str, Any]:
     quality = np.where(covered >= 0.9999, 0, np.where(covered >= 1 - INTERPOLATED_MAX_GAP, 1, 2))
     quality = np.where(covered == 0, 3, quality)
     filled = np.where(covered > 0, value / np.where(covered > 0, covered, 1), 0.0)
-    roles = [m.role for m in facility.meters]
+    keys = [meter_keys(m, facility) for m in facility.meters]
+    names = {k for ks in keys for k in ks}
     # facts of the facility file, the same for every period: read once
     contracts = facility.model_dump(include={"reported", "renewable_contracts"})
     servers = _server_kpis(facility)
@@ -86,8 +107,7 @@ def compute(facility: Facility, readings: Readings) -> dict[str, Any]:
     months = []
     for m in range(len(edges) - 1):
         totals = {
-            r: float(sum(filled[i, m] for i, role in enumerate(roles) if role == r))
-            for r in set(roles)
+            r: float(sum(filled[i, m] for i, ks in enumerate(keys) if r in ks)) for r in names
         }
         worst = QUALITY_ORDER[int(quality[:, m].max())]
         label = datetime.fromtimestamp(int(edges[m]), UTC).strftime("%Y-%m")
@@ -115,16 +135,22 @@ def _kpis(
     server_kpis: dict[str, float | None],
 ) -> dict[str, Any]:
     grid, onsite = totals.get("grid", 0.0), totals.get("onsite_generation", 0.0)
-    it = totals.get("it", 0.0)
-    total = grid + onsite
-    renewable = onsite + bought_kwh_a_year * share_of_year
+    it, backup = totals.get("it", 0.0), totals.get("backup_generation", 0.0)
+    total = grid + onsite + backup
+    bought = bought_kwh_a_year * share_of_year
+    # ISO/IEC 30134-3 counts any renewable source; EnEfG section 11(5) only unsubsidised
+    # ones (guarantees of origin and PPAs count as given: list only unsubsidised ones).
+    renewable = totals.get("onsite_renewable", 0.0) + bought
+    unsubsidised = totals.get("onsite_renewable_unsubsidised", 0.0) + bought
     water = totals.get("water_potable", 0.0) + totals.get("water_other", 0.0)
     intensity = float(field("grid_intensity", "countries", facility.country, "intensity_g_per_kwh"))
-    warnings = []
+    warnings: list[str] = []
     values: dict[str, float | None] = {
         "pue": None,
+        "pue_without_heat_upgrade": None,
         "wue": None,
         "ref": None,
+        "unsubsidised_renewable_share": None,
         "erf": None,
         "cer": None,
         "cue": None,
@@ -133,10 +159,12 @@ def _kpis(
     }
     if it > 0 and total > 0:
         pue = values["pue"] = kpis.pue(total, it)
+        upgrade = totals.get("heat_upgrade", 0.0)
+        values["pue_without_heat_upgrade"] = kpis.pue(max(total - upgrade, it), it)
         values["wue"] = (
             kpis.wue(water, it) if "water_potable" in totals or "water_other" in totals else None
         )
-        values["cue"] = kpis.cue(grid * intensity / 1000, it)
+        values["cue"] = _cue(totals, grid * intensity / 1000, it, period, warnings)
         low, high = PLAUSIBLE_PUE
         if pue < low:
             warnings.append(
@@ -147,6 +175,7 @@ def _kpis(
             warnings.append(f"{period}: PUE {pue:.1f} is implausible: a unit error (kWh as MWh)?")
     if total > 0:
         values["ref"] = min(1.0, kpis.ref(renewable, total))
+        values["unsubsidised_renewable_share"] = min(1.0, unsubsidised / total)
         values["erf"] = (
             kpis.erf(totals.get("reuse_export", 0.0), total) if "reuse_export" in totals else None
         )
@@ -160,11 +189,30 @@ def _kpis(
         "months": months,
         "quality": quality,
         "pue_category": kpis.PUE_CATEGORIES[facility.it_metering],
+        # ISO/IEC 30134-2 PUE is a yearly figure; a month's ratio is an interim PUE (iPUE)
+        "pue_kind": "iPUE (interim, one month)" if len(period) == 7 else "PUE (yearly)",
+        "wue_category": facility.wue_category,
         "totals": totals,
         "kpis": values,
         "reading": plain(values),
         "warnings": warnings,
     }
+
+
+def _cue(
+    totals: dict[str, float], grid_kg: float, it_kwh: float, period: str, warnings: list[str]
+) -> float | None:
+    """ISO/IEC 30134-8: grid electricity (location-based) plus fuel burnt on site; none
+    where on-site fossil or backup generation has no fuel meter."""
+    fuels = {k[5:]: v for k, v in totals.items() if k.startswith("fuel:")}
+    burning = totals.get("onsite_fossil", 0.0) + totals.get("backup_generation", 0.0)
+    if burning > 0 and not fuels:
+        warnings.append(
+            f"{period}: on-site fossil or backup generation without a fuel meter: no CUE"
+        )
+        return None
+    fuel_kg = sum(kwh * FUEL_KG_CO2_PER_KWH[fuel] for fuel, kwh in fuels.items())
+    return kpis.cue(grid_kg + fuel_kg, it_kwh)
 
 
 def _server_kpis(facility: Facility) -> dict[str, float | None]:
@@ -193,6 +241,9 @@ def plain(values: dict[str, float | None]) -> list[str]:
         )
     if values["wue"] is not None:
         lines.append(f"{values['wue']:.2f} L of water per kWh of IT (WUE)")
+    share = values.get("unsubsidised_renewable_share")
+    if share is not None and values["ref"] is not None and share < values["ref"]:
+        lines.append(f"{share * 100:.0f} % from unsubsidised renewables (EnEfG section 11(5))")
     if values["ref"] is not None:
         lines.append(f"{values['ref'] * 100:.0f} % of the energy is renewable (REF)")
     if values["erf"] is not None:
@@ -205,5 +256,7 @@ def plain(values: dict[str, float | None]) -> list[str]:
     if itee is not None:
         lines.append(f"{itee:.3g} units of declared server performance per W at peak (ITEEsv)")
     if values["cue"] is not None:
-        lines.append(f"{values['cue']:.3f} kg CO2e per kWh of IT, location-based (CUE)")
+        lines.append(
+            f"{values['cue']:.3f} kg CO2e per kWh of IT: grid location-based, plus fuels (CUE)"
+        )
     return lines

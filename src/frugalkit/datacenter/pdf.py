@@ -42,7 +42,11 @@ def comparison_pdf(data: dict[str, Any]) -> bytes:
     pdf.set_font("Helvetica", "B", 16)
     _line(pdf, 8, _latin(f"Tender comparison: {criteria['title']}"))
     pdf.set_font("Helvetica", "", 9)
+    _line(pdf, 5, _latin(f"{criteria['version']} ({criteria['status']})."))
     _line(pdf, 5, _latin(f"Criteria source: {criteria['source']} {criteria['url']}"))
+    if criteria["weighted"]:
+        weights = ", ".join(f"{k} {v:g}" for k, v in criteria["weights"].items())
+        _line(pdf, 5, _latin(f"Weights of this buyer's set: {weights}."))
     made = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     _line(pdf, 5, _latin(f"Made by frugalkit on {made}."))
     if any(e["demonstration"] for e in data["ranking"]):
@@ -51,10 +55,15 @@ def comparison_pdf(data: dict[str, Any]) -> bytes:
             pdf, 5, "Demonstration tenders (marked so in their files): they describe no real site."
         )
     for rank, entry in enumerate(data["ranking"], 1):
-        score = "-" if entry["score"] is None else f"{entry['score'] * 100:.0f} %"
+        verdict = entry["verdict"]
+        if entry["score"] is not None:
+            verdict += f" (weighted score {entry['score'] * 100:.0f} %)"
         pdf.ln(3)
         pdf.set_font("Helvetica", "B", 12)
-        _line(pdf, 7, _latin(f"{rank}. {entry['facility']}: {score}"))
+        _line(pdf, 7, _latin(f"{rank}. {entry['facility']}: {verdict}"))
+        if entry["failed"]:
+            pdf.set_font("Helvetica", "", 9)
+            _line(pdf, 5, _latin(f"Failed: {', '.join(entry['failed'])}"))
         pdf.set_font("Helvetica", "", 9)
         k = entry["kpis"]
         _line(
@@ -71,7 +80,13 @@ def comparison_pdf(data: dict[str, Any]) -> bytes:
                 threshold = f"{r['op']} {r['threshold']:g}"
                 table.row(
                     tuple(
-                        _latin(v) for v in (r["label"], _figure(r["value"]), threshold, r["result"])
+                        _latin(v)
+                        for v in (
+                            f"{r['label']} ({r['provision']})" if r["provision"] else r["label"],
+                            _figure(r["value"]),
+                            threshold,
+                            r["result"],
+                        )
                     )
                 )
     if data["workload"]:

@@ -27,7 +27,7 @@ def demo_pairs() -> list[tuple[Path, Path]]:
 def facility_kpis(facility_path: Path, readings_path: Path) -> dict[str, Any]:
     facility = load_facility(facility_path)
     result = compute(facility, read_readings(readings_path, facility))
-    return {"facility": facility.model_dump(), **result}
+    return {"facility": facility.model_dump(mode="json"), **result}
 
 
 def compare(
@@ -49,11 +49,7 @@ def compare(
             raise InputError(f"{facility.name}: no readings in {wanted or 'any year'}")
         row = years[wanted]
         score = criteria_sets.score(
-            chosen,
-            facility.name,
-            facility.commissioned,
-            int(wanted),
-            criteria_sets.facts(facility, row),
+            chosen, facility, int(wanted), criteria_sets.facts(facility, row)
         )
         scores.append(
             {
@@ -67,12 +63,7 @@ def compare(
         if workload is not None:
             footprints.append(at_site(workload, facility.name, facility.country, row["kpis"]))
     return {
-        "criteria": {
-            "id": chosen.id,
-            "title": chosen.title,
-            "source": chosen.source,
-            "url": chosen.url,
-        },
+        "criteria": criteria_sets.summary(chosen),
         "ranking": criteria_sets.rank(scores),
         "workload": footprints,
     }

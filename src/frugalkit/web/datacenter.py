@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from frugalkit.datacenter.criteria import DATA_DIR
+from frugalkit.datacenter.criteria import DATA_DIR, shipped, summary
 from frugalkit.datacenter.eu_report import to_csv
 from frugalkit.datacenter.pdf import comparison_pdf
 from frugalkit.datacenter.service import compare, demo_pairs, eu_report, eu_report_of
@@ -21,13 +21,13 @@ from frugalkit.web.twins import twin
 NAVIGATION = ("/datacenters", "Data centres")
 
 
-def _criteria_sets(chosen: str) -> list[str]:
-    """The packaged criteria sets; InputError unless `chosen` is one (a URL names a set,
-    never a file path)."""
+def _criteria_sets(chosen: str) -> list[dict[str, str]]:
+    """The packaged criteria sets (id and title); InputError unless `chosen` is one (a URL
+    names a set, never a file path)."""
     sets = sorted(p.stem for p in DATA_DIR.glob("*.yaml"))
     if chosen not in sets:
         raise InputError(f"criteria must be one of {', '.join(sets)} (got {chosen!r})")
-    return sets
+    return [{"id": s["id"], "title": s["title"]} for s in map(summary, shipped())]
 
 
 def build_router() -> APIRouter:
