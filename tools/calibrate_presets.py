@@ -51,7 +51,6 @@ def main() -> None:
     try:
         base = presets["iea-base"]
         base["region_adjust_pp"] = {r: 0.0 for r in scenario.REGIONS}
-        _solve("iea-base", presets, "capacity_growth_pct", "world", 2030, 945)
         for anchor in base["anchors"]:
             if anchor["region"] in scenario.REGIONS:
                 region = anchor["region"]
@@ -63,31 +62,35 @@ def main() -> None:
 
                 base["region_adjust_pp"][region] = round(brentq(gap, -30, 60, xtol=1e-6), 4)
         _solve("iea-base", presets, "growth_after_2030_pct", "world", 2035, 1200, low=0, high=200)
-        _solve("iea-base", presets, "intensity_change_pct", "world", 2035, 300, "emissions_mt")
-        for name, lever, year, target in (
-            ("iea-high-efficiency", "efficiency_gain_pct", 2035, 970),
-            ("iea-lift-off", "capacity_growth_pct", 2030, 1264),
-            ("iea-headwinds", "capacity_growth_pct", 2030, 669),
-        ):
-            fixed = {k: v for k, v in presets[name]["levers"].items() if k != lever}
+        _solve("iea-base", presets, "intensity_change_pct", "world", 2030, 320, "emissions_mt")
+        _solve("iea-base", presets, "intensity_after_2030_pct", "world", 2035, 300, "emissions_mt")
+        fits = {  # each preset's levers, solved in turn: a 2030 figure first, then 2035
+            "iea-high-efficiency": [("efficiency_gain_pct", 2035, 970, "electricity_twh")],
+            "iea-lift-off": [
+                ("capacity_growth_pct", 2030, 1264, "electricity_twh"),
+                ("growth_after_2030_pct", 2035, 500, "emissions_mt"),
+            ],
+            "iea-headwinds": [
+                ("capacity_growth_pct", 2030, 669, "electricity_twh"),
+                ("growth_after_2030_pct", 2035, 700, "electricity_twh"),
+            ],
+        }
+        for name, steps in fits.items():
+            fitted = {lever for lever, *_ in steps}
+            fixed = {k: v for k, v in presets[name]["levers"].items() if k not in fitted}
             presets[name]["levers"] = {**base["levers"], **fixed}
             presets[name]["region_adjust_pp"] = dict(base["region_adjust_pp"])
-            _solve(
-                name,
-                presets,
-                lever,
-                "world",
-                year,
-                target,
-                low=-20 if lever != "efficiency_gain_pct" else 0,
-                high=60,
-            )
+            for lever, year, target, output in steps:
+                low, high = (0, 200) if lever in ("growth_after_2030_pct",) else (-20, 60)
+                if lever == "efficiency_gain_pct":
+                    low = 0
+                _solve(name, presets, lever, "world", year, target, output, low=low, high=high)
     finally:
         scenario.presets_file = original  # type: ignore[assignment]
     PATH.write_text(json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     for name in presets:
         result = scenario.run(preset_name=name)
-        for anchor in result["anchors"]:
+        for anchor in result["anchors"] + result["checks"]:
             print(
                 f"{name}: {anchor['region']} {anchor['year']} {anchor['metric']} "
                 f"{anchor['value']} -> {anchor['model']:.1f} ({anchor['deviation']:+.2%})"

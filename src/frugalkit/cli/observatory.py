@@ -219,14 +219,22 @@ def scenario(
                 )
             )
         console.print(table)
-        for a in result["anchors"]:
-            console.print(
-                Text(
-                    f"anchor {a['source']} {a['metric']} {a['region']} {a['year']} "
-                    f"{a['case']}: {a['value']:g}; this scenario {a['model']:.0f} "
-                    f"({a['deviation']:+.1%})"
+        for o in result["observed"].values():
+            console.print(Text(f"observed 2024, not a lever: {o['label']} {o['value']:g}"))
+        fitted = ", ".join(model.preset(preset).get("calibrated", []))
+        console.print(Text(f"fitted on the anchors below: {fitted}; the rest is the model's own"))
+        for kind, rows in (
+            ("anchor (fitted)", result["anchors"]),
+            ("model's own", result["checks"]),
+        ):
+            for a in rows:
+                console.print(
+                    Text(
+                        f"{kind} {a['source']} {a['metric']} {a['region']} {a['year']} "
+                        f"{a['case']}: {a['value']:g}; this scenario {a['model']:.0f} "
+                        f"({a['deviation']:+.1%})"
+                    )
                 )
-            )
         for s in result.get("sensitivity", []):
             console.print(
                 Text(

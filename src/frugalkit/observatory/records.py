@@ -49,6 +49,18 @@ METRICS: dict[str, Metric] = {
         Metric("dc_capacity_gw", "Installed data-centre capacity", "GW"),
         Metric("dc_pue", "Average power usage effectiveness (PUE)", "ratio", 1.0),
         Metric(
+            "accelerated_server_share_pct",
+            "Accelerated servers' share of data centres' electricity demand",
+            "%",
+            None,
+        ),
+        Metric(
+            "conventional_server_growth_pct_per_year",
+            "Growth of conventional servers' electricity use",
+            "%/yr",
+            None,
+        ),
+        Metric(
             "accelerated_server_growth_pct_per_year",
             "Growth of accelerated servers' electricity use",
             "%/yr",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,57 @@ AGGREGATES = (
         (0.0, 20.0),
     ),
 )
+# IEA's regional definitions (World Energy Outlook, Annex C), as ISO 3166 alpha-3 codes of
+# the countries the shipped OWID data holds: Europe is the EU with the rest of geographic
+# Europe, Israel and Türkiye; Asia Pacific is Southeast, South and East Asia and Oceania
+# (China, Hong Kong and Macao apart here, as IEA charts China on its own). The rest of the
+# world is every other country but the United States.
+EU27 = (
+    *("AUT", "BEL", "BGR", "HRV", "CYP", "CZE", "DNK", "EST", "FIN", "FRA", "DEU", "GRC"),
+    *("HUN", "IRL", "ITA", "LVA", "LTU", "LUX", "MLT", "NLD", "POL", "PRT", "ROU", "SVK"),
+    *("SVN", "ESP", "SWE"),
+)
+IEA_MEMBERS = {
+    "iea-europe": (
+        *EU27,
+        *("ALB", "BLR", "BIH", "MKD", "GIB", "ISL", "ISR", "MNE", "NOR", "SRB", "CHE"),
+        *("MDA", "TUR", "UKR", "GBR", "FRO"),
+    ),
+    "iea-asia-pacific-ex-china": (
+        *("BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "VNM", "TLS"),
+        *("IND", "BGD", "PAK", "LKA", "NPL", "BTN", "MDV", "AFG", "JPN", "KOR", "PRK"),
+        *("MNG", "TWN", "AUS", "NZL", "PNG", "FJI", "SLB", "VUT", "WSM", "TON", "KIR"),
+        *("NRU", "COK", "NCL", "PYF", "GUM", "ASM"),
+    ),
+}
+
+
+def aggregate_intensity(region: str, points: list[Any]) -> tuple[float, str]:
+    """A region's grid intensity (g/kWh): its countries' latest OWID values weighted by
+    their generation; for the IEA rest of the world, every country outside the others."""
+    latest: dict[str, dict[str, tuple[int, float]]] = {}
+    for p in points:
+        held = latest.setdefault(p.metric, {}).get(p.region)
+        if held is None or p.year > held[0]:
+            latest[p.metric][p.region] = (p.year, p.value)
+    generation = latest["electricity_generation_twh"]
+    intensity = latest["grid_intensity_g_per_kwh"]
+    if region == "iea-rest-of-world":
+        taken = {"USA", "CHN", "HKG", "MAC", *(c for m in IEA_MEMBERS.values() for c in m)}
+        members = [c for c in generation if c not in taken]
+    else:
+        members = list(IEA_MEMBERS[region])
+    found = [c for c in members if c in generation and c in intensity]
+    twh = sum(generation[c][1] for c in found)
+    value = sum(generation[c][1] * intensity[c][1] for c in found) / twh
+    years = sorted({generation[c][0] for c in found})
+    basis = (
+        f"frugalkit's mean of {len(found)} countries' OWID values ({years[0]}-{years[-1]}), "
+        "weighted by generation: no published 2024 figure for this IEA region"
+    )
+    return value, basis
+
+
 # Where to draw the two countries that IEA charts on their own.
 COUNTRY_MARKERS = {"USA": (39.0, -98.0), "CHN": (35.0, 104.0)}
 

@@ -2,11 +2,15 @@
 
     electricity (TWh) = installed IT capacity (GW) x load factor x 8,760 h x PUE / 1,000
 
-The 2024 capacity of each region is what IEA's 2024 estimate implies at the 2024 load
-factor and PUE; it then grows (conventional and accelerated servers apart), shrinks with
-efficiency gains, and load factor and PUE move linearly to their 2035 values. Emissions
-follow a grid-intensity trajectory. Pure functions over plain values; levers and presets
-come from `data/presets.json`, which names the anchor each preset is calibrated on.
+2024 is observed, not a lever: each region's 2024 electricity (IEA 2025) is split into IT
+and overhead by the observed PUE, and its IT part into conventional and accelerated
+servers by their observed share; those facts (`observed` in `data/presets.json`) fix
+2024. The levers act on the future only: growth of each server class to 2030 and after,
+efficiency gains, the PUE and load factor reached in 2035 (linear from 2024's), the grid
+intensity's change to 2030 and after. So a lower 2035 PUE lowers future electricity,
+faster growth raises it, and no lever changes 2024. Emissions start from each region's
+own 2024 grid intensity (`baseline`). Presets name the published figures they are fitted
+on (`anchors`); every other output is the model's own.
 """
 
 from __future__ import annotations
@@ -54,27 +58,44 @@ def levers() -> dict[str, Lever]:
 
 
 @cache
+def observed() -> dict[str, dict[str, Any]]:
+    """2024 facts with their sources: PUE, load factor, accelerated servers' share."""
+    return dict(presets_file()["observed"])
+
+
+@cache
 def baseline() -> dict[str, Any]:
     """2024 electricity (TWh) and grid intensity (g/kWh) per region, and the electricity
-    totals that shares are taken of, from the packaged figures."""
+    totals that shares are taken of, from the packaged figures. The intensity of a region
+    without an Ember figure is the generation-weighted mean of its countries' latest
+    values in the shipped OWID data (`regions.IEA_MEMBERS`), said so in `intensity_basis`."""
+    from frugalkit.observatory.regions import aggregate_intensity
+
     points = check_file(DATA_DIR / "figures.csv").points
     countries = check_file(DATA_DIR / "owid_countries.csv").points
     by = {(p.source, p.metric, p.region, p.year, p.case): p.value for p in points}
     electricity = {
         r: by[(BASELINE_SOURCE, "dc_electricity_twh", r, FIRST_YEAR, "")] for r in REGIONS
     }
-    world_intensity = by[("ember-2025", "grid_intensity_g_per_kwh", "world", FIRST_YEAR, "")]
-    intensity = {
-        r: by.get(("ember-2025", "grid_intensity_g_per_kwh", r, FIRST_YEAR, ""), world_intensity)
-        for r in REGIONS
-    }
+    intensity, basis = {}, {}
+    for r in REGIONS:
+        ember = by.get(("ember-2025", "grid_intensity_g_per_kwh", r, FIRST_YEAR, ""))
+        if ember is not None:
+            intensity[r], basis[r] = ember, "Ember, Global Electricity Review 2025 (2024)"
+        else:
+            intensity[r], basis[r] = aggregate_intensity(r, countries)
     world_share_pct = by[(BASELINE_SOURCE, "dc_electricity_share_pct", "world", FIRST_YEAR, "")]
     totals = {p.region: p.value for p in countries if p.metric == "electricity_generation_twh"}
     grid_twh = {r: totals[r] for r in REGIONS if r in totals}
     grid_twh["world"] = by[(BASELINE_SOURCE, "dc_electricity_twh", "world", FIRST_YEAR, "")] / (
         world_share_pct / 100
     )
-    return {"electricity_twh": electricity, "intensity_g_per_kwh": intensity, "grid_twh": grid_twh}
+    return {
+        "electricity_twh": electricity,
+        "intensity_g_per_kwh": intensity,
+        "intensity_basis": basis,
+        "grid_twh": grid_twh,
+    }
 
 
 def preset(name: str) -> dict[str, Any]:
@@ -99,17 +120,19 @@ def check_levers(values: dict[str, float]) -> dict[str, float]:
     return values
 
 
-def _share(start: float, end: float, year: int) -> float:
+def _linear(start: float, end: float, year: int) -> float:
     return start + (end - start) * (year - FIRST_YEAR) / (LAST_YEAR - FIRST_YEAR)
 
 
 def project_region(region: str, v: dict[str, float], adjust_pp: float) -> list[dict[str, float]]:
     """One region's path, a row per year: IT capacity (GW), electricity (TWh), emissions
     (Mt CO2) and its share of the region's electricity (%, where a total is known)."""
-    base = baseline()
-    load0, pue0 = v["load_factor_2024"], v["pue_2024"]
-    capacity0_gw = base["electricity_twh"][region] * GWH_PER_TWH / (load0 * HOURS_PER_YEAR * pue0)
-    accelerated_gw = capacity0_gw * v["accelerated_share_pct"] / 100
+    base, facts = baseline(), observed()
+    pue0 = facts["pue_2024"]["value"]
+    load0 = facts["load_factor_2024"]["value"]
+    it_twh0 = base["electricity_twh"][region] / pue0  # the IT part of observed 2024
+    capacity0_gw = it_twh0 * GWH_PER_TWH / (load0 * HOURS_PER_YEAR)
+    accelerated_gw = capacity0_gw * facts["accelerated_share_pct"]["value"] / 100
     conventional_gw = capacity0_gw - accelerated_gw
     intensity = base["intensity_g_per_kwh"][region]
     grid_twh = base["grid_twh"].get(region)
@@ -120,12 +143,13 @@ def project_region(region: str, v: dict[str, float], adjust_pp: float) -> list[d
             kept = 1.0 if year <= PIVOT_YEAR else v["growth_after_2030_pct"] / 100
             conventional_gw *= 1 + kept * (v["capacity_growth_pct"] + adjust_pp) / 100
             accelerated_gw *= 1 + kept * (v["accelerated_growth_pct"] + adjust_pp) / 100
-            intensity *= 1 + v["intensity_change_pct"] / 100
+            change = v["intensity_change_pct" if year <= PIVOT_YEAR else "intensity_after_2030_pct"]
+            intensity *= 1 + change / 100
             if grid_twh is not None:
                 grid_twh *= 1 + v["electricity_growth_pct"] / 100
         it_gw = (conventional_gw + accelerated_gw) * (1 - v["efficiency_gain_pct"] / 100) ** t
-        load = _share(load0, v["load_factor_2035"], year)
-        pue = _share(pue0, v["pue_2035"], year)
+        load = _linear(load0, v["load_factor_2035"], year)
+        pue = _linear(pue0, v["pue_2035"], year)
         twh = it_gw * load * HOURS_PER_YEAR * pue / GWH_PER_TWH
         rows.append(
             {
@@ -162,8 +186,16 @@ def run(levers_in: dict[str, float] | None = None, preset_name: str = "iea-base"
                 "share_pct": 100 * twh / world_grid,
             }
         )
-    result = {"preset": preset_name, "levers": values, "regions": regions, "world": world}
+    result = {
+        "preset": preset_name,
+        "levers": values,
+        "observed": observed(),
+        "intensity_basis": baseline()["intensity_basis"],
+        "regions": regions,
+        "world": world,
+    }
     result["anchors"] = [_against(anchor, result) for anchor in chosen["anchors"]]
+    result["checks"] = [_against(check, result) for check in chosen.get("checks", [])]
     return result
 
 
@@ -207,6 +239,7 @@ def sensitivity(
                 "twh_low": at["low"],
                 "twh_high": at["high"],
                 "centre_twh": centre,
+                "effect_twh": at["high"] - at["low"],  # its sign: raising the lever does this
                 "span_twh": abs(at["high"] - at["low"]),
             }
         )

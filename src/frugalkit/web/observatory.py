@@ -165,6 +165,7 @@ def build_router() -> APIRouter:
             "sections": SECTIONS,
             "changed": changed,
             "preset_label": scenario.preset(preset)["label"],
+            "calibrated": scenario.preset(preset).get("calibrated", []),
             "presets": {k: v["label"] for k, v in scenario.presets_file()["presets"].items()},
             "lever_specs": [vars(lever) for lever in scenario.levers().values()],
             "region_names": {r: region_name(r) for r in scenario.REGIONS},
