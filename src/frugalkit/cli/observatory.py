@@ -57,8 +57,16 @@ def sources(ctx: typer.Context) -> None:
                 )
             )
         console.print(history)
+        presets = _table("preset", "label", "fitted on (source, year, value)")
+        for name, p in preset_list.items():
+            on = "; ".join(f"{a['source']} {a['year']} {a['value']:g}" for a in p["anchors"])
+            presets.add_row(*_cells(name, p["label"], on))
+        console.print(presets)
 
-    emit(ctx, {"sources": found, "releases": releases}, render)
+    from frugalkit.observatory.scenario import presets_file
+
+    preset_list = presets_file()["presets"]
+    emit(ctx, {"sources": found, "releases": releases, "presets": preset_list}, render)
 
 
 @app.command("series")
