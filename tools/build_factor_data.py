@@ -23,6 +23,7 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "frugalkit" / "impact" / "da
 
 
 def _write(name: str, document: dict[str, object]) -> None:
+    _changes(name, document)
     path = OUT / name
     if name == "cpu_tdp.json":  # the long table stays compact: it is read on every run
         text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
@@ -32,13 +33,40 @@ def _write(name: str, document: dict[str, object]) -> None:
     print(f"wrote {path}")
 
 
+def _world_default(mix: dict[str, dict[str, object]]) -> dict[str, object]:
+    """The world's intensity on the country values' own basis (life-cycle, OWID): their
+    generation-weighted mean, not codecarbon's IEA 2019 direct-emission fallback."""
+    rows = [r for r in mix.values() if float(str(r.get("total_TWh") or 0)) > 0]
+    twh = sum(float(str(r["total_TWh"])) for r in rows)
+    mean = sum(float(str(r["carbon_intensity"])) * float(str(r["total_TWh"])) for r in rows) / twh
+    years = sorted({int(str(r["year"])) for r in rows})
+    return {
+        "intensity_g_per_kwh": round(mean, 1),
+        "source": f"generation-weighted mean of the {len(rows)} countries' life-cycle values "
+        f"in the same Our World in Data set (codecarbon 3.3.2), latest year of each "
+        f"({years[0]}-{years[-1]}, mostly 2022-2023): one basis with the country values",
+        "year": 2022,
+    }
+
+
+def _changes(name: str, new: dict[str, object]) -> None:
+    """Print what a rebuild changes in a data file: added, removed and changed keys."""
+    path = OUT / name
+    old = json.loads(path.read_text()) if path.exists() else {}
+    for key in sorted(set(old) | set(new)):
+        if old.get(key) != new.get(key):
+            before, after = old.get(key), new.get(key)
+            if isinstance(before, dict) and isinstance(after, dict):
+                changed = [k for k in set(before) | set(after) if before.get(k) != after.get(k)]
+                print(f"{name}: {key}: {len(changed)} entries changed, e.g. {sorted(changed)[:5]}")
+            else:
+                print(f"{name}: {key}: {str(before)[:80]} -> {str(after)[:80]}")
+
+
 def grid(site: Path) -> None:
     import pycountry
 
     mix = json.loads((site / "codecarbon/data/private_infra/global_energy_mix.json").read_text())
-    world = json.loads(
-        (site / "codecarbon/data/private_infra/carbon_intensity_per_source.json").read_text()
-    )
     countries = {}
     for alpha3, row in sorted(mix.items()):
         country = pycountry.countries.get(alpha_3=alpha3)
@@ -58,12 +86,7 @@ def grid(site: Path) -> None:
             "data/private_infra/global_energy_mix.json",
             "url": "https://ourworldindata.org/grapher/carbon-intensity-electricity",
             "licence": "CC BY 4.0 (Our World in Data)",
-            "world_default": {
-                "intensity_g_per_kwh": float(world["world_average"]),
-                "source": "IEA Global Energy & CO2 Status Report 2019, as codecarbon's "
-                "world fallback",
-                "year": 2019,
-            },
+            "world_default": _world_default(mix),
             "countries": countries,
         },
     )

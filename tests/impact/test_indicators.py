@@ -23,10 +23,39 @@ def test_zone_by_alpha2_alpha3_and_name() -> None:
     assert resolve_zone("FR").water_l_per_kwh == pytest.approx(3.6737)
 
 
-def test_world_default() -> None:
+def test_the_world_default_is_on_the_country_values_basis() -> None:
+    """Issue 22: 475 was IEA 2019 (direct emissions) beside OWID life-cycle country values.
+    The default is now the generation-weighted mean of the shipped OWID country values
+    (codecarbon 3.3.2 global_energy_mix.json, as in observatory/data/owid_countries.csv)."""
+    import csv
+    from pathlib import Path
+
+    import frugalkit.observatory
+
+    owid = Path(frugalkit.observatory.__file__).parent / "data" / "owid_countries.csv"
+    rows = list(csv.DictReader(owid.open(encoding="utf-8")))
+    twh = {
+        r["region"]: float(r["value"]) for r in rows if r["metric"] == "electricity_generation_twh"
+    }
+    g = {r["region"]: float(r["value"]) for r in rows if r["metric"] == "grid_intensity_g_per_kwh"}
+    mean = sum(twh[c] * g[c] for c in twh) / sum(twh.values())
     world = resolve_zone(None)
-    assert (world.code, world.intensity_g_per_kwh) == ("WOR", 475.0)
+    assert world.code == "WOR" and world.intensity_g_per_kwh == pytest.approx(mean, abs=0.05)
+    assert "life-cycle" in world.intensity_source and "IEA" not in world.intensity_source
     assert world.water_l_per_kwh == pytest.approx(3.908)
+
+
+def test_a_factor_taken_at_the_worlds_value_is_said_so_on_the_report() -> None:
+    """EcoLogits 0.11.3 electricity_mixes.json: 165 of 215 zones carry world_fallback
+    warnings (77 for ADPe, PE and water; 88 for water alone)."""
+    from frugalkit.impact.data import field
+
+    zones = field("electricity_mix", "zones")
+    assert sum(1 for z in zones.values() if z["world_fallback"]) == 165
+    assert sum(1 for z in zones.values() if z["pe_mj_per_kwh"] < 3.6) == 95  # not total PE
+    assert resolve_zone("FR").mix_fallback == []
+    fallback = next(code for code, z in zones.items() if "pe" in z["world_fallback"])
+    assert resolve_zone(fallback).mix_fallback == ["ADPe", "PE", "off-site water"]
 
 
 def test_every_country_has_a_source_year_and_alpha2() -> None:
@@ -190,3 +219,9 @@ def test_a_data_file_missing_a_key_is_corrupt(
             resolve_zone("FR")
     finally:
         data.load.cache_clear()
+
+
+def test_measure_says_when_a_factor_is_the_worlds(cli) -> None:  # type: ignore[no-untyped-def]
+    shown = cli("measure", "--country", "AFG", "--", "true")
+    assert shown.exit_code == 0 and "taken at the world's value" in shown.stdout + shown.stderr
+    assert "world's value" not in "".join(cli("measure", "--country", "FR", "--", "true")[1:3])

@@ -63,6 +63,13 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         "",
     )
     console.print(table)
+    fallback = report.get("resources", {}).get("world_fallback") or []
+    if fallback:
+        console.print(
+            f"note: {', '.join(fallback)} of {report['ghg']['zone_name']} taken at the world's "
+            "value (EcoLogits has none of its own for this zone)",
+            highlight=False,
+        )
     per_unit = report["per_unit"]
     if report["units"] != 1:
         console.print(

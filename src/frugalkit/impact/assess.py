@@ -126,6 +126,7 @@ def build_report(
             "usage_adpe_kgsbeq": facility_kwh * zone.adpe_kgsbeq_per_kwh,
             "usage_pe_mj": facility_kwh * zone.pe_mj_per_kwh,
             "source": zone.mix_source,
+            "world_fallback": zone.mix_fallback,
         },
         "embodied": embodied,
         "per_unit": {

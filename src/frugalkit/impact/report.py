@@ -91,8 +91,16 @@ class Water(_Strict):
 
 class Resources(_Strict):
     usage_adpe_kgsbeq: float = NonNegative
-    usage_pe_mj: float = NonNegative
+    usage_pe_mj: float = Field(
+        ge=0,
+        description="EcoLogits' per-zone 'pe' factor times the energy: below the 3.6 MJ a kWh "
+        "holds in 95 of 215 zones, so not total primary energy (its definition is not stated)",
+    )
     source: str
+    world_fallback: list[str] = Field(
+        default_factory=list,
+        description="factors of this zone taken at the world's value: it has none of its own",
+    )
 
 
 class EmbodiedItem(_Strict):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from frugalkit.errors import InputError
 from frugalkit.impact.data import field
 from frugalkit.impact.indicators import check_finite
@@ -20,6 +22,7 @@ class Zone:
         "intensity_g_per_kwh",
         "intensity_source",
         "intensity_year",
+        "mix_fallback",
         "mix_source",
         "name",
         "pe_mj_per_kwh",
@@ -38,6 +41,7 @@ class Zone:
         adpe_kgsbeq_per_kwh: float,
         pe_mj_per_kwh: float,
         mix_source: str,
+        mix_fallback: list[str] | None = None,
     ) -> None:
         self.code, self.name = code, name
         self.intensity_g_per_kwh = intensity_g_per_kwh
@@ -45,11 +49,20 @@ class Zone:
         self.water_l_per_kwh = water_l_per_kwh
         self.adpe_kgsbeq_per_kwh, self.pe_mj_per_kwh = adpe_kgsbeq_per_kwh, pe_mj_per_kwh
         self.mix_source = mix_source
+        # the factors EcoLogits gives this zone at the world's value (no figure of its own)
+        self.mix_fallback = list(mix_fallback or [])
 
 
-def _mix(code: str) -> dict[str, float]:
+FALLBACK_NAMES = {"wue": "off-site water", "adpe": "ADPe", "pe": "PE"}
+
+
+def _mix(code: str) -> dict[str, Any]:
+    """The zone's water, ADPe and PE factors; the world's (all said to be fallbacks) for a
+    zone EcoLogits does not list."""
     zones = field("electricity_mix", "zones")
-    return dict(zones.get(code) or zones[WORLD])
+    if code in zones:
+        return dict(zones[code])
+    return {**zones[WORLD], "world_fallback": [] if code == WORLD else list(FALLBACK_NAMES)}
 
 
 def resolve_zone(code: str | None, intensity_g_per_kwh: float | None = None) -> Zone:
@@ -89,6 +102,7 @@ def resolve_zone(code: str | None, intensity_g_per_kwh: float | None = None) -> 
         adpe_kgsbeq_per_kwh=float(mix["adpe_kgsbeq_per_kwh"]),
         pe_mj_per_kwh=float(mix["pe_mj_per_kwh"]),
         mix_source=mix_source,
+        mix_fallback=[FALLBACK_NAMES[f] for f in mix.get("world_fallback", [])],
     )
 
 
