@@ -320,3 +320,18 @@ def test_an_on_site_generator_must_say_its_source_and_subsidy(site) -> None:  # 
     meters = [*FACILITY["meters"], {"id": "pv", "role": "onsite_generation", "unit": "kWh"}]  # type: ignore[misc]
     with pytest.raises(InputError, match="say its source"):
         _kpis(site([], meters=meters))
+
+
+def test_each_kpi_names_its_iso_iec_30134_part_and_edition() -> None:
+    """Editions read in the iTeh catalogue (30134-7:2023 published 2023-03-09, 30134-8:2022
+    published 2022-03-23) and the EXIGENCE digest (30134-2:2016, 30134-3:2016); the others
+    are marked unchecked in datacenter/data/kpi_sources.yaml."""
+    from frugalkit.datacenter.kpis import SOURCES
+    from frugalkit.datacenter.service import facility_kpis
+
+    shown = facility_kpis(DEMO_DIR / "nordic-hall.yaml", DEMO_DIR / "nordic-hall.csv")
+    assert shown["standards"]["pue"] == "ISO/IEC 30134-2:2016"
+    assert shown["standards"]["cue"] == "ISO/IEC 30134-8:2022"
+    assert shown["standards"]["cer"] == "ISO/IEC 30134-7:2023"
+    unchecked = {k for k, v in SOURCES["editions"].items() if v["checked"] is None}
+    assert unchecked == {"itee_sv", "iteu_sv", "erf", "wue"}

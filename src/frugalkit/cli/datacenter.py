@@ -69,6 +69,8 @@ def kpis_(
                 console.print(Text(f"{row['period']}: {line}"))
         category = data["years"][0]["wue_category"] if data["years"] else None
         console.print(Text(f"WUE category: {category or 'not stated in the facility file'}"))
+        parts = ", ".join(f"{k.upper()} {v}" for k, v in data["standards"].items())
+        console.print(Text(f"standards: {parts}"))
         for warning in data["warnings"]:
             console.print(Text(f"warning: {warning}", style="yellow"))
 

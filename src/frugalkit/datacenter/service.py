@@ -27,7 +27,10 @@ def demo_pairs() -> list[tuple[Path, Path]]:
 def facility_kpis(facility_path: Path, readings_path: Path) -> dict[str, Any]:
     facility = load_facility(facility_path)
     result = compute(facility, read_readings(readings_path, facility))
-    return {"facility": facility.model_dump(mode="json"), **result}
+    from frugalkit.datacenter.kpis import SOURCES
+
+    standards = {k: v["part"] for k, v in SOURCES["editions"].items()}
+    return {"facility": facility.model_dump(mode="json"), **result, "standards": standards}
 
 
 def compare(
