@@ -70,7 +70,10 @@ def dashboard(
     ensure_packaged(store)
     check_metric(metric)
     if region not in regions():
-        raise InputError(f"unknown region {region!r}; see /observatory/regions")
+        known = ", ".join(sorted(r for r in regions() if not r.isupper())[:8])
+        raise InputError(
+            f"unknown region {region!r}: a country's ISO 3166 alpha-3 code (FRA) or one of {known}"
+        )
     stamp = (store.engine.url.render_as_string(hide_password=True), *stored.release_stamp(store))
     key = ("dashboard", *stamp, metric, region, source)
     return _cached(key, lambda: _dashboard(store, stamp, metric, region, source))

@@ -31,7 +31,7 @@ def share(store: Store, record_id: str, shared: bool = True) -> tuple[str, str]:
     if not found:
         raise NotFoundError(
             f"no report or bench run with id {record_id!r}; `frugalkit reports list` and "
-            "`frugalkit bench runs` list them"
+            "`frugalkit bench leaderboard --task TASK` list them"
         )
     if len(found) > 1:
         raise InputError(

@@ -46,6 +46,7 @@ from frugalkit.web import (
     views,
 )
 from frugalkit.web.docs import DOCS_POLICY, add_docs
+from frugalkit.web.head import HeadAsGet
 from frugalkit.web.limits import BodyLimit
 from frugalkit.web.twins import FiniteJSONResponse
 
@@ -231,6 +232,7 @@ def create_app(
     app.middleware("http")(_security_headers)
     # Pages and JSON compressed; the Plotly route compresses itself (once, at level 9).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit)  # outermost: no route reads a body over its bound
     if submission:
         from frugalkit.bench.serve import add_submission_routes

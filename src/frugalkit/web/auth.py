@@ -118,7 +118,14 @@ def build_router() -> APIRouter:
     @router.get("/login", response_class=HTMLResponse)
     def login_form(request: Request, next: str = "/") -> Response:
         return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
-            request, "login.html", {"active": "", "next": _safe_next(next), "error": None}
+            request,
+            "login.html",
+            {
+                "active": "",
+                "next": _safe_next(next),
+                "error": None,
+                "private": request.app.state.private,
+            },
         )
 
     @router.post("/login", response_class=HTMLResponse)
@@ -135,7 +142,12 @@ def build_router() -> APIRouter:
             return request.app.state.templates.TemplateResponse(  # type: ignore[no-any-return]
                 request,
                 "login.html",
-                {"active": "", "next": target, "error": "This token is unknown or revoked."},
+                {
+                    "active": "",
+                    "next": target,
+                    "error": "This token is unknown or revoked.",
+                    "private": request.app.state.private,
+                },
                 status_code=401,
             )
         response = RedirectResponse(target, status_code=303)

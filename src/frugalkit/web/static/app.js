@@ -37,6 +37,19 @@ const frugalkit = (() => {
       if (pageData.dataset.chart === "bars") bars(pageData.dataset.target, data.items);
       if (pageData.dataset.chart === "kpis") kpis(pageData.dataset.target, data.months);
     }
+    // "Compare selected" works with 2 to 5 ticked: until then it is disabled and says why
+    // (without script the server refuses in one sentence instead).
+    for (const form of document.querySelectorAll("form.compare-action")) {
+      const button = form.querySelector("button");
+      const boxes = document.querySelectorAll(`input[type=checkbox][form="${form.id}"]`);
+      const update = () => {
+        const ticked = Array.from(boxes).filter((b) => b.checked).length;
+        button.disabled = ticked < 2 || ticked > 5;
+        button.title = button.disabled ? `tick 2 to 5 (${ticked} ticked)` : "";
+      };
+      for (const box of boxes) box.addEventListener("change", update);
+      update();
+    }
     for (const table of document.querySelectorAll("table.sortable")) {
       table.tHead.querySelectorAll("button[data-sort]").forEach((button) => {
         const column = button.closest("th").cellIndex;
