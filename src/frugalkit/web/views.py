@@ -338,6 +338,12 @@ def compare_page(store: Store, ids: list[str]) -> dict[str, Any]:
             items.append(_compared_run(get_run(store, item_id)))
         except NotFoundError:
             items.append(_compared_report(get_report(store, item_id)))
+    kinds = {item["kind"].split(",")[0] for item in items}
+    if len(kinds) > 1:
+        raise InputError(
+            "a bench run's figures are per 1,000 samples and a report's are for a whole run: "
+            "compare runs with runs, or reports with reports"
+        )
     rows = []
     for key, words, unit in COMPARE_ROWS:
         values = [item[key] for item in items]
