@@ -21,6 +21,7 @@ from frugalkit.library.passages import cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
 from frugalkit.library.retrieve import Filters, dense_model, language, search, term_weights
 from frugalkit.library.tables import add_cells
+from frugalkit.library.titles import title_of
 from frugalkit.measure import track
 from frugalkit.settings import Settings
 from frugalkit.store import open_store, save_reports
@@ -61,6 +62,7 @@ def add_file(
         announce=False,
     ) as run:
         is_html = path.suffix.lower() in (".html", ".htm")
+        text = None
         if is_html:
             title, passages = read_html(path)
             pages, without_text = 0, []
@@ -82,7 +84,7 @@ def add_file(
     shutil.copyfile(path, stored)
     document = {
         "id": digest,
-        "title": meta.get("title") or _title(title, path),
+        "title": meta.get("title") or title_of(title, text, path),
         "body": meta.get("body") or "unknown",
         "year": meta.get("year"),
         "report_type": meta.get("report_type") or "report",
@@ -104,13 +106,6 @@ def add_file(
         stored.unlink(missing_ok=True)
         raise
     return document, True
-
-
-def _title(metadata_title: str, path: Path) -> str:
-    # Typesetting tools leave their own file name as the title ("..._FR_06.indd").
-    if metadata_title and not metadata_title.lower().endswith((".indd", ".doc", ".docx", ".pdf")):
-        return metadata_title
-    return path.stem.replace("_", " ").replace("-", " ")
 
 
 def _language(passages: list[Any]) -> str:
