@@ -33,3 +33,16 @@ def test_messages_name_things_that_exist(settings: Settings, cli) -> None:  # ty
     app.state.store.close()
     shown = cli("observatory", "share", "nope")
     assert "bench runs`" not in shown.stderr and "bench leaderboard" in shown.stderr
+
+
+def test_no_curator_note_reaches_a_public_page(settings: Settings) -> None:
+    """Notes written for the project's reviewers ("check against its annex before marking
+    it verified", "frugalkit issue 15", "REFERENCE.md") reached readers (issue 23)."""
+    app = create_app(settings)
+    paths = ("/observatory", "/observatory/series", "/observatory/scenario", "/datacenters")
+    with TestClient(app) as client:
+        for path in paths:
+            text = client.get(path).text
+            for note in ("before marking it verified", "frugalkit issue", "REFERENCE.md"):
+                assert note not in text, (path, note)
+    app.state.store.close()
