@@ -167,3 +167,15 @@ def test_six_evaluations_on_a_local_ray_cluster(database_url: str, tmp_path: Pat
         assert {r["id"] for r in runs} == {r["run"] for r in rows}
         jobs = list_jobs(store, ids=[r["job"] for r in rows])
         assert all(j.worker and j.worker.endswith(":ray") for j in jobs)
+
+
+def test_a_job_whose_run_failed_is_failed_not_completed(settings: Settings) -> None:
+    """Issue 23: a failed bench run's job said "completed" on /jobs."""
+    from frugalkit.jobs import work
+
+    with open_store(settings) as store:
+        ok, bad = submit(store, PROBE, [{"seconds": 0}, {"seconds": 0, "fail_as": "out of memory"}])
+        work(store, stale_s=60, exit_when_idle=True, jobs=[ok.id, bad.id])
+        assert get_job(store, ok.id).state == "completed"
+        failed = get_job(store, bad.id)
+        assert failed.state == "failed" and failed.error == "out of memory"

@@ -14,6 +14,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 from frugalkit.jobs.model import Job
 from frugalkit.jobs.queue import handler, reap
@@ -66,12 +67,7 @@ def run_job(store: Store, job: Job, worker: str) -> str:
         assert run is not None
         result = run(store, job.inputs)
         state, error = (
-            ("cancelled", "cancelled while running")
-            if cancelled.is_set()
-            else (
-                "completed",
-                None,
-            )
+            ("cancelled", "cancelled while running") if cancelled.is_set() else _outcome(result)
         )
     except Exception as exc:  # the job fails with its reason; the worker goes on
         result, state = None, "cancelled" if cancelled.is_set() else "failed"
@@ -84,6 +80,16 @@ def run_job(store: Store, job: Job, worker: str) -> str:
     if not stored.finish(store, job.id, worker, state, result, error):
         log.warning("job %s was taken from this worker (reaped?); its result is dropped", job.id)
     return state
+
+
+def _outcome(result: Any) -> tuple[str, str | None]:
+    """A job whose handler returned a failed run (a bench run or a challenge entry that
+    failed) failed too: its state must not say "completed" (issue 23)."""
+    if isinstance(result, dict):
+        said = result.get("status", result.get("state"))
+        if said == "failed":
+            return "failed", str(result.get("reason") or "the run failed")[:500]
+    return "completed", None
 
 
 def work(
