@@ -338,12 +338,9 @@ def compare_page(store: Store, ids: list[str]) -> dict[str, Any]:
             items.append(_compared_run(get_run(store, item_id)))
         except NotFoundError:
             items.append(_compared_report(get_report(store, item_id)))
-    kinds = {item["kind"].split(",")[0] for item in items}
-    if len(kinds) > 1:
-        raise InputError(
-            "a bench run's figures are per 1,000 samples and a report's are for a whole run: "
-            "compare runs with runs, or reports with reports"
-        )
+    # A bench run's figures are per 1,000 samples, a report's for a whole run: side by side
+    # they may stand, divided they may not (a x5.48 between the two misled, issue 23).
+    alike = len({item["kind"].split(",")[0] for item in items}) == 1
     rows = []
     for key, words, unit in COMPARE_ROWS:
         values = [item[key] for item in items]
@@ -351,8 +348,19 @@ def compare_page(store: Store, ids: list[str]) -> dict[str, Any]:
             continue
         first = values[0]
         ratios = [
-            v / first if unit is not None and isinstance(v, int | float) and first else None
+            v / first
+            if alike and unit is not None and isinstance(v, int | float) and first
+            else None
             for v in values
         ]
         rows.append({"key": key, "words": words, "unit": unit, "values": values, "ratios": ratios})
-    return {"items": items, "rows": rows}
+    unlike = (
+        None
+        if alike
+        else (
+            "bench runs are measured per 1,000 samples and reports for a whole run: their figures "
+            "stand side by side, with no ratio between them; compare runs with runs, reports with "
+            "reports"
+        )
+    )
+    return {"items": items, "rows": rows, "unlike": unlike}
