@@ -44,6 +44,16 @@ def _tri(true_if: bool, false_if: bool) -> bool | None:
     return True if true_if else False if false_if else None
 
 
+def _from(low: Any, high: Any, cut: Any) -> bool | None:
+    """Whether a value known only to lie in [low, high] is at least `cut` (None: unknown)."""
+    return _tri(low >= cut, high < cut)
+
+
+def _below(low: Any, high: Any, cut: Any) -> bool | None:
+    at_least = _from(low, high, cut)
+    return None if at_least is None else not at_least
+
+
 def holds(rule: Any, commissioned: Any, cooling_installed: Any, year: int) -> Verdict:
     """`rule` carries the optional bounds of a Criterion (dates already as dates)."""
     end = date(year, 12, 31)
@@ -51,26 +61,21 @@ def holds(rule: Any, commissioned: Any, cooling_installed: Any, year: int) -> Ve
         return Verdict(NOT_APPLICABLE)
     if rule.in_force_to is not None and rule.in_force_to < date(year, 1, 1):
         return Verdict(NOT_APPLICABLE)
-    if rule.dated_by == "cooling_system":
-        if cooling_installed is None:
-            return Verdict(UNDETERMINED, "dated by the cooling system: declare cooling_systems")
-        first, last = window(cooling_installed)
-    else:
-        first, last = window(commissioned)
+    first, last = window(cooling_installed if rule.dated_by == "cooling_system" else commissioned)
+    youngest, oldest = (end - last).days / 365.25, (end - first).days / 365.25
     checks: list[tuple[bool | None, str]] = []
     if rule.commissioned_before is not None:
         cut = rule.commissioned_before
-        checks.append((_tri(last < cut, first >= cut), f"commissioned before {cut}"))
+        checks.append((_below(first, last, cut), f"commissioned before {cut}"))
     if rule.commissioned_from is not None:
         cut = rule.commissioned_from
-        checks.append((_tri(first >= cut, last < cut), f"commissioned from {cut}"))
-    oldest, youngest = (end - first).days / 365.25, (end - last).days / 365.25
+        checks.append((_from(first, last, cut), f"commissioned from {cut}"))
     if rule.age_below_years is not None:
         limit = rule.age_below_years
-        checks.append((_tri(oldest < limit, youngest >= limit), f"under {limit:g} years old"))
+        checks.append((_below(youngest, oldest, limit), f"under {limit:g} years old"))
     if rule.age_from_years is not None:
         limit = rule.age_from_years
-        checks.append((_tri(youngest >= limit, oldest < limit), f"{limit:g} years old or more"))
+        checks.append((_from(youngest, oldest, limit), f"{limit:g} years old or more"))
     if any(known is False for known, _ in checks):
         return Verdict(NOT_APPLICABLE)
     unknown = [what for known, what in checks if known is None]

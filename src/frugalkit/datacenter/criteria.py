@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -283,5 +284,7 @@ def summary(chosen: CriteriaSet) -> dict[str, Any]:
     }
 
 
-def shipped() -> list[CriteriaSet]:
-    return [load(p.stem) for p in sorted(DATA_DIR.glob("*.yaml"))]
+@cache
+def shipped() -> tuple[CriteriaSet, ...]:
+    """The packaged sets, read once a process (every datacenter page lists them)."""
+    return tuple(load(p.stem) for p in sorted(DATA_DIR.glob("*.yaml")))
