@@ -145,6 +145,7 @@ def test_an_unreachable_ray_cluster_is_one_line(cli, tmp_path: Path, monkeypatch
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.xdist_group("ray")  # one Ray cluster per machine at a time
 def test_six_evaluations_on_a_local_ray_cluster(database_url: str, tmp_path: Path) -> None:
     pytest.importorskip("ray", reason="the Ray executor needs `pip install 'frugalkit[ray]'`")
     specs = []

@@ -27,6 +27,9 @@ def run_many(
     trusted: bool = typer.Option(
         False, help="Your own code only: run it without the sandbox (the runs say so)."
     ),
+    queue_only: bool = typer.Option(
+        False, help="Queue the jobs and print their ids; `frugalkit worker` runs them."
+    ),
 ) -> None:
     """Evaluate several submissions in parallel: one job (one evaluation process) each,
     run by local worker processes or on a Ray cluster; a summary table at the end."""
@@ -47,7 +50,8 @@ def run_many(
     if data and Path(data).exists():  # a file or folder, not a hub id: absolute for workers
         data = str(Path(data).resolve())
     runner = executor_for(settings, executor, workers)
-    runner.start()  # an unreachable cluster fails here, before anything is queued
+    if not queue_only:
+        runner.start()  # an unreachable cluster fails here, before anything is queued
     inputs = [
         {
             "task": task,
@@ -64,6 +68,10 @@ def run_many(
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     with opened_store(ctx) as store:
         ids = [job.id for job in submit(store, KIND, inputs)]
+        if queue_only:
+            queued = [{"submission": s, "job": i} for s, i in zip(resolved, ids, strict=True)]
+            emit(ctx, queued, lambda c: c.print("\n".join(f"queued {i}" for i in ids)))
+            return
         with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as bar:
             bar_id = bar.add_task(f"evaluating on {task}", total=len(ids))
             jobs = runner.run(
