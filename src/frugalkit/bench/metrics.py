@@ -65,7 +65,7 @@ def classification_metrics(
 def iou(a: Sequence[float], b: Sequence[float]) -> float:
     """Intersection over union of two [x_center, y_center, width, height] boxes.
 
-    >>> iou([0.5, 0.5, 0.2, 0.2], [0.5, 0.5, 0.2, 0.2])
+    >>> round(iou([0.5, 0.5, 0.2, 0.2], [0.5, 0.5, 0.2, 0.2]), 9)
     1.0
     >>> iou([0.2, 0.2, 0.1, 0.1], [0.8, 0.8, 0.1, 0.1])
     0.0

@@ -75,7 +75,8 @@ class BenchRun(BaseModel):
 
 
 class LeaderboardEntry(BaseModel):
-    """A ranked run: its scores and the rank, composite score, Pareto mark and stars."""
+    """A run on a board: its scores, rank (shared where bands overlap), score in points,
+    Pareto mark and stars (see bench/scoring.py for the rules)."""
 
     id: str
     submission: str
@@ -91,10 +92,15 @@ class LeaderboardEntry(BaseModel):
     energy_method: str
     hardware: str
     created_at: datetime
-    rank: int
-    composite_score: float = Field(description="accuracy - points_per_decade x log10(Wh/1k)")
+    samples: int | None = None
+    rank: int | None = Field(description="1 + entries clearly better; none below chance")
+    tied: bool = Field(description="another entry shares this rank: their bands overlap")
+    score_points: float = Field(description="100 x (accuracy - k x log10(Wh per 1,000))")
+    score_low_points: float
+    score_high_points: float
+    chance_floor: float = Field(description="the accuracy to pass to be ranked")
     pareto: bool
-    stars: int = Field(ge=1, le=5, description="5: the most frugal fifth of the field")
+    stars: int | None = Field(None, ge=1, le=5, description="5: the most frugal fifth")
 
 
 class Leaderboard(BaseModel):
@@ -106,4 +112,5 @@ class Leaderboard(BaseModel):
     points_per_decade: float
     include_reported: bool
     entries: list[LeaderboardEntry]
+    rule: str = Field(description="how the board ranks, in words")
     reported: list[dict[str, Any]] = Field(description="self-reported runs, not ranked")

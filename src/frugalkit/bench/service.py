@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from frugalkit.bench.records import BenchRun
-from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard
+from frugalkit.bench.scoring import POINTS_PER_DECADE, leaderboard, ranking_rule
 from frugalkit.bench.tasks import Task
 from frugalkit.errors import InputError, NotFoundError
 from frugalkit.store import Store, save_run
@@ -76,20 +76,27 @@ def board(
         "test_sets": sets,
         "points_per_decade": points_per_decade,
         "include_reported": include_reported,
-        "entries": leaderboard(measured, points_per_decade),
+        "entries": leaderboard(measured, points_per_decade, labels=len(task.labels)),
+        "rule": ranking_rule(points_per_decade),
         "reported": reported,
     }
 
 
 LEADERBOARD_COLUMNS = (
     "rank",
-    "composite_score",
+    "tied",
+    "score_points",
+    "score_low_points",
+    "score_high_points",
     "submission",
     "kind",
     "accuracy",
     "mean_iou",
     "energy_wh_per_1000",
+    "energy_low_wh_per_1000",
+    "energy_high_wh_per_1000",
     "ghg_g_per_1000",
+    "chance_floor",
     "stars",
     "pareto",
     "energy_method",

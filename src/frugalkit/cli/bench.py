@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from frugalkit.cli.bench_many import run_many
+from frugalkit.cli.boards import details, render_leaderboard, summary_line
 from frugalkit.cli.output import emit, opened_store, state, sync_store
+from frugalkit.cli.tables import NUMERIC, table
+from frugalkit.impact.display import quantity
 
 app = typer.Typer(
     help="Evaluate models on accuracy and energy (Frugal AI Challenge tasks).", no_args_is_help=True
@@ -44,15 +45,6 @@ def tasks(ctx: typer.Context) -> None:
 
 
 TRUSTED_HINT = "; or pass --trusted to run your own code without the sandbox"
-
-
-def _summary_line(run: dict[str, Any]) -> str:
-    if run["status"] != "completed":
-        return f"[red]failed[/]: {run['reason']}"
-    return (
-        f"accuracy {run['accuracy']:.3f}, {run['energy_wh_per_1000']:.4g} Wh and "
-        f"{run['ghg_g_per_1000']:.3g} gCO2e per 1,000 samples ({run['energy_method']})"
-    )
 
 
 @app.command("run")
@@ -118,7 +110,7 @@ def run(
         )
     with opened_store(ctx) as store:
         record(store, result)
-    emit(ctx, result, lambda c: c.print(f"run {result['id']}: {_summary_line(result)}"))
+    emit(ctx, result, lambda c: c.print(f"run {result['id']}: {summary_line(result)}"))
     if result["status"] != "completed":
         raise typer.Exit(1)
 
@@ -155,49 +147,6 @@ def leaderboard(
     emit(ctx, ranked, lambda console: render_leaderboard(console, ranked))
 
 
-METHOD_MARK = {"counter": "measured", "estimate": "estimated", "reported": "reported"}
-
-
-def render_leaderboard(console: Console, ranked: dict[str, Any]) -> None:
-    task, board = ranked["task"]["id"], ranked["entries"]
-    if not board:
-        console.print(f"no completed run on task {task} yet")
-        return
-    table = Table(
-        title=f"{task} leaderboard on {ranked['test_set']}",
-        caption="#: accuracy - 0.05 x log10(Wh/1k) by default; stars: AI Energy Score bands",
-    )
-    detection = ranked["task"]["kind"] == "detection"
-    names = ("#", "submission", "acc.", *(("IoU",) if detection else ()), "Wh/1k", "gCO2e/1k")
-    for name in (*names, "energy", "front", "run"):
-        numeric = name in ("#", "acc.", "IoU", "Wh/1k", "gCO2e/1k")
-        table.add_column(name, justify="right" if numeric else "left", no_wrap=True)
-    for e in board:
-        name = Path(e["submission"]).stem if e["kind"] in ("joblib", "onnx") else e["submission"]
-        iou = e.get("mean_iou")
-        table.add_row(
-            str(e["rank"]),
-            name[-16:],
-            f"{e['accuracy']:.3f}",
-            *((f"{iou:.3f}" if iou is not None else "",) if detection else ()),
-            f"{e['energy_wh_per_1000']:.2g}",
-            f"{e['ghg_g_per_1000']:.2g}",
-            "★" * e["stars"] + "☆" * (5 - e["stars"]),
-            "Pareto" if e["pareto"] else "",
-            e["id"][:6],
-        )
-    console.print(table)
-    if ranked["reported"]:
-        console.print(
-            f"{len(ranked['reported'])} run(s) with self-reported figures are not ranked "
-            "(--include-reported ranks them)"
-        )
-    methods = sorted({METHOD_MARK.get(e["energy_method"], e["energy_method"]) for e in board})
-    console.print(
-        f"energy per 1,000 samples, {' / '.join(methods)}; `frugalkit bench show RUN` for more"
-    )
-
-
 @app.command("show")
 def show(
     ctx: typer.Context, run_id: str = typer.Argument(..., help="Run id or unique prefix.")
@@ -211,40 +160,12 @@ def show(
     def render(console: Console) -> None:
         console.print(f"[bold]run {found['id']}[/] · {found['task']} · {found['submission']}")
         console.print(f"{found['kind']} submission: {found['description']}")
-        console.print(_summary_line(found))
+        console.print(summary_line(found))
         if found["status"] == "completed":
-            for line in _details(found):
+            for line in details(found):
                 console.print(line)
 
     emit(ctx, found, render)
-
-
-def _details(found: dict[str, Any]) -> list[str]:
-    payload = found["payload"]
-    metrics, energy = payload["metrics"], payload["energy"]
-    lines = []
-    if "macro_f1" in metrics:
-        lines.append(
-            f"macro-F1 {metrics['macro_f1']:.3f} on {found['samples']} samples "
-            f"({payload['data']}, split {payload['split']})"
-        )
-    if "inference_wh_min" in energy:
-        lines.append(
-            f"inference: median {energy['inference_wh_median']:.4g} Wh, range "
-            f"{energy['inference_wh_min']:.4g} to {energy['inference_wh_max']:.4g} Wh over "
-            f"{energy['repeats']} repeats of {energy['inference_s_median']:.3f} s; "
-            f"loading the model {payload['load']['wh']:.4g} Wh"
-        )
-    windows = energy.get("windows_wh_median", {})
-    if set(windows) >= {"preprocess", "model"}:
-        lines.append(
-            f"of which feature extraction {windows['preprocess']:.4g} Wh and the model "
-            f"{windows['model']:.4g} Wh (IT energy, medians)"
-        )
-    lines.append(f"hardware: {found['hardware']}")
-    for m in payload.get("methods", []):
-        lines.append(f"  {m['component']}: {m['kind']} ({m['meter']}); {m['sampling']}")
-    return lines
 
 
 @app.command("train-baseline")
@@ -262,21 +183,28 @@ def train_baseline(
 
     task_spec = get_task(task)
     names = [only] if only else baseline_names(task_spec)
-    cards = [train(state(ctx).settings.home, task_spec, name, data, country) for name in names]
+    cards = []
+    with Console(stderr=True).status("") as status:  # a line that moves while each trains
+        for name in names:
+            status.update(f"training {name} on {task} ({len(cards) + 1} of {len(names)})")
+            cards.append(train(state(ctx).settings.home, task_spec, name, data, country))
     sync_store(ctx)  # ingest the training reports
 
     def render(console: Console) -> None:
-        table = Table("baseline", "trained on", "s", "Wh", "model", "training report")
+        drawn = table(
+            "baseline",
+            ("trained on", NUMERIC),
+            ("time", NUMERIC),
+            ("energy", NUMERIC),
+            "model",
+            "report",
+        )
         for c in cards:
-            table.add_row(
-                c["name"],
-                f"{c['train_samples']} samples",
-                f"{c['training_s']:.2f}",
-                f"{c['training_wh']:.3g}",
-                c["path"],
-                c["training_report_id"][:12],
-            )
-        console.print(table)
+            drawn.add_row(
+                c["name"], f"{c['train_samples']:,} samples", quantity(c["training_s"], "s"),
+                quantity(c["training_wh"], "Wh"), c["path"], c["training_report_id"][:12],
+            )  # fmt: skip
+        console.print(drawn)
 
     emit(ctx, cards, render)
 

@@ -8,7 +8,6 @@ from typing import Any
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from frugalkit.cli.output import emit, opened_store, state
 
@@ -99,16 +98,15 @@ def _row(spec: str, job: Any) -> dict[str, Any]:
     }
 
 
-def _table(rows: list[dict[str, Any]]) -> Table:
-    table = Table("submission", "status", "acc.", "Wh/1k", "run", "reason", title="evaluations")
+def _table(rows: list[dict[str, Any]]) -> Any:
+    from frugalkit.cli.tables import NUMERIC, table
+    from frugalkit.impact.display import fraction, quantity
+
+    drawn = table("submission", "status", ("accuracy", NUMERIC), ("energy/1k", NUMERIC), "run",
+                  "reason", title="evaluations")  # fmt: skip
     for row in rows:
-        accuracy, energy = row["accuracy"], row["energy_wh_per_1000"]
-        table.add_row(
-            row["submission"][-40:],
-            row["status"],
-            f"{accuracy:.3f}" if accuracy is not None else "",
-            f"{energy:.2g}" if energy is not None else "",
-            (row["run"] or "")[:8],
-            (row["reason"] or "")[:60],
-        )
-    return table
+        drawn.add_row(
+            row["submission"], row["status"], fraction(row["accuracy"]),
+            quantity(row["energy_wh_per_1000"], "Wh"), (row["run"] or "")[:8], row["reason"] or "",
+        )  # fmt: skip
+    return drawn

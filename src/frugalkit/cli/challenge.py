@@ -160,15 +160,14 @@ def submit(
 
 
 def _line(s: dict[str, Any]) -> str:
-    from frugalkit.cli.render import scaled
+    from frugalkit.impact.display import fraction, quantity
 
     if s["state"] != "completed":
         return f"submission {s['id']}: {s['state']}" + (f" ({s['reason']})" if s["reason"] else "")
-    private = f", private {s['private_score']:.3f}" if s["private_score"] is not None else ""
-    energy = scaled(s["energy_wh_per_1000"], "Wh")
-    return (
-        f"submission {s['id']}: public {s['public_score']:.3f}{private}, {energy} per 1,000 samples"
-    )
+    private = f", private {fraction(s['private_score'])}" if s["private_score"] is not None else ""
+    energy = quantity(s["energy_wh_per_1000"], "Wh")
+    public = fraction(s["public_score"])
+    return f"submission {s['id']}: public {public}{private}, {energy} per 1,000 samples"
 
 
 @app.command("mine")
@@ -199,27 +198,24 @@ def board(
 ) -> None:
     """The public board of one task: public scores during a phase, private after it."""
     from frugalkit.challenge import board as board_of
-    from frugalkit.cli.render import scaled
+    from frugalkit.cli.tables import NUMERIC, table
+    from frugalkit.impact.display import NO_VALUE, fraction, quantity
 
     with opened_store(ctx) as store:
         ranked = board_of(store, challenge, task)
 
     def render(console: Console) -> None:
-        table = Table("#", "team", ranked["task"]["metric"], "part", "Wh/1k", "phase")
+        metric = ranked["task"]["metric"]
+        drawn = table(
+            ("#", NUMERIC), "team", (metric, NUMERIC), "part", ("energy/1k", NUMERIC), "phase"
+        )
         for e in ranked["entries"]:
             part = "private" if e["private_revealed"] else "public"
-            score = f"{e['score']:.3f}" if e["score"] is not None else ""
-            table.add_row(
-                str(e["rank"] or "-"),
-                e["team"],
-                score,
-                part,
-                scaled(e["energy_wh_per_1000"], "Wh")
-                if e["energy_wh_per_1000"] is not None
-                else "",
-                e["phase"],
-            )
-        console.print(table)
+            drawn.add_row(
+                str(e["rank"] or NO_VALUE), e["team"], fraction(e["score"]), part,
+                quantity(e["energy_wh_per_1000"], "Wh"), e["phase"],
+            )  # fmt: skip
+        console.print(drawn)
         console.print(f"ranking: {ranked['rule']}", highlight=False)
         if ranked["public_data"]:
             console.print(

@@ -13,8 +13,9 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from frugalkit.cli.bench import render_leaderboard
+from frugalkit.cli.boards import render_leaderboard
 from frugalkit.cli.output import emit, opened_store, state, stderr, sync_store
+from frugalkit.impact.display import quantity
 
 
 def _sandbox_or_notice(log: Any) -> bool:
@@ -107,7 +108,8 @@ def demo(
         )
         console.print(
             f"[bold]store[/] {store_summary['database_url']}: {totals['reports']} impact reports, "
-            f"{totals['energy_kwh'] * 1000:.3g} Wh, {totals['ghg_g']:.3g} gCO2e in all"
+            f"{quantity(totals['energy_kwh'] * 1000, 'Wh')}, "
+            f"{quantity(totals['ghg_g'], 'gCO2e')} in all"
         )
         console.print(f"web app: {data['web']}")
 

@@ -10,11 +10,23 @@ from rich.table import Table
 from rich.text import Text
 
 from frugalkit.cli.output import emit, opened_store
+from frugalkit.cli.tables import NUMERIC, table
+from frugalkit.impact.display import number, percent
+from frugalkit.observatory.regions import region_name
 
 app = typer.Typer(
     help="Energy-and-AI figures with their sources, demand scenarios and catalogues.",
     no_args_is_help=True,
 )
+
+
+# Column heads that fit 80 columns; the footer names each in full.
+SHORT_REGION = {
+    "CHN": "China",
+    "iea-europe": "Europe",
+    "iea-asia-pacific-ex-china": "Asia-Pac.",
+    "iea-rest-of-world": "Rest",
+}
 
 
 def _table(*columns: str) -> Table:
@@ -215,20 +227,26 @@ def scenario(
 
     def render(console: Console) -> None:
         console.print(Text(f"preset {preset}: {model.preset(preset)['label']}"))
-        table = _table("year", "world TWh", "share of electricity", "Mt CO2", *model.REGIONS)
+        short = [SHORT_REGION.get(r, r) for r in model.REGIONS]
+        drawn = table(
+            "year", ("world TWh", NUMERIC), ("share", NUMERIC), ("Mt CO2", NUMERIC),
+            *((s, NUMERIC) for s in short),
+        )  # fmt: skip
         for i, row in enumerate(result["world"]):
-            table.add_row(
+            drawn.add_row(
                 *_cells(
-                    row["year"],
-                    f"{row['electricity_twh']:.0f}",
-                    f"{row['share_pct']:.2f} %",
-                    f"{row['emissions_mt']:.0f}",
-                    *(f"{result['regions'][r][i]['electricity_twh']:.0f}" for r in model.REGIONS),
+                    row["year"], number(round(row["electricity_twh"])),
+                    percent(row["share_pct"] / 100, 3), number(round(row["emissions_mt"])),
+                    *(number(round(result["regions"][r][i]["electricity_twh"]))
+                      for r in model.REGIONS),
                 )
-            )
-        console.print(table)
+            )  # fmt: skip
+        console.print(drawn)
+        console.print(Text("TWh by region: " + "; ".join(
+            f"{s} = {region_name(r)}" for s, r in zip(short, model.REGIONS, strict=True) if s != region_name(r)
+        )))  # fmt: skip
         for o in result["observed"].values():
-            console.print(Text(f"observed 2024, not a lever: {o['label']} {o['value']:g}"))
+            console.print(Text(f"observed 2024, not a lever: {o['label']} {number(o['value'])}"))
         fitted = ", ".join(model.preset(preset).get("calibrated", []))
         console.print(Text(f"fitted on the anchors below: {fitted}; the rest is the model's own"))
         for kind, rows in (
@@ -239,15 +257,15 @@ def scenario(
                 console.print(
                     Text(
                         f"{kind} {a['source']} {a['metric']} {a['region']} {a['year']} "
-                        f"{a['case']}: {a['value']:g}; this scenario {a['model']:.0f} "
-                        f"({a['deviation']:+.1%})"
+                        f"{a['case']}: {number(a['value'])}; this scenario "
+                        f"{number(round(a['model']))} ({a['deviation'] * 100:+.1f} %)"
                     )
                 )
         for s in result.get("sensitivity", []):
             console.print(
                 Text(
-                    f"{s['lever']}: {s['from']:g}..{s['to']:g} -> 2030 world "
-                    f"{s['twh_low']:.0f}..{s['twh_high']:.0f} TWh"
+                    f"{s['lever']}: {number(s['from'])} to {number(s['to'])} -> 2030 world "
+                    f"{number(round(s['twh_low']))} to {number(round(s['twh_high']))} TWh"
                 )
             )
 

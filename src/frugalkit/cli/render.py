@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from frugalkit.cli.tables import NUMERIC, table
 from frugalkit.impact import equivalents
-from frugalkit.impact.display import quantity
+from frugalkit.impact.display import percent, quantity, significant_digits
 
 
 def scaled(value: float, unit: str) -> str:
@@ -32,37 +32,41 @@ def summary(console: Console, report: dict[str, Any]) -> None:
             water_l=water["total_l"],
         )
     }
+    digits = significant_digits(energy["facility_kwh"], energy["low_kwh"], energy["high_kwh"])
     status = report["status"] + (f" (exit {report['exit_code']})" if report["exit_code"] else "")
     console.print(
         f"[bold]{report['name']}[/] · {report['phase']} · {status} · "
-        f"{report['duration_s']:.2f} s · {report['scope']} scope · id {report['id'][:12]}"
+        f"{quantity(report['duration_s'], 's')} · {report['scope']} scope · id {report['id'][:12]}"
     )
-    table = Table("indicator", "value", "range", "in everyday terms")
-    table.add_row(
+    drawn = table("indicator", ("value", NUMERIC), "range", "in everyday terms")
+    drawn.add_row(
         "energy",
-        scaled(energy["facility_kwh"] * 1000, "Wh"),
-        f"{scaled(energy['low_kwh'] * 1000, 'Wh')} to {scaled(energy['high_kwh'] * 1000, 'Wh')}",
+        quantity(energy["facility_kwh"] * 1000, "Wh", digits=digits),
+        f"{quantity(energy['low_kwh'] * 1000, 'Wh', digits=digits)} to "
+        f"{quantity(energy['high_kwh'] * 1000, 'Wh', digits=digits)}",
         eq["energy"],
     )
-    table.add_row(
+    drawn.add_row(
         "greenhouse gases",
-        scaled(ghg["location_based_g"], "gCO2e"),
-        f"{scaled(ghg['low_g'], 'g')} to {scaled(ghg['high_g'], 'g')}",
+        quantity(ghg["location_based_g"], "gCO2e", digits=digits),
+        f"{quantity(ghg['low_g'], 'gCO2e', digits=digits)} to "
+        f"{quantity(ghg['high_g'], 'gCO2e', digits=digits)}",
         eq["ghg"],
     )
-    table.add_row(
+    drawn.add_row(
         "water",
-        scaled(water["total_l"], "L"),
+        quantity(water["total_l"], "L", digits=digits),
         f"on-site {scaled(water['onsite_l'], 'L')}",
         eq["water"],
     )
-    table.add_row(
+    drawn.add_row(
         "embodied",
         scaled(embodied["gwp_g"], "gCO2e"),
-        f"{embodied['adpe_kgsbeq']:.2g} kgSbeq, {embodied['pe_mj']:.2g} MJ",
+        f"{quantity(embodied['adpe_kgsbeq'] * 1000, 'gSbeq')}, "
+        f"{quantity(embodied['pe_mj'] * 1e6, 'J')} of primary energy",
         "",
     )
-    console.print(table)
+    console.print(drawn)
     fallback = report.get("resources", {}).get("world_fallback") or []
     if fallback:
         console.print(
@@ -73,13 +77,14 @@ def summary(console: Console, report: dict[str, Any]) -> None:
     per_unit = report["per_unit"]
     if report["units"] != 1:
         console.print(
-            f"per {per_unit['functional_unit']} ({report['units']:g} in all): "
-            f"{scaled(per_unit['energy_kwh'] * 1000, 'Wh')}, "
-            f"{scaled(per_unit['ghg_g'], 'gCO2e')}, {scaled(per_unit['water_l'], 'L')}"
+            f"per {per_unit['functional_unit']} ({report['units']:,g} in all): "
+            f"{quantity(per_unit['energy_kwh'] * 1000, 'Wh', digits=digits)}, "
+            f"{quantity(per_unit['ghg_g'], 'gCO2e', digits=digits)}, "
+            f"{quantity(per_unit['water_l'], 'L', digits=digits)}"
         )
     for window in report["windows"]:
         console.print(
-            f"window {window['name']}: {window['duration_s']:.2f} s, "
+            f"window {window['name']}: {quantity(window['duration_s'], 's')}, "
             f"{scaled(window['it_kwh'] * 1000, 'Wh')} (IT)"
         )
     console.print("[bold]method[/]")
@@ -91,30 +96,34 @@ def summary(console: Console, report: dict[str, Any]) -> None:
             else f"{method['kind']} ({method['meter']})"
         )
         if method["share"] is not None:
-            how += f", {method['share']:.0%} of the device"
+            how += f", {percent(method['share'])} of the device"
         value = scaled(energy[f"{component}_kwh"] * 1000, "Wh")
         console.print(f"  {component.upper()} {value}: {how}; {method['sampling']}")
     console.print(
         f"  facility = IT x PUE {energy['pue']:g}; GHG location-based, {ghg['zone_name']} "
-        f"{ghg['intensity_g_per_kwh']:g} gCO2e/kWh ({ghg['year']}); water = WUE "
-        f"{water['wue_l_per_kwh']:g} + off-site {water['offsite_l_per_kwh']:g} L/kWh; embodied: "
-        + ", ".join(f"{i['count']} x {i['profile']} at {i['share']:.1%}" for i in embodied["items"])
+        f"{quantity(ghg['intensity_g_per_kwh'], 'gCO2e/kWh')} ({ghg['year']}); water = WUE "
+        f"{quantity(water['wue_l_per_kwh'], 'L/kWh')} + off-site "
+        f"{quantity(water['offsite_l_per_kwh'], 'L/kWh')}; embodied: "
+        + ", ".join(
+            f"{i['count']} x {i['profile']} at {percent(i['share'])}" for i in embodied["items"]
+        )
     )
     console.print(f"[dim]sources: grid: {ghg['source']}. water: {water['source']}[/]")
 
 
-def report_table(reports: list[dict[str, Any]]) -> Table:
-    table = Table("id", "name", "phase", "status", "started (UTC)", "Wh", "gCO2e", "method")
+def report_table(reports: list[dict[str, Any]]) -> Any:
+    """id, name (its phase and method below), status, start, energy and GHG at their
+    bands' digits: in 80 columns the name wraps and no figure is cut."""
+    drawn = table("id", "name", "status", ("started (UTC)", NUMERIC), ("energy", NUMERIC),
+                  ("GHG", NUMERIC))  # fmt: skip
     for r in reports:
-        kinds = sorted({m["kind"] for m in r["methods"]})
-        table.add_row(
-            r["id"][:12],
-            r["name"],
-            r["phase"],
-            r["status"],
-            r["started_at"][:19].replace("T", " "),
-            f"{r['energy']['facility_kwh'] * 1000:.3g}",
-            f"{r['ghg']['location_based_g']:.3g}",
-            "/".join(kinds),
-        )
-    return table
+        kinds = "/".join(sorted({m["kind"] for m in r["methods"]}))
+        energy, ghg = r["energy"], r["ghg"]
+        drawn.add_row(
+            r["id"][:8], f"{r['name']}\n[dim]{r['phase']} · {kinds}[/]", r["status"],
+            r["started_at"][:16].replace("T", " "),
+            quantity(energy["facility_kwh"] * 1000, "Wh", energy["low_kwh"] * 1000,
+                     energy["high_kwh"] * 1000),
+            quantity(ghg["location_based_g"], "gCO2e", ghg["low_g"], ghg["high_g"]),
+        )  # fmt: skip
+    return drawn

@@ -1,10 +1,15 @@
-"""One way to write a figure, for the terminal and the web alike: a metric prefix on the
-unit, and as many significant figures as the figure's own band allows.
+"""One way to write a figure, for the terminal, the web and the PDFs alike (issue 23: the
+same value at the same precision on every page and command): a metric prefix on the
+unit, as many significant figures as the figure's own band allows, never an exponent,
+and the reader's locale's separators (Babel's CLDR data: `1,234.5` in English,
+`1 234,5` in French).
 
 >>> quantity(0.000434, "Wh")
 '434 µWh'
 >>> quantity(0.000434, "Wh", low=0.000217, high=0.000651)   # ±50 %: two figures
 '430 µWh'
+>>> quantity(1234.5, "L", locale="fr"), number(1234.5, locale="fr") == "1\\u202f230"
+('1,23 kL', True)
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import math
 from typing import Any
 
 PREFIXES = ((1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"))
+NO_PREFIX = {"%", "°C", "years", "samples"}  # units read as they are
+DOWN_ONLY = {"s"}  # 22.8 ms and 0.4 µs, but 1,234 s (not 1.23 ks)
 MAX_DIGITS = 3
 NO_VALUE = "\u2013"  # an en dash
 
@@ -27,28 +34,67 @@ def significant_digits(value: float, low: float | None = None, high: float | Non
     return max(1, min(MAX_DIGITS, 1 - math.floor(math.log10(half_width))))
 
 
-def rounded(value: float, digits: int) -> str:
+def decimal(value: float, decimals: int, locale: str = "en") -> str:
+    """`value` with `decimals` decimals and the locale's separators."""
+    if locale == "en":
+        return f"{value:,.{max(decimals, 0)}f}"
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return str(format_decimal(round(value, max(decimals, 0)), format=pattern, locale=locale))
+
+
+def rounded(value: float, digits: int, locale: str = "en") -> str:
     """`value` to `digits` significant figures, never in exponent notation."""
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
     decimals = digits - 1 - math.floor(math.log10(abs(value)))
-    return f"{round(value, decimals):,.{max(decimals, 0)}f}"
+    return decimal(round(value, decimals), decimals, locale)
+
+
+def number(value: float | None, digits: int = MAX_DIGITS, locale: str = "en") -> str:
+    """A figure without a unit: 3 significant figures, an integer as it is."""
+    if value is None:
+        return NO_VALUE
+    if float(value).is_integer() and abs(value) < 1e15:
+        return decimal(value, 0, locale)
+    return rounded(value, digits, locale)
+
+
+def fraction(value: float | None, locale: str = "en") -> str:
+    """An accuracy, an F1 or an IoU: three decimals, as the challenge reports them."""
+    return NO_VALUE if value is None else decimal(value, 3, locale)
+
+
+def percent(fraction: float | None, digits: int = 2, locale: str = "en") -> str:
+    """0.87 -> '87 %', 0.5 -> '50 %', 0.0123 -> '1.2 %': a share as people read it."""
+    if fraction is None:
+        return NO_VALUE
+    return f"{number(float(f'{fraction * 100:.{digits}g}'), digits, locale)}\u00a0%"
 
 
 def quantity(
-    value: float | None, unit: str, low: float | None = None, high: float | None = None
+    value: float | None,
+    unit: str,
+    low: float | None = None,
+    high: float | None = None,
+    digits: int | None = None,
+    locale: str = "en",
 ) -> str:
-    """'2.43 mWh', '56 gCO2e', '1.2 kL'; NO_VALUE for no value."""
+    """'2.43 mWh', '56 gCO2e', '1.2 kL'; NO_VALUE for no value. `digits` (from the band of
+    another figure, as a gCO2e that follows its Wh) overrides the band's."""
     if value is None:
         return NO_VALUE
-    digits = significant_digits(value, low, high)
+    digits = digits or significant_digits(value, low, high)
     if value == 0:
         return f"0 {unit}"
     value = float(f"{value:.{digits}g}")  # first round, so that 999.6 Wh is 1.00 kWh
+    if unit in NO_PREFIX or (unit in DOWN_ONLY and abs(value) >= 1):
+        return f"{rounded(value, digits, locale)} {unit}"
     for factor, prefix in PREFIXES:
         if abs(value) >= factor:
-            return f"{rounded(value / factor, digits)} {prefix}{unit}"
-    return f"{rounded(value / 1e-12, digits)} p{unit}"
+            return f"{rounded(value / factor, digits, locale)} {prefix}{unit}"
+    return f"{rounded(value / 1e-12, digits, locale)} p{unit}"
 
 
 def finite(value: Any) -> Any:

@@ -86,6 +86,8 @@ def everyday(indicator: str, amount: float) -> dict[str, Any]:
 
     >>> everyday("energy", 0.0005)["text"]
     '0.18 seconds of a 10 W LED bulb'
+    >>> everyday("water", 1e-7)["text"]
+    'under 0.1 drops of water'
     """
     ladder = _ladders()[indicator]
     chosen = next(
@@ -93,6 +95,9 @@ def everyday(indicator: str, amount: float) -> dict[str, Any]:
         ladder[0] if amount * ladder[0][0] > HIGHEST else ladder[-1],
     )
     count = amount * chosen[0]
+    if 0 < count < LOWEST:  # below the finest step: a bound, not "0.0022 drops of water"
+        text = f"under {LOWEST:g} {chosen[2]}"
+        return {"key": indicator, "value": count, "text": text, "source": str(chosen[3])}
     shown = rounded(count, 2) if count else "0"
     if "." in shown:  # 2 significant figures, without trailing zeros: '2', '0.09', '1.5'
         shown = shown.rstrip("0").rstrip(".")

@@ -15,7 +15,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def csv_cell(value: Any) -> Any:
-    """`value` safe to open in a spreadsheet: text never starts a formula. Line breaks
+    r"""`value` safe to open in a spreadsheet: text never starts a formula. Line breaks
     become "\n", which the writer quotes: a bare CR is not quoted by Python's csv, and a
     spreadsheet would start a new row, whose first cell could be a formula, at it.
 

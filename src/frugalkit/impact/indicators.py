@@ -40,14 +40,20 @@ def check_finite(field: str, value: float) -> None:
 
 
 def facility_energy_kwh(it_energy_kwh: float, pue: float) -> float:
-    """>>> facility_energy_kwh(2.0, 1.5)
-    3.0"""
+    """IT energy x PUE.
+
+    >>> facility_energy_kwh(2.0, 1.5)
+    3.0
+    """
     return it_energy_kwh * pue
 
 
 def location_based_ghg_g(facility_energy_kwh: float, intensity_g_per_kwh: float) -> float:
-    """>>> location_based_ghg_g(3.0, 56.0)
-    168.0"""
+    """Facility energy x the grid's intensity.
+
+    >>> location_based_ghg_g(3.0, 56.0)
+    168.0
+    """
     return facility_energy_kwh * intensity_g_per_kwh
 
 

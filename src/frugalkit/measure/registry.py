@@ -29,7 +29,7 @@ def _counters() -> list[Meter]:
     try:
         found.append(RaplMeter())
     except MeterUnavailable as exc:
-        warn(f"CPU and RAM energy will be estimated: {exc}")
+        warn_once("rapl", f"CPU and RAM energy will be estimated: {exc}")
     if os.path.isdir("/proc") and not os.path.exists(NVIDIA_DRIVER):
         return found
     from frugalkit.measure.meters.nvml import NvmlMeter
@@ -51,6 +51,25 @@ def warn(message: str) -> None:
         sys.modules["logging"].getLogger("frugalkit.measure").warning(message)
     else:
         sys.stderr.write(f"{message}\n")
+
+
+def warn_once(key: str, message: str) -> None:
+    """`message` the first time on this machine since it started (issue 23: the RAPL notice
+    on every command): a marker per user and message in the temporary directory. Every
+    report states its method anyway."""
+    import zlib
+
+    folder = os.environ.get("TMPDIR") or "/tmp"
+    uid = os.getuid() if hasattr(os, "getuid") else 0
+    marker = os.path.join(folder, f"frugalkit-{uid}-{key}-{zlib.crc32(message.encode()):08x}")
+    try:
+        with open(marker, "x"):
+            pass
+    except FileExistsError:
+        return
+    except OSError:
+        pass  # no writable temporary directory: say it every time rather than never
+    warn(f"{message} (said once on this machine; each report states its method)")
 
 
 def meters(scope: str) -> list[Meter]:

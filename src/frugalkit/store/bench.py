@@ -104,6 +104,7 @@ SLIM = (
     "kind",
     "description",
     "accuracy",
+    "samples",
     "energy_wh_per_1000",
     "ghg_g_per_1000",
     "energy_method",

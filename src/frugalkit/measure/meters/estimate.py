@@ -170,14 +170,14 @@ class EstimateMeter:
 
     def sampling(self, component: str) -> str:
         if component == "cpu":
-            what = "the machine's busy" if self.scope != "process" else self._measured()
+            what = "the machine's busy" if self.scope != "process" else self._measured() + "'s"
             return f"{what} CPU time at window edges x {self.cpu.w_per_thread:.3g} W per thread"
         what = f"memory of {self._measured()}" if self.scope == "process" else "used memory"
-        return f"{what} sampled every {self.poll_interval_s:g} s x {self.ram_w_per_gib:g} W/GiB"
+        return f"{what}, sampled every {self.poll_interval_s:g} s x {self.ram_w_per_gib:g} W/GiB"
 
     def _measured(self) -> str:
         label = getattr(self.root_pid, "label", None)
-        return f"the sandbox {label}'s" if label else "the process tree's"
+        return f"the sandbox {label}" if label else "the process tree"
 
     def band(self, component: str) -> tuple[float, float]:
         key = "cpu_tdp_share" if component == "cpu" else "ram_w_per_gb"
