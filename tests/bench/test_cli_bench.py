@@ -36,7 +36,8 @@ def test_train_run_rank_show(cli, home: Path, submissions: Path) -> None:
     assert after == before  # a failed run changes nothing that was stored
 
     rows = list(csv.DictReader(io.StringIO(cli("bench", "leaderboard", "--csv").stdout)))
-    assert [row["rank"] for row in rows] == ["1", "2", "3"]
+    # random and majority are not above chance on 8 labels (issue 23): listed, not ranked
+    assert [row["rank"] for row in rows] == ["1", "", ""]
     assert {"accuracy", "energy_wh_per_1000", "stars", "pareto"} <= set(rows[0])
 
     best = before[0]

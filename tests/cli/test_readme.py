@@ -8,9 +8,9 @@ Written once here, the only liberties taken:
   as the README tells its reader to set them;
 - a command that serves (`serve`, `worker`, `serve-submission`) runs until it answers (or, for
   a worker, for 3 s) and is then stopped with SIGTERM; `curl` lines get a `frugalkit serve`;
-- `--generate` asks a fake OpenAI-compatible model on 127.0.0.1 (tests/library/test_generate.py);
-- the cluster block runs on a fresh database of the test's PostgreSQL and a local `ray start --head`, named in
-  place of `db-host` and `head-host` (skipped without PostgreSQL);
+- `--generate` asks a fake OpenAI-compatible model on 127.0.0.1 (as test_generate.py);
+- the cluster block runs on a fresh database of the test's PostgreSQL and a local
+  `ray start --head`, named in place of `db-host` and `head-host` (skipped without one);
 - lines that need the internet or a GPU are skipped, and the test names each."""
 
 from __future__ import annotations
@@ -296,6 +296,8 @@ def test_the_readme_has_no_argument_notation_inside_its_commands() -> None:
     """`[--json | --csv]` or `show ID | remove ID` is not shell: a pasted line fails."""
     for block in blocks():
         for number, command in block.commands():
-            notation = re.search(r"\[--|\| *(show|remove|jobs|library) |(?<![$\w])[A-Z_]*ID\b", command)
+            notation = re.search(
+                r"\[--|\| *(show|remove|jobs|library) |(?<![$\w])[A-Z_]*ID\b", command
+            )
             assert notation is None, f"README.md line {number}: {command}"
     assert len(blocks()) >= 10

@@ -6,8 +6,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-import schemathesis
 import pytest
+import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from frugalkit.settings import Settings

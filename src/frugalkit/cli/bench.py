@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -183,7 +184,7 @@ def train_baseline(
 
     task_spec = get_task(task)
     names = [only] if only else baseline_names(task_spec)
-    cards = []
+    cards: list[dict[str, Any]] = []
     with Console(stderr=True).status("") as status:  # a line that moves while each trains
         for name in names:
             status.update(f"training {name} on {task} ({len(cards) + 1} of {len(names)})")

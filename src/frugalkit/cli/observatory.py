@@ -242,9 +242,9 @@ def scenario(
                 )
             )  # fmt: skip
         console.print(drawn)
-        console.print(Text("TWh by region: " + "; ".join(
-            f"{s} = {region_name(r)}" for s, r in zip(short, model.REGIONS, strict=True) if s != region_name(r)
-        )))  # fmt: skip
+        named = zip(short, model.REGIONS, strict=True)
+        footer = "; ".join(f"{s} = {region_name(r)}" for s, r in named if s != region_name(r))
+        console.print(Text(f"TWh by region: {footer}"))
         for o in result["observed"].values():
             console.print(Text(f"observed 2024, not a lever: {o['label']} {number(o['value'])}"))
         fitted = ", ".join(model.preset(preset).get("calibrated", []))
