@@ -61,7 +61,8 @@ def test_every_page_has_its_json_twin(client: TestClient, stored: dict[str, Any]
         assert response.status_code == 200, twin
         assert response.headers["content-type"] == "application/json"
     board = client.get("/api/bench/text/leaderboard").json()
-    assert [e["rank"] for e in board["entries"]] == [1, 2]
+    # both rules guess at chance among 8 labels (issue 23): listed, not ranked
+    assert [e["rank"] for e in board["entries"]] == [None, None] and board["rule"]
     page = client.get("/bench/text/leaderboard").text
     for entry in board["entries"]:
         assert f"/bench/runs/{entry['id']}" in page  # the page shows what the twin says
@@ -271,7 +272,7 @@ def test_the_leaderboard_as_csv_takes_the_page_filters(
     response = client.get("/api/bench/text/leaderboard.csv")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert [r["rank"] for r in rows] == ["1", "2"] and "energy_wh_per_1000" in rows[0]
+    assert [r["rank"] for r in rows] == ["", ""] and "energy_wh_per_1000" in rows[0]  # at chance
     one = client.get("/api/bench/text/leaderboard.csv?kind=joblib").text
     assert len(one.strip().splitlines()) == 1  # the header only: both runs are python
 

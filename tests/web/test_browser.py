@@ -102,8 +102,9 @@ def test_leaderboard_chart_sort_filter_and_runs(
     page.wait_for_url("**kind=&**")
     assert rows.count() == 2
     assert "Demonstration data" in page.locator("main").inner_text()
-    page.get_by_text("How ranking works").click()
-    assert "most frugal band" in page.locator("details.explain").inner_text()
+    assert "not an accuracy" in page.locator("#ranking-rule").inner_text()  # the rule, on the page
+    page.get_by_text("How this board ranks").first.click()
+    assert "most frugal" in page.locator("details.explain").inner_text()
 
     page.locator("#leaderboard tbody tr a").first.click()
     page.wait_for_url("**/bench/runs/*")

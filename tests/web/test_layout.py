@@ -1,5 +1,5 @@
-"""Every page, on a desktop and on a phone: readable without scrolling the page sideways
-(wide tables scroll inside their own box)."""
+"""Every page, on a desktop and on a phone: readable without scrolling the page sideways,
+and the first figure of every table on screen (on a phone, tables read as cards)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,14 @@ from tests.web.conftest import pages_of
 
 pytestmark = pytest.mark.browser
 WIDTHS = [(1366, 900), (390, 844)]
+# Per data table, its first figure cell (else its first cell): the captions of those whose
+# cell lies outside the viewport, sideways.
+FIRST_VALUES_OFF_SCREEN = """() => Array.from(document.querySelectorAll("table")).filter((table) => {
+  const cell = table.querySelector("tbody td.n") || table.querySelector("tbody td");
+  if (!cell || !cell.getClientRects().length) return false;
+  const box = cell.getBoundingClientRect();
+  return box.left < 0 || box.right > document.documentElement.clientWidth + 0.5;
+}).map((table) => (table.querySelector("caption") || table).textContent.trim().slice(0, 60))"""
 
 
 def test_no_page_scrolls_sideways(  # type: ignore[no-untyped-def]
@@ -31,5 +39,10 @@ def test_no_page_scrolls_sideways(  # type: ignore[no-untyped-def]
             if overflow > 0:
                 page.screenshot(path=str(artefacts / f"overflow-{width}.png"), full_page=True)
             assert overflow <= 0, f"{path} scrolls {overflow} px sideways at {width} px"
+            # Issue 23: each table scrolled in its own box, and a person saw no number.
+            hidden = page.evaluate(FIRST_VALUES_OFF_SCREEN)
+            if hidden:
+                page.screenshot(path=str(artefacts / f"off-screen-{width}.png"), full_page=True)
+            assert not hidden, f"{path} at {width} px: first figures off screen in {hidden}"
         page.goto(live_server + "/bench/text/leaderboard")
         page.screenshot(path=str(artefacts / f"leaderboard-{width}.png"), full_page=True)

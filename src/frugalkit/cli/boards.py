@@ -9,19 +9,9 @@ from typing import Any
 from rich.console import Console
 
 from frugalkit.cli.tables import NUMERIC, table
-from frugalkit.impact.display import NO_VALUE, fraction, quantity, significant_digits
+from frugalkit.impact.display import NO_VALUE, fraction, per_1000, quantity
 
 METHOD_MARK = {"counter": "measured", "estimate": "estimated", "reported": "reported"}
-
-
-def per_1000(entry: dict[str, Any]) -> tuple[str, str]:
-    """Energy and GHG per 1,000 samples, both at the digits the energy's band allows."""
-    wh = entry["energy_wh_per_1000"]
-    low, high = entry.get("energy_low_wh_per_1000"), entry.get("energy_high_wh_per_1000")
-    digits = significant_digits(wh, low, high)
-    return quantity(wh, "Wh", digits=digits), quantity(
-        entry["ghg_g_per_1000"], "gCO2e", digits=digits
-    )
 
 
 def _rank(entry: dict[str, Any]) -> str:

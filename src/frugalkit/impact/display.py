@@ -97,6 +97,18 @@ def quantity(
     return f"{rounded(value / 1e-12, digits, locale)} p{unit}"
 
 
+def per_1000(entry: dict[str, Any], locale: str = "en") -> tuple[str, str]:
+    """A bench entry's energy and GHG per 1,000 samples, both at the digits the energy's
+    band allows: the same figures on a board, a run's page and `bench show`."""
+    wh = entry["energy_wh_per_1000"]
+    low, high = entry.get("energy_low_wh_per_1000"), entry.get("energy_high_wh_per_1000")
+    digits = significant_digits(wh, low, high) if wh is not None else None
+    return (
+        quantity(wh, "Wh", digits=digits, locale=locale),
+        quantity(entry.get("ghg_g_per_1000"), "gCO2e", digits=digits, locale=locale),
+    )
+
+
 def finite(value: Any) -> Any:
     """`value` with every infinite or NaN float as None: JSON has no such number, and one
     stored figure that overflows must not turn a route into a 500 for everyone."""

@@ -29,7 +29,16 @@ from frugalkit.errors import (
     NotFoundError,
     QuotaError,
 )
-from frugalkit.impact.display import MAX_DIGITS, NO_VALUE, quantity, rounded
+from frugalkit.impact.display import (
+    MAX_DIGITS,
+    NO_VALUE,
+    fraction,
+    per_1000,
+    percent,
+    quantity,
+    rounded,
+    significant_digits,
+)
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
 from frugalkit.store import Store, open_store, report_totals
@@ -111,12 +120,13 @@ def figure(
     unit: str | None = None,
     low: float | None = None,
     high: float | None = None,
+    digits: int | None = None,
 ) -> str:
     """A figure as the site writes it: with a unit, a metric prefix and the digits its band
     allows ('434 µWh'); without one, 3 significant figures and never an exponent."""
     if value is None or unit is None:
         return NO_VALUE if value is None else rounded(value, MAX_DIGITS)
-    return quantity(value, unit, low, high)
+    return quantity(value, unit, low, high, digits)
 
 
 def as_published(value: float | None) -> str:
@@ -200,6 +210,10 @@ def create_app(
     templates.env.globals.update(navigation=NAVIGATION, version=__version__)
     templates.env.filters["figure"] = figure
     templates.env.filters["as_published"] = as_published
+    templates.env.filters["fraction"] = fraction
+    templates.env.filters["percent"] = percent
+    templates.env.globals["per_1000"] = per_1000
+    templates.env.globals["digits_of"] = significant_digits
     # `|tojson` escapes <, >, & and ' so that data can never close its <script> element.
     templates.env.policies["json.dumps_kwargs"] = {"default": str, "sort_keys": False}
     app.state.templates = templates

@@ -19,7 +19,7 @@ from frugalkit.store import (
     report_totals,
     search_reports,
 )
-from frugalkit.store.bench import runs_version
+from frugalkit.store.bench import payload_field, runs_version
 
 # Leaderboard filters: query parameter -> entry field.
 FILTER_FIELDS = (("kind", "kind"), ("method", "energy_method"), ("hardware", "hardware"))
@@ -30,6 +30,8 @@ def report_summary(report: dict[str, Any]) -> dict[str, Any]:
     return {
         **{k: report[k] for k in REPORT_FIELDS},
         "energy_wh": report["energy"]["facility_kwh"] * 1000,
+        "energy_low_wh": report["energy"]["low_kwh"] * 1000,
+        "energy_high_wh": report["energy"]["high_kwh"] * 1000,
         "ghg_g": report["ghg"]["location_based_g"],
         "water_l": report["water"]["total_l"],
         "method": "/".join(sorted({m["kind"] for m in report["methods"]})),
@@ -63,8 +65,24 @@ def home(store: Store) -> dict[str, Any]:
         "totals": report_totals(store),
         "tasks": [{"id": t.id, "title": t.title} for t in TASKS.values()],
         "latest_reports": [report_summary(r) for r in list_reports(store, limit=10)],
-        "latest_runs": [run_summary(r) for r in list_runs(store)[:10]],
+        "latest_runs": with_bands(store, [run_summary(r) for r in list_runs(store)[:10]]),
     }
+
+
+def with_bands(store: Store, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs with their energy band per 1,000 samples: a figure has the same digits on the
+    home page, the board and the run's page (issue 23: 134 µWh on one, 130 µWh on the other)."""
+    ids = [r["id"] for r in runs]
+    lows = payload_field(store, ids, "energy", "energy_low_wh_per_1000")
+    highs = payload_field(store, ids, "energy", "energy_high_wh_per_1000")
+    return [
+        {
+            **r,
+            "energy_low_wh_per_1000": lows.get(r["id"]),
+            "energy_high_wh_per_1000": highs.get(r["id"]),
+        }
+        for r in runs
+    ]
 
 
 class LeaderboardCache:
@@ -155,6 +173,7 @@ def leaderboard_page(
     ]
     return {
         **{k: v for k, v in ranked.items() if k != "entries"},
+        "labels": len(TASKS[task_id].labels),
         "total": len(rows),
         "offset": offset,
         "limit": limit,

@@ -26,6 +26,26 @@ const frugalkit = (() => {
   // Text shown inside a chart: Plotly reads a few HTML tags in it, so none may come from data.
   const plain = (text) => String(text).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+  // On a phone every data table reads as cards (style.css, table.stack): each cell under
+  // its column's name, so that the figures a person came for are on screen (issue 23: a
+  // table scrolled inside its box showed names and no numbers on 11 of 11 table pages).
+  function stackTables() {
+    document.querySelectorAll("table.data").forEach((table) => {
+      table.classList.add("stack");
+      const heads = Array.from(table.querySelectorAll("thead th")).map((th) => th.textContent.trim());
+      table.querySelectorAll("tbody tr").forEach((row) => {
+        let column = 0;
+        Array.from(row.cells).forEach((cell) => {
+          const label = heads[column];
+          if (cell.tagName === "TD" && label && !cell.dataset.label) cell.dataset.label = label;
+          column += cell.colSpan || 1;
+        });
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", stackTables);
+
   document.addEventListener("DOMContentLoaded", () => {
     // No inline script (the Content Security Policy forbids it): a page's chart is named by
     // its data element and drawn from the JSON inside it.
@@ -61,6 +81,24 @@ const frugalkit = (() => {
     }
   });
 
+  const PREFIXES = [[1e3, "k"], [1, ""], [1e-3, "m"], [1e-6, "µ"], [1e-9, "n"], [1e-12, "p"]];
+
+  // A decade as the server writes figures (impact/display.py): "100 µWh", "1 mWh".
+  function prefixed(value, unit) {
+    const [factor, prefix] = PREFIXES.find(([f]) => value >= f * 0.9999) || PREFIXES[PREFIXES.length - 1];
+    return `${Math.round(value / factor)} ${prefix}${unit}`;
+  }
+
+  function decades(values, unit) {
+    const finite = values.filter((v) => v > 0 && Number.isFinite(v));
+    if (!finite.length) return {};
+    const low = Math.floor(Math.log10(Math.min(...finite))), high = Math.ceil(Math.log10(Math.max(...finite)));
+    const tickvals = [];
+    for (let e = low; e <= Math.max(high, low + 1); e += 1) tickvals.push(10 ** e);
+    // The whole decades shown, so that even a single point sits between two labelled ticks.
+    return { tickvals, ticktext: tickvals.map((v) => prefixed(v, unit)), range: [low, Math.max(high, low + 1)] };
+  }
+
   function scatter(id, data) {
     const element = document.getElementById(id);
     const entries = data.entries.filter((e) => e.energy_wh_per_1000 > 0);
@@ -87,8 +125,9 @@ const frugalkit = (() => {
     ];
     const layout = {
       margin: { t: 20, r: 20, l: 60, b: 90 }, height: 400, legend: { orientation: "h", y: -0.3 },
-      // One tick a decade, with the site's metric prefixes: "100µWh", "1mWh".
-      xaxis: { type: "log", dtick: 1, exponentformat: "SI", ticksuffix: "Wh", title: { text: "Energy per 1,000 samples (log scale)" } },
+      // One tick a decade, each with the site's metric prefix ("100 µWh", "1 mWh"): Plotly's
+      // own SI format wrote "100µWh" beside "0.001Wh" on one axis.
+      xaxis: { type: "log", ...decades(entries.flatMap((e) => [e.energy_low_wh_per_1000 ?? e.energy_wh_per_1000, e.energy_high_wh_per_1000 ?? e.energy_wh_per_1000]), "Wh"), title: { text: "Energy per 1,000 samples (log scale)" } },
       yaxis: { title: { text: "Accuracy (fraction correct)" }, rangemode: "tozero" },
     };
     Plotly.newPlot(element, traces, layout, CHART_CONFIG);
