@@ -13,7 +13,8 @@ pytestmark = pytest.mark.browser
 WIDTHS = [(1366, 900), (390, 844)]
 # Per data table, its first figure cell (else its first cell): the captions of those whose
 # cell lies outside the viewport, sideways.
-FIRST_VALUES_OFF_SCREEN = """() => Array.from(document.querySelectorAll("table")).filter((table) => {
+FIRST_VALUES_OFF_SCREEN = """() => Array.from(document.querySelectorAll("table"))
+.filter((table) => {
   const cell = table.querySelector("tbody td.n") || table.querySelector("tbody td");
   if (!cell || !cell.getClientRects().length) return false;
   const box = cell.getBoundingClientRect();
