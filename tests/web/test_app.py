@@ -95,7 +95,7 @@ def test_a_tracked_run_appears_on_the_pages(client: TestClient) -> None:
         sum(range(10_000))
     reports = client.get("/reports").text
     assert "web-visible-run" in reports and "inference" in reports
-    assert 'id="total-reports">1<' in client.get("/").text
+    assert 'id="total-reports"><a href="/reports">1</a>' in client.get("/").text
 
 
 def test_the_openapi_document_shows_the_records(client: TestClient) -> None:

@@ -62,6 +62,20 @@ def test_no_hostile_document_field_runs_script(  # type: ignore[no-untyped-def]
         assert page.evaluate("document.querySelectorAll('img[onerror]').length") == 0, path
     page.goto(live_server + "/library?q=hostile+report+water")
     assert "<script>" in page.locator("main").inner_text()  # shown as text
+    # this browser's own recent questions, as text; another browser sees none of them
+    page.goto(live_server + "/library?q=%3Cimg+src%3Dx+onerror%3D__xss%3D1%3E")
+    page.goto(live_server + "/library")
+    recent = page.locator("#recent-questions li").all_inner_texts()
+    assert recent[:3] == [
+        "<img src=x onerror=__xss=1>",
+        "hostile report water",
+        "Population of Mars",
+    ]
+    assert page.evaluate("window.__xss") is None
+    other = page.context.browser.new_page()  # type: ignore[union-attr]
+    other.goto(live_server + "/library")
+    assert other.locator("#recent-questions").is_hidden()
+    other.close()
 
 
 def test_a_stored_web_page_is_never_served(client: TestClient, home: Path) -> None:
@@ -80,11 +94,11 @@ def test_reading_an_answer_page_stores_nothing(
     shown to every visitor (issue 21); crawlers and link previews did the same."""
     from frugalkit.store import list_reports, open_store
 
-    before = client.get("/api/library").json()["recent"]
     for question in ("visit example.invalid", "What was the average PUE of large sites?"):
         assert client.get("/library", params={"q": question}).status_code == 200
         assert client.get("/api/library", params={"q": question}).status_code == 200
-    assert client.get("/api/library").json()["recent"] == before
+    # recent questions are the browser's own (issue 23): none is served to anyone
+    assert "recent" not in client.get("/api/library").json()
     assert "example.invalid" not in client.get("/library").text
     with open_store(Settings.from_env()) as store:
         assert not [r for r in list_reports(store) if r["name"] == "library answer"]

@@ -66,7 +66,6 @@ def build_router() -> APIRouter:
                 "can_generate": Endpoint.from_env() is not None,
                 "answer": answer,
                 "documents": index.documents(),
-                "recent": index.answers(limit=10),
             }
 
     @twin(

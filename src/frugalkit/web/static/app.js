@@ -46,6 +46,34 @@ const frugalkit = (() => {
 
   document.addEventListener("DOMContentLoaded", stackTables);
 
+  // The library's recent questions live in this browser only (issue 23: every visitor saw
+  // everyone's questions, and a crawler's visit added to them).
+  const RECENT = "frugalkit.recent-questions";
+  function recentQuestions() {
+    const section = document.getElementById("recent-questions");
+    if (!section) return;
+    let kept = [];
+    try { kept = JSON.parse(localStorage.getItem(RECENT) || "[]").filter((q) => typeof q === "string"); } catch (e) { kept = []; }
+    const asked = (new URLSearchParams(window.location.search).get("q") || "").trim();
+    if (asked) kept = [asked, ...kept.filter((q) => q !== asked)].slice(0, 10);
+    try { localStorage.setItem(RECENT, JSON.stringify(kept)); } catch (e) { /* private mode */ }
+    const list = section.querySelector("ul");
+    list.replaceChildren(...kept.map((q) => {
+      const item = document.createElement("li"), link = document.createElement("a");
+      link.href = `/library?q=${encodeURIComponent(q)}`;
+      link.textContent = q;  // text, never markup
+      item.append(link);
+      return item;
+    }));
+    section.hidden = kept.length === 0;
+    document.getElementById("forget-questions").addEventListener("click", () => {
+      localStorage.removeItem(RECENT);
+      list.replaceChildren();
+      section.hidden = true;
+    });
+  }
+  document.addEventListener("DOMContentLoaded", recentQuestions);
+
   document.addEventListener("DOMContentLoaded", () => {
     // No inline script (the Content Security Policy forbids it): a page's chart is named by
     // its data element and drawn from the JSON inside it.
