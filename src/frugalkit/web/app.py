@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from frugalkit import i18n
 from frugalkit._version import __version__
 from frugalkit.errors import (
     AccessError,
@@ -33,10 +34,10 @@ from frugalkit.impact.display import (
     MAX_DIGITS,
     NO_VALUE,
     fraction,
+    number,
     per_1000,
     percent,
     quantity,
-    rounded,
     significant_digits,
 )
 from frugalkit.measure.ingest import ingest
@@ -56,6 +57,7 @@ from frugalkit.web import (
 )
 from frugalkit.web.docs import DOCS_POLICY, add_docs
 from frugalkit.web.head import HeadAsGet
+from frugalkit.web.language import Language
 from frugalkit.web.limits import BodyLimit
 from frugalkit.web.twins import FiniteJSONResponse
 
@@ -125,8 +127,9 @@ def figure(
     """A figure as the site writes it: with a unit, a metric prefix and the digits its band
     allows ('434 µWh'); without one, 3 significant figures and never an exponent."""
     if value is None or unit is None:
-        return NO_VALUE if value is None else rounded(value, MAX_DIGITS)
-    return quantity(value, unit, low, high, digits)
+        return NO_VALUE if value is None else number(value, MAX_DIGITS, i18n.current.get())
+    locale = i18n.current.get()
+    return quantity(value, unit, low, high, digits, locale)
 
 
 def as_published(value: float | None) -> str:
@@ -208,11 +211,19 @@ def create_app(
     app.state.fresh_store = fresh_store
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.globals.update(navigation=NAVIGATION, version=__version__)
+    templates.env.add_extension("jinja2.ext.i18n")
+    templates.env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.gettext, i18n.ngettext, newstyle=True
+    )
+    templates.env.globals["current_locale"] = i18n.current.get
+    templates.env.globals["languages"] = list(i18n.NAMES.items())
+    templates.env.filters["day"] = lambda value: i18n.day(value)
+    templates.env.filters["moment"] = lambda value: i18n.moment(value)
     templates.env.filters["figure"] = figure
     templates.env.filters["as_published"] = as_published
-    templates.env.filters["fraction"] = fraction
-    templates.env.filters["percent"] = percent
-    templates.env.globals["per_1000"] = per_1000
+    templates.env.filters["fraction"] = lambda value: fraction(value, i18n.current.get())
+    templates.env.filters["percent"] = lambda value: percent(value, locale=i18n.current.get())
+    templates.env.globals["per_1000"] = lambda entry: per_1000(entry, i18n.current.get())
     templates.env.globals["digits_of"] = significant_digits
     # `|tojson` escapes <, >, & and ' so that data can never close its <script> element.
     templates.env.policies["json.dumps_kwargs"] = {"default": str, "sort_keys": False}
@@ -246,6 +257,7 @@ def create_app(
     app.middleware("http")(_security_headers)
     # Pages and JSON compressed; the Plotly route compresses itself (once, at level 9).
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(Language)
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit)  # outermost: no route reads a body over its bound
     if submission:

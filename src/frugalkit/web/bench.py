@@ -15,6 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 
+from frugalkit import i18n
 from frugalkit.bench import TASKS, get_task, remote_guard
 from frugalkit.bench.jobs import KIND
 from frugalkit.bench.records import BenchRun, Leaderboard, unscored
@@ -92,7 +93,7 @@ def build_router() -> APIRouter:
             )
             return bytes(page.body)
 
-        key = (as_json, task, *query.values())
+        key = (as_json, i18n.current.get(), task, *query.values())
         body = state.leaderboards.response(state.store, task, key, render)
         if as_json:
             return Response(body, media_type="application/json")

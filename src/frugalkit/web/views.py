@@ -14,7 +14,6 @@ from frugalkit.store import (
     Store,
     get_report,
     get_run,
-    list_reports,
     list_runs,
     report_totals,
     search_reports,
@@ -68,12 +67,12 @@ def bench_internals() -> list[str]:
 
 def home(store: Store) -> dict[str, Any]:
     totals = report_totals(store)
-    _, listed = search_reports(store, limit=1, hide_names=bench_internals())
+    latest, listed = search_reports(store, limit=10, hide_names=bench_internals())
     return {
         # the count /reports lists, and apart the runs' own (issue 23: 63 here, 27 there)
         "totals": {**totals, "listed_reports": listed, "bench_reports": totals["reports"] - listed},
         "tasks": [{"id": t.id, "title": t.title} for t in TASKS.values()],
-        "latest_reports": [report_summary(r) for r in list_reports(store, limit=10)],
+        "latest_reports": [report_summary(r) for r in latest],  # as /reports lists them
         "latest_runs": with_bands(store, [run_summary(r) for r in list_runs(store)[:10]]),
     }
 

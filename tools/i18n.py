@@ -1,0 +1,75 @@
+"""Extract the messages of the templates and web code into the French catalogue, keep the
+translations already there, and compile it (Babel). Run after changing a page's words:
+
+    python tools/i18n.py          # update locale/fr/LC_MESSAGES/frugalkit.po and .mo
+    python tools/i18n.py --check  # exit 1 when the catalogue is stale or a message untranslated
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "frugalkit"
+PO = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "frugalkit.po"
+MO = PO.with_suffix(".mo")
+METHODS = [("web/templates/**.html", "jinja2.ext:babel_extract"), ("web/messages.py", "python")]
+OPTIONS = {"web/templates/**.html": {"extensions": "jinja2.ext.i18n", "newstyle_gettext": "true"}}
+
+
+def extracted() -> Catalog:
+    catalog = Catalog(locale="fr", domain="frugalkit", project="frugalkit")
+    keywords = {**DEFAULT_KEYWORDS, "N_": None}
+    for path, line, message, comments, context in extract_from_dir(
+        PACKAGE, METHODS, OPTIONS, keywords=keywords
+    ):
+        catalog.add(message, None, [(path, line)], auto_comments=comments, context=context)
+    return catalog
+
+
+def updated() -> Catalog:
+    with PO.open("rb") as file:
+        catalog = read_po(file, locale="fr")
+    catalog.update(extracted(), no_fuzzy_matching=True)
+    return catalog
+
+
+def compiled(catalog: Catalog) -> bytes:
+    out = io.BytesIO()
+    write_mo(out, catalog)
+    return out.getvalue()
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    return [str(m.id) for m in catalog if m.id and (not m.string or m.fuzzy)]
+
+
+def main(check: bool) -> int:
+    catalog = updated()
+    missing = untranslated(catalog)
+    if check:
+        with PO.open("rb") as file:
+            stored = read_po(file, locale="fr")
+        stale = {m.id for m in catalog if m.id} != {m.id for m in stored if m.id}
+        outdated = not MO.is_file() or MO.read_bytes() != compiled(stored)
+        for problem, found in (("stale .po", stale), ("stale .mo", outdated)):
+            if found:
+                print(f"{problem}: run python tools/i18n.py", file=sys.stderr)
+        for message in missing:
+            print(f"untranslated: {message!r}", file=sys.stderr)
+        return int(stale or outdated or bool(missing))
+    with PO.open("wb") as file:
+        write_po(file, catalog, width=100, omit_header=False, sort_output=True)
+    MO.write_bytes(compiled(catalog))
+    print(f"{len(catalog)} messages, {len(missing)} untranslated", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main("--check" in sys.argv))
