@@ -56,7 +56,7 @@ def test_measure_stores_the_report_and_prints_it(cli) -> None:
     assert result.exit_code == 0, result.stderr
     assert "greenhouse gases" in result.stdout
     assert "by car" in result.stdout and "10 W LED bulb" in result.stdout  # readable scales
-    assert "France 56 gCO2e/kWh (2023)" in result.stdout.replace("56.039", "56")
+    assert "France 56.0 gCO2e/kWh (2023)" in result.stdout  # 56.039, to 3 figures (issue 23)
     listed = json.loads(cli("--json", "reports", "list").stdout)
     assert [r["name"] for r in listed] == ["fit"]
     report = listed[0]

@@ -28,13 +28,12 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.cli import readme_files
-from tests.library.test_generate import FakeModel
+from tests.library.test_generate import FakeModel, QuietServer
 
 ROOT = Path(__file__).parents[2]
 README = ROOT / "README.md"
@@ -236,7 +235,7 @@ def test_every_readme_command_runs_as_written(
     readme_files.everything(folder)
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"
     env = {**os.environ, "PATH": path, "FRUGALKIT_HOME": str(home), "COLUMNS": "80"}
-    model = ThreadingHTTPServer(("127.0.0.1", _free(8080)), FakeModel)
+    model = QuietServer(("127.0.0.1", _free(8080)), FakeModel)
     threading.Thread(target=model.serve_forever, daemon=True).start()
     FakeModel.reply = "La sensibilité climatique à l'équilibre est estimée à 3 °C [1]."
     ports = {"8000": _free(8000), "7860": _free(7860), "8080": model.server_port}

@@ -158,9 +158,9 @@ def test_equivalents_use_their_sources() -> None:
     ("indicator", "amount", "text"),
     [
         ("energy", 2.1e-5 * 19, "0.14 seconds of a 10 W LED bulb"),  # was '2.1e-05 phone charges'
-        ("energy", 2e-8, "0.0072 milliseconds of a 10 W LED bulb"),  # below every step
+        ("energy", 2e-8, "under 0.1 milliseconds of a 10 W LED bulb"),  # below every step: a bound
         ("energy", 50.0, "2.6 phone charges"),
-        ("ghg", 9e-8 * 244, "0.09 millimetres by car"),  # was '9e-08 km by car'
+        ("ghg", 9e-8 * 244, "under 0.1 millimetres by car"),  # was '9e-08 km by car'
         ("ghg", 2.44, "10 metres by car"),
         ("water", 0.001, "0.2 teaspoons of water"),
         ("water", 0.0002, "4 drops of water"),

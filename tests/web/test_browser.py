@@ -44,7 +44,7 @@ def test_home_page_in_chromium(live_server: str, browser_page, artefacts: Path) 
     page = browser_page
     page.goto(live_server + "/")
     assert page.title() == "Home · frugalkit"
-    links = page.locator("nav a").all_inner_texts()
+    links = page.locator("nav[aria-label=Main] a").all_inner_texts()
     assert links == [
         "Home",
         "Bench",
