@@ -40,9 +40,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return str(translations(current.get()).ngettext(singular, plural, n))
 
 
-_ = gettext
-
-
 def negotiate(asked: str | None = None, accept_language: str | None = None) -> str:
     """`asked` (a ?lang= or a cookie) when it is a language we have, else the first of the
     Accept-Language header's that we have, by its q weights; else English."""

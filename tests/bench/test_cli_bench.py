@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 
@@ -16,7 +17,7 @@ def test_tasks_lists_the_text_task_and_its_labels(cli) -> None:
     assert task["hub_dataset"] == "QuotaClimat/frugalaichallenge-text-train"
 
 
-def test_train_run_rank_show(cli, home: Path, submissions: Path) -> None:
+def test_train_run_rank_show(cli, home: Path, submissions: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     cards = json.loads(cli("--json", "bench", "train-baseline", "text").stdout)
     assert [c["name"] for c in cards] == ["random", "majority", "tfidf-linear"]
     assert all(Path(c["path"]).exists() and c["training_wh"] > 0 for c in cards)
@@ -46,6 +47,12 @@ def test_train_run_rank_show(cli, home: Path, submissions: Path) -> None:
     assert "macro-F1" in shown.stdout and "repeats" in shown.stdout
     shown_json = json.loads(cli("--json", "bench", "show", best["id"]).stdout)
     assert shown_json["payload"]["timing"]["runner_overhead_s"] >= 0
+    # an 80-column terminal (issue 23): no line wider, no figure cut or in exponent notation
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in (("bench", "leaderboard"), ("reports", "list"), ("bench", "show", best["id"])):
+        text = cli(*command).stdout
+        assert max(map(len, text.splitlines())) <= 80, command
+        assert "…" not in text and not re.search(r"\de[-+]\d", text), (command, text)
 
 
 def test_bad_submission_spec_and_unknown_task(cli) -> None:

@@ -57,17 +57,7 @@ def board(
     if task.kind == "detection" and latest:
         ious = payload_field(store, ids, "metrics", "mean_iou")
         latest = [{**e, "mean_iou": ious.get(e["id"])} for e in latest]
-    if latest:  # each entry's band, for error bars
-        lows = payload_field(store, ids, "energy", "energy_low_wh_per_1000")
-        highs = payload_field(store, ids, "energy", "energy_high_wh_per_1000")
-        latest = [
-            {
-                **e,
-                "energy_low_wh_per_1000": lows.get(e["id"]),
-                "energy_high_wh_per_1000": highs.get(e["id"]),
-            }
-            for e in latest
-        ]
+    latest = with_bands(store, latest)  # each entry's band, for error bars and digits
     measured = [e for e in latest if include_reported or e["energy_method"] != "reported"]
     reported = [e for e in latest if not include_reported and e["energy_method"] == "reported"]
     return {
@@ -80,6 +70,24 @@ def board(
         "rule": ranking_rule(points_per_decade),
         "reported": reported,
     }
+
+
+def with_bands(store: Store, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs with their energy band per 1,000 samples (from their payloads): a figure has
+    the same digits on every board, page and command that shows it."""
+    if not runs:
+        return runs
+    ids = [r["id"] for r in runs]
+    lows = payload_field(store, ids, "energy", "energy_low_wh_per_1000")
+    highs = payload_field(store, ids, "energy", "energy_high_wh_per_1000")
+    return [
+        {
+            **r,
+            "energy_low_wh_per_1000": lows.get(r["id"]),
+            "energy_high_wh_per_1000": highs.get(r["id"]),
+        }
+        for r in runs
+    ]
 
 
 LEADERBOARD_COLUMNS = (

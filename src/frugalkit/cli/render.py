@@ -11,11 +11,6 @@ from frugalkit.impact import equivalents
 from frugalkit.impact.display import percent, quantity, significant_digits
 
 
-def scaled(value: float, unit: str) -> str:
-    """3 significant digits with a metric prefix: 0.00243 Wh -> '2.43 mWh' (the web's too)."""
-    return quantity(value, unit)
-
-
 def summary(console: Console, report: dict[str, Any]) -> None:
     """Each indicator with its band and an everyday equivalent, then how it was obtained."""
     energy, ghg, water, embodied = (
@@ -56,12 +51,12 @@ def summary(console: Console, report: dict[str, Any]) -> None:
     drawn.add_row(
         "water",
         quantity(water["total_l"], "L", digits=digits),
-        f"on-site {scaled(water['onsite_l'], 'L')}",
+        f"on-site {quantity(water['onsite_l'], 'L')}",
         eq["water"],
     )
     drawn.add_row(
         "embodied",
-        scaled(embodied["gwp_g"], "gCO2e"),
+        quantity(embodied["gwp_g"], "gCO2e"),
         f"{quantity(embodied['adpe_kgsbeq'] * 1000, 'gSbeq')}, "
         f"{quantity(embodied['pe_mj'] * 1e6, 'J')} of primary energy",
         "",
@@ -85,7 +80,7 @@ def summary(console: Console, report: dict[str, Any]) -> None:
     for window in report["windows"]:
         console.print(
             f"window {window['name']}: {quantity(window['duration_s'], 's')}, "
-            f"{scaled(window['it_kwh'] * 1000, 'Wh')} (IT)"
+            f"{quantity(window['it_kwh'] * 1000, 'Wh')} (IT)"
         )
     console.print("[bold]method[/]")
     for method in report["methods"]:
@@ -97,7 +92,7 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         )
         if method["share"] is not None:
             how += f", {percent(method['share'])} of the device"
-        value = scaled(energy[f"{component}_kwh"] * 1000, "Wh")
+        value = quantity(energy[f"{component}_kwh"] * 1000, "Wh")
         console.print(f"  {component.upper()} {value}: {how}; {method['sampling']}")
     console.print(
         f"  facility = IT x PUE {energy['pue']:g}; GHG location-based, {ghg['zone_name']} "

@@ -7,7 +7,7 @@ from typing import Any
 
 from frugalkit.bench import TASKS, get_task
 from frugalkit.bench.scoring import POINTS_PER_DECADE
-from frugalkit.bench.service import board
+from frugalkit.bench.service import board, with_bands
 from frugalkit.errors import InputError
 from frugalkit.impact import equivalents
 from frugalkit.store import (
@@ -18,7 +18,7 @@ from frugalkit.store import (
     report_totals,
     search_reports,
 )
-from frugalkit.store.bench import payload_field, runs_version
+from frugalkit.store.bench import runs_version
 
 # Leaderboard filters: query parameter -> entry field.
 FILTER_FIELDS = (("kind", "kind"), ("method", "energy_method"), ("hardware", "hardware"))
@@ -75,22 +75,6 @@ def home(store: Store) -> dict[str, Any]:
         "latest_reports": [report_summary(r) for r in latest],  # as /reports lists them
         "latest_runs": with_bands(store, [run_summary(r) for r in list_runs(store)[:10]]),
     }
-
-
-def with_bands(store: Store, runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Runs with their energy band per 1,000 samples: a figure has the same digits on the
-    home page, the board and the run's page (issue 23: 134 µWh on one, 130 µWh on the other)."""
-    ids = [r["id"] for r in runs]
-    lows = payload_field(store, ids, "energy", "energy_low_wh_per_1000")
-    highs = payload_field(store, ids, "energy", "energy_high_wh_per_1000")
-    return [
-        {
-            **r,
-            "energy_low_wh_per_1000": lows.get(r["id"]),
-            "energy_high_wh_per_1000": highs.get(r["id"]),
-        }
-        for r in runs
-    ]
 
 
 class LeaderboardCache:
