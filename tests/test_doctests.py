@@ -20,6 +20,8 @@ MODULES = [
     "frugalkit.bench.scoring",
     "frugalkit.bench.split",
     "frugalkit.bench.staging",
+    "frugalkit.datacenter.shown",
+    "frugalkit.observatory.regions",
 ]
 
 

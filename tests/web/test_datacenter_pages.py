@@ -48,7 +48,7 @@ def test_the_eu_report_page_csv_and_json_of_a_registered_facility(client: TestCl
     assert "The EU yearly report" in facility.text and 'data-chart="kpis"' in facility.text
     page = client.get(f"/datacenters/facilities/{name}/eu-report")
     assert page.status_code == 200
-    assert "due by <strong>2026-05-15</strong>" in page.text and "Complete:" in page.text
+    assert "due by <strong>May 15, 2026</strong>" in page.text and "Complete:" in page.text
     assert "Change since 2024" in page.text and "Demonstration facility" in page.text
     body = client.get(f"/api/datacenters/facilities/{name}/eu-report", params={"year": 2024}).json()
     assert body["report"]["year"] == 2024 and body["diff"] is None and body["years"] == [2024, 2025]

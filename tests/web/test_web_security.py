@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -79,8 +81,9 @@ def test_private_mode_answers_unknown_and_existing_ids_alike(  # type: ignore[no
     with TestClient(private_app) as client:
         answers = [client.get(path) for path in (existing, unknown)]
     assert [a.status_code for a in answers] == [401, 401]
+    # the language links repeat the reader's own address (issue 23): not the store's data
     texts = [
-        a.text.replace(path.split("?")[0], "PATH")
+        re.sub(r'href="\?[^"]*lang=', 'href="?lang=', a.text.replace(path.split("?")[0], "PATH"))
         for a, path in zip(answers, (existing, unknown), strict=True)
     ]
     assert texts[0] == texts[1]

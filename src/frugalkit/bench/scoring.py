@@ -167,10 +167,13 @@ def leaderboard(
 
 
 def ranking_rule(points_per_decade: float = POINTS_PER_DECADE) -> str:
-    """The rule in words, for every page and command that shows a board."""
-    return (
-        f"Score = 100 x accuracy - {points_per_decade * 100:g} x log10(Wh per 1,000 samples), "
-        "in points (not an accuracy). Ranked only above chance (1/labels plus 1.96 standard "
-        "errors); entries whose score ranges overlap share a rank; stars and the Pareto front "
-        "only part entries whose energy bands do not overlap."
-    )
+    """The rule in words, in the reader's language, for every page and command that shows
+    a board."""
+    from frugalkit.i18n import gettext
+
+    return gettext(
+        "Score = 100 x accuracy - %(points)s x log10(Wh per 1,000 samples), in points (not an "
+        "accuracy). Ranked only above chance (1/labels plus 1.96 standard errors); entries whose "
+        "score ranges overlap share a rank; stars and the Pareto front only part entries whose "
+        "energy bands do not overlap."
+    ) % {"points": f"{points_per_decade * 100:g}"}

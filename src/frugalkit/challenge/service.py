@@ -19,6 +19,8 @@ from typing import Any
 from frugalkit.bench.tasks import TASKS
 from frugalkit.challenge.spec import ChallengeSpec, load_spec, parse_spec, parse_text
 from frugalkit.errors import AccessError, InputError, NotFoundError
+from frugalkit.i18n import gettext
+from frugalkit.messages import metric_label
 from frugalkit.store import Store
 from frugalkit.store import challenges as stored
 
@@ -234,15 +236,16 @@ def _key(spec: ChallengeSpec, entry: dict[str, Any]) -> tuple[float, ...]:
 
 
 def ranking_rule(spec: ChallengeSpec, metric: str) -> str:
+    """The rule in words, in the reader's language."""
     if spec.ranking.by == "energy":
-        return (
-            f"lowest energy per 1,000 samples first, among entries with {metric} of at least "
-            f"{spec.ranking.floor:g}; each team's best entry"
-        )
-    return (
-        f"highest {metric} first, lower energy per 1,000 samples breaking ties; "
+        return gettext(
+            "lowest energy per 1,000 samples first, among entries with %(metric)s of at least "
+            "%(floor)s; each team's best entry"
+        ) % {"metric": metric_label(metric), "floor": f"{spec.ranking.floor:g}"}
+    return gettext(
+        "highest %(metric)s first, lower energy per 1,000 samples breaking ties; "
         "each team's best entry"
-    )
+    ) % {"metric": metric_label(metric)}
 
 
 def rerun_finals(store: Store, challenge_id: str) -> list[str]:

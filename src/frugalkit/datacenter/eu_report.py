@@ -16,6 +16,7 @@ import yaml
 
 from frugalkit.datacenter.facility import contracts_kwh, reported_year
 from frugalkit.errors import InputError
+from frugalkit.i18n import gettext
 from frugalkit.impact.exports import csv_text
 
 SCHEMA_PATH = Path(__file__).parent / "data" / "eu-2024-1364.yaml"
@@ -83,15 +84,17 @@ def _derived(source: str, values: dict[str, Any], scale: float) -> float | None:
 
 def _fix(field: dict[str, Any], year: int) -> str:
     kind, _, name = field["from"].partition(":")
-    return {
-        "facility": f"add {name} to the facility file",
-        "eu": f"add eu.{name} to the facility file",
-        "year": f"add reported.{year}.{name} to the facility file",
-        "metered": f"add a meter with the role {METER_ROLE.get(name, name)} and its readings",
-        "eit": "add an IT meter and its readings",
-        "sum": "computed from fields that are missing",
-        "ratio": "computed from fields that are missing",
+    words = {
+        "facility": gettext("add %(key)s to the facility file"),
+        "eu": gettext("add %(key)s to the facility file"),
+        "year": gettext("add %(key)s to the facility file"),
+        "metered": gettext("add a meter with the role %(role)s and its readings"),
+        "eit": gettext("add an IT meter and its readings"),
+        "sum": gettext("computed from fields that are missing"),
+        "ratio": gettext("computed from fields that are missing"),
     }[kind]
+    key = {"eu": f"eu.{name}", "year": f"reported.{year}.{name}"}.get(kind, name)
+    return words % {"key": key, "role": METER_ROLE.get(name, name)}
 
 
 def build(facility: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
@@ -145,8 +148,11 @@ def _deviations(
     if "ups_output" not in points and facility.get("it_metering") != "ups_output":
         where = ", ".join(points) or str(facility.get("it_metering"))
         found.append(
-            f"EIT is metered at {where}, not at the UPS outputs Annex II asks for (where the "
-            "site has no UPS, at the PDU outputs): PUE and WUE are of that metering point"
+            gettext(
+                "EIT is metered at %(where)s, not at the UPS outputs Annex II asks for (where "
+                "the site has no UPS, at the PDU outputs): PUE and WUE are of that metering point"
+            )
+            % {"where": ", ".join(gettext(p.replace("_", " ")) for p in where.split(", "))}
         )
         for f in fields:
             if f["key"] in ("EIT", "PUE", "WUE"):
@@ -158,17 +164,25 @@ def _warnings(values: dict[str, Any], row: dict[str, Any], threshold_kw: float) 
     warnings = []
     if row["quality"] not in ("complete", "interpolated"):
         warnings.append(
-            f"{row['period']}: the data are {row['quality']} ({row['months']} of 12 months "
-            "metered): the report must state that its figures are estimated"
+            gettext(
+                "%(year)s: the data are %(quality)s (%(months)s of 12 months metered): the "
+                "report must state that its figures are estimated"
+            )
+            % {"year": row["period"], "quality": gettext(row["quality"]), "months": row["months"]}
         )
     if values["EDC"] and values["ERES-TOT"] and values["ERES-TOT"] > values["EDC"]:
-        warnings.append("renewable energy (ERES-TOT) exceeds the total energy (EDC): REF above 1")
+        warnings.append(
+            gettext("renewable energy (ERES-TOT) exceeds the total energy (EDC): REF above 1")
+        )
     if values["PUE"] is not None and values["PUE"] < 1:
-        warnings.append("IT energy (EIT) exceeds the total energy (EDC): check the meters")
+        warnings.append(gettext("IT energy (EIT) exceeds the total energy (EDC): check the meters"))
     if values["PDIT"] is not None and values["PDIT"] < threshold_kw:
         warnings.append(
-            f"installed IT power {values['PDIT']:g} kW is under {threshold_kw} kW: "
-            "reporting is not required by Article 1"
+            gettext(
+                "installed IT power %(power)s kW is under %(threshold)s kW: reporting is not "
+                "required by Article 1"
+            )
+            % {"power": f"{values['PDIT']:g}", "threshold": f"{threshold_kw:g}"}
         )
     return warnings
 

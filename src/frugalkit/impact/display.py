@@ -73,6 +73,16 @@ def percent(fraction: float | None, digits: int = 2, locale: str = "en") -> str:
     return f"{number(float(f'{fraction * 100:.{digits}g}'), digits, locale)}\u00a0%"
 
 
+def change(percent_change: float | None, locale: str = "en") -> str:
+    """A change in per cent with its sign (a true minus) and one decimal: '+1.2 %',
+    '0.0 %' (never a negative zero)."""
+    if percent_change is None:
+        return NO_VALUE
+    tenths = round(percent_change, 1)
+    sign = "+" if tenths > 0 else "\u2212" if tenths < 0 else ""
+    return f"{sign}{decimal(abs(tenths), 1, locale)}\u00a0%"
+
+
 def quantity(
     value: float | None,
     unit: str,

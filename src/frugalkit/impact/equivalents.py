@@ -8,14 +8,20 @@ lands between 0.1 and 1,000.
 
 from __future__ import annotations
 
+from frugalkit import i18n
 from frugalkit.impact.data import field
-from frugalkit.impact.display import rounded
+from frugalkit.impact.display import decimal, rounded
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
 LOWEST, HIGHEST = 0.1, 1000.0
+
+
+def plural(one: str, many: str) -> tuple[str, str]:
+    """Marks a singular and plural for the catalogue (tools/i18n.py extracts them)."""
+    return one, many
 
 
 def _ladders() -> dict[str, list[tuple[float, str, str, str]]]:
@@ -32,63 +38,66 @@ def _ladders() -> dict[str, list[tuple[float, str, str, str]]]:
     bulb_h = 1 / float(bulb["power_w"])
     return {
         "ghg": [
-            (per_km, "km by car", "km by car", car["source"]),
-            (per_km * 1e3, "metre by car", "metres by car", car["source"]),
-            (per_km * 1e6, "millimetre by car", "millimetres by car", car["source"]),
+            (per_km, *plural("km by car", "km by car"), car["source"]),
+            (per_km * 1e3, *plural("metre by car", "metres by car"), car["source"]),
+            (per_km * 1e6, *plural("millimetre by car", "millimetres by car"), car["source"]),
         ],
         "energy": [
-            (per_charge, "phone charge", "phone charges", phone["source"]),
-            (bulb_h, "hour of a 10 W LED bulb", "hours of a 10 W LED bulb", bulb["source"]),
+            (per_charge, *plural("phone charge", "phone charges"), phone["source"]),
+            (
+                bulb_h,
+                *plural("hour of a 10 W LED bulb", "hours of a 10 W LED bulb"),
+                bulb["source"],
+            ),
             (
                 bulb_h * 60,
-                "minute of a 10 W LED bulb",
-                "minutes of a 10 W LED bulb",
+                *plural("minute of a 10 W LED bulb", "minutes of a 10 W LED bulb"),
                 bulb["source"],
             ),
             (
                 bulb_h * 3600,
-                "second of a 10 W LED bulb",
-                "seconds of a 10 W LED bulb",
+                *plural("second of a 10 W LED bulb", "seconds of a 10 W LED bulb"),
                 bulb["source"],
             ),
             (
                 bulb_h * 3.6e6,
-                "millisecond of a 10 W LED bulb",
-                "milliseconds of a 10 W LED bulb",
+                *plural("millisecond of a 10 W LED bulb", "milliseconds of a 10 W LED bulb"),
                 bulb["source"],
             ),
         ],
         "water": [
             (
                 1 / float(glass["water_l_per_glass"]),
-                "glass of water",
-                "glasses of water",
+                *plural("glass of water", "glasses of water"),
                 glass["source"],
             ),
             (
                 1 / float(spoon["water_l_per_teaspoon"]),
-                "teaspoon of water",
-                "teaspoons of water",
+                *plural("teaspoon of water", "teaspoons of water"),
                 spoon["source"],
             ),
             (
                 1 / float(drop["water_l_per_drop"]),
-                "drop of water",
-                "drops of water",
+                *plural("drop of water", "drops of water"),
                 drop["source"],
             ),
         ],
     }
 
 
-def everyday(indicator: str, amount: float) -> dict[str, Any]:
-    """The equivalent of `amount` (gCO2e, Wh or L) on its indicator's ladder.
+def everyday(indicator: str, amount: float, locale: str | None = None) -> dict[str, Any]:
+    """The equivalent of `amount` (gCO2e, Wh or L) on its indicator's ladder, in the
+    reader's language.
 
     >>> everyday("energy", 0.0005)["text"]
     '0.18 seconds of a 10 W LED bulb'
     >>> everyday("water", 1e-7)["text"]
     'under 0.1 drops of water'
+    >>> everyday("ghg", 2440.0, "fr")["text"]
+    '10 km en voiture'
     """
+    locale = locale or i18n.current.get()
+    words = i18n.translations(locale)
     ladder = _ladders()[indicator]
     chosen = next(
         (step for step in ladder if LOWEST <= amount * step[0] <= HIGHEST),
@@ -96,15 +105,19 @@ def everyday(indicator: str, amount: float) -> dict[str, Any]:
     )
     count = amount * chosen[0]
     if 0 < count < LOWEST:  # below the finest step: a bound, not "0.0022 drops of water"
-        text = f"under {LOWEST:g} {chosen[2]}"
+        text = words.gettext("under %(bound)s %(things)s") % {
+            "bound": decimal(LOWEST, 1, locale),
+            "things": words.ngettext(chosen[1], chosen[2], 2),
+        }
         return {"key": indicator, "value": count, "text": text, "source": str(chosen[3])}
-    shown = rounded(count, 2) if count else "0"
-    if "." in shown:  # 2 significant figures, without trailing zeros: '2', '0.09', '1.5'
-        shown = shown.rstrip("0").rstrip(".")
+    shown = rounded(count, 2, locale) if count else "0"
+    separator = decimal(0.5, 1, locale)[1]
+    if separator in shown:  # 2 significant figures, without trailing zeros: '2', '0.09', '1.5'
+        shown = shown.rstrip("0").rstrip(separator)
     return {
         "key": indicator,
         "value": count,
-        "text": f"{shown} {chosen[1] if shown == '1' else chosen[2]}",
+        "text": f"{shown} {words.ngettext(chosen[1], chosen[2], 1 if shown == '1' else 2)}",
         "source": str(chosen[3]),
     }
 

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from frugalkit.library.retrieve import stems
+from frugalkit.messages import N_
 
 # A sentence ends at . ! ? before a capital, a digit or a quote; references in braces stay
 # with the sentence before them.
@@ -20,14 +21,14 @@ MIN_CROSS_COVERAGE = 0.25
 NEAR_BEST = 0.97
 SENTENCES = {"citizen": 2, "expert": 4}
 NOT_IN_SOURCES = {"en": "Not in the sources.", "fr": "Pas dans les sources."}
-NOTICE = (
+NOTICE = N_(
     "Extracted from the reports listed, not written by a model: each sentence is quoted from "
     "the passage it cites. The library only knows the documents added to it; a question "
     'outside them is answered "not in the sources". Retrieval can miss a passage phrased '
     "differently from the question, and it favours summaries over full reports. Check the "
     "cited page before relying on a figure."
 )
-GENERATIVE_NOTICE = (
+GENERATIVE_NOTICE = N_(
     "Written by a language model from the passages listed, then checked: each sentence kept "
     "cites a passage that holds its numbers and most of its words; the others are shown as "
     "dropped. A check of words is not a check of meaning: read the cited page before "
@@ -95,10 +96,10 @@ def compose(
             cards.append(card(len(cards) + 1, hit))
         n = next(c["n"] for c in cards if c["passage_id"] == hit["id"])
         text = REFERENCES.sub("", sentence) if audience == "citizen" else sentence
-        lines.append({"text": text, "cites": [n]})
+        lines.append({"text": text, "cites": [n], "language": hit["language"]})
     if not lines:
         return {
-            "mode": "extractive",
+            "mode": N_("extractive"),
             "status": "not_in_sources",
             "text": NOT_IN_SOURCES[asked_in],
             "sentences": [],
@@ -106,7 +107,7 @@ def compose(
             "closest": [card(i + 1, hit) for i, hit in enumerate(hits[:3])],
         }
     return {
-        "mode": "extractive",
+        "mode": N_("extractive"),
         "status": "answered",
         "text": " ".join(f"{line['text']} [{line['cites'][0]}]" for line in lines),
         "sentences": lines,
@@ -153,4 +154,5 @@ def card(n: int, hit: dict[str, Any]) -> dict[str, Any]:
         "link": _link(hit),
         "source_url": hit["url"],
         "demonstration": hit["demonstration"],
+        "language": hit["language"],
     }

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from frugalkit.errors import ConfigError, InputError
+from frugalkit.i18n import gettext
 from frugalkit.library.answer import SENTENCES, coverage, sentences
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
@@ -139,17 +140,23 @@ def check(
         seen.add(plain.lower())
         cited = [hits[n - 1] for n in cites]
         if not cited:
-            dropped.append({"text": plain, "reason": "cites no passage"})
+            dropped.append({"text": plain, "reason": gettext("cites no passage")})
             continue
         numbers = NUMBER.findall(plain)
         source = " ".join(hit["text"] for hit in cited)
         missing = [n for n in numbers if n not in source]
         if missing:
             dropped.append(
-                {"text": plain, "reason": f"{', '.join(missing)} not in the cited passage"}
+                {
+                    "text": plain,
+                    "reason": gettext("%(what)s not in the cited passage")
+                    % {"what": ", ".join(missing)},
+                }
             )
         elif coverage(plain, source) < MIN_SENTENCE_COVERAGE:
-            dropped.append({"text": plain, "reason": "the cited passage does not say this"})
+            dropped.append(
+                {"text": plain, "reason": gettext("the cited passage does not say this")}
+            )
         else:
             kept.append({"text": plain, "cites": cites})
     return kept, dropped[:MAX_DROPPED]

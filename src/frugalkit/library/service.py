@@ -23,6 +23,7 @@ from frugalkit.library.retrieve import Filters, dense_model, language, search, t
 from frugalkit.library.tables import add_cells
 from frugalkit.library.titles import title_of
 from frugalkit.measure import track
+from frugalkit.messages import N_
 from frugalkit.settings import Settings
 from frugalkit.store import open_store, save_reports
 
@@ -233,7 +234,7 @@ def _generated(
     if not generated["sentences"]:
         return {
             **extractive,
-            "mode": "extractive (the model's answer was not supported)",
+            "mode": N_("extractive (the model's answer was not supported)"),
             "generation": info,
         }
     cards: list[dict[str, Any]] = []
@@ -245,7 +246,7 @@ def _generated(
             if hit["id"] not in [c["passage_id"] for c in cards]:
                 cards.append(card(len(cards) + 1, hit))
             numbers.append(next(c["n"] for c in cards if c["passage_id"] == hit["id"]))
-        lines.append({"text": sentence["text"], "cites": numbers})
+        lines.append({"text": sentence["text"], "cites": numbers, "language": asked_in})
     return {
         "status": "answered",
         "mode": f"generative ({generated['model']}), every sentence checked",

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from frugalkit import safeyaml
 from frugalkit.errors import InputError
 from frugalkit.impact.gate import first_problem
+from frugalkit.messages import N_
 from frugalkit.observatory.records import PARTIAL_DATE
 from frugalkit.observatory.regions import check_region
 from frugalkit.store import Store
@@ -32,9 +33,9 @@ from frugalkit.store import observatory as stored
 
 CatalogueName = Literal["case-studies", "innovations", "coalition"]
 CATALOGUES: dict[str, str] = {
-    "case-studies": "AI optimising energy systems",
-    "innovations": "Breakthrough innovations",
-    "coalition": "The Coalition for Sustainable AI",
+    "case-studies": N_("AI optimising energy systems"),
+    "innovations": N_("Breakthrough innovations"),
+    "coalition": N_("The Coalition for Sustainable AI"),
 }
 DATA_DIR = Path(__file__).parent / "data" / "catalogues"
 MAX_FILE_BYTES = 5_000_000

@@ -236,6 +236,7 @@ def _equivalent(
         "year": latest["year"],
         "source_title": sources.get(latest["source_id"], {}).get("title", latest["source_id"]),
         "country": region_name(closest["region"]),
+        "country_code": closest["region"],
         "country_twh": closest["value"],
         "country_year": closest["year"],
     }

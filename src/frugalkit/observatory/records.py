@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from frugalkit.messages import N_
 from frugalkit.observatory.regions import check_region
 
 Kind = Literal["measurement", "estimate", "projection"]
@@ -38,38 +39,40 @@ class Metric:
 METRICS: dict[str, Metric] = {
     m.id: m
     for m in (
-        Metric("dc_electricity_twh", "Data-centre electricity consumption", "TWh"),
+        Metric("dc_electricity_twh", N_("Data-centre electricity consumption"), "TWh"),
         Metric(
             "dc_generation_twh",
-            "Electricity generated to supply data centres (not consumption)",
+            N_("Electricity generated to supply data centres (not consumption)"),
             "TWh",
         ),
-        Metric("dc_electricity_share_pct", "Data centres' share of electricity use", "%"),
-        Metric("dc_emissions_mt", "Data-centre emissions", "MtCO2"),
-        Metric("dc_capacity_gw", "Installed data-centre capacity", "GW"),
-        Metric("dc_pue", "Average power usage effectiveness (PUE)", "ratio", 1.0),
+        Metric("dc_electricity_share_pct", N_("Data centres' share of electricity use"), "%"),
+        Metric("dc_emissions_mt", N_("Data-centre emissions"), "MtCO2"),
+        Metric("dc_capacity_gw", N_("Installed data-centre capacity"), "GW"),
+        Metric("dc_pue", N_("Average power usage effectiveness (PUE)"), "ratio", 1.0),
         Metric(
             "accelerated_server_share_pct",
-            "Accelerated servers' share of data centres' electricity demand",
+            N_("Accelerated servers' share of data centres' electricity demand"),
             "%",
             None,
         ),
         Metric(
             "conventional_server_growth_pct_per_year",
-            "Growth of conventional servers' electricity use",
+            N_("Growth of conventional servers' electricity use"),
             "%/yr",
             None,
         ),
         Metric(
             "accelerated_server_growth_pct_per_year",
-            "Growth of accelerated servers' electricity use",
+            N_("Growth of accelerated servers' electricity use"),
             "%/yr",
             None,
         ),
-        Metric("dc_sites_reported", "Data-centre sites that reported", "sites"),
-        Metric("dc_sites_reported_pct", "Share of data-centre sites in scope that reported", "%"),
-        Metric("grid_intensity_g_per_kwh", "Carbon intensity of electricity", "gCO2/kWh"),
-        Metric("electricity_generation_twh", "Electricity generation", "TWh"),
+        Metric("dc_sites_reported", N_("Data-centre sites that reported"), "sites"),
+        Metric(
+            "dc_sites_reported_pct", N_("Share of data-centre sites in scope that reported"), "%"
+        ),
+        Metric("grid_intensity_g_per_kwh", N_("Carbon intensity of electricity"), "gCO2/kWh"),
+        Metric("electricity_generation_twh", N_("Electricity generation"), "TWh"),
     )
 }
 # What a mistaken unit is worth in the metric's unit, so that the error can say how to fix it.
@@ -187,3 +190,15 @@ class DataPoint(BaseModel):
 
 def series_id(source: str, metric_id: str, region: str, case: str) -> str:
     return f"{source}:{metric_id}:{region}:{SLUG.sub('-', case.lower()).strip('-') or 'observed'}"
+
+
+def series_title(entry: dict[str, Any], locale: str = "en") -> str:
+    """A series as a person names it: its metric in words, then its source and case
+    ('Data-centre electricity consumption (iea-2025, Base)'), not its id."""
+    from frugalkit import i18n
+
+    words = i18n.translations(locale).gettext
+    metric = METRICS.get(entry["metric"])
+    label = words(metric.label) if metric else entry["metric"]
+    case = entry.get("case") or words("observed")
+    return f"{label} ({entry['source']}, {case})"

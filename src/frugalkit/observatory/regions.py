@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from frugalkit.messages import N_
+
 
 @dataclass(frozen=True)
 class Region:
@@ -22,24 +24,26 @@ class Region:
 
 
 AGGREGATES = (
-    Region("world", "World", "the whole world", (5.0, -160.0)),
-    Region("eu27", "European Union (EU-27)", "the 27 member states of the EU", (50.0, 10.0)),
+    Region("world", N_("World"), N_("the whole world"), (5.0, -160.0)),
+    Region(
+        "eu27", N_("European Union (EU-27)"), N_("the 27 member states of the EU"), (50.0, 10.0)
+    ),
     Region(
         "iea-europe",
-        "Europe (IEA)",
-        "IEA's Europe: the EU and other European countries; not the EU-27",
+        N_("Europe (IEA)"),
+        N_("IEA's Europe: the EU and other European countries; not the EU-27"),
         (56.0, 25.0),
     ),
     Region(
         "iea-asia-pacific-ex-china",
-        "Asia Pacific excluding China (IEA)",
-        "IEA's Asia Pacific region without the People's Republic of China",
+        N_("Asia Pacific excluding China (IEA)"),
+        N_("IEA's Asia Pacific region without the People's Republic of China"),
         (-5.0, 120.0),
     ),
     Region(
         "iea-rest-of-world",
-        "Rest of the world (IEA)",
-        "every country outside IEA's United States, China, Europe and Asia Pacific",
+        N_("Rest of the world (IEA)"),
+        N_("every country outside IEA's United States, China, Europe and Asia Pacific"),
         (0.0, 20.0),
     ),
 )
@@ -68,7 +72,7 @@ IEA_MEMBERS = {
 }
 
 
-def aggregate_intensity(region: str, points: list[Any]) -> tuple[float, str]:
+def aggregate_intensity(region: str, points: list[Any]) -> tuple[float, tuple[int, int, int]]:
     """A region's grid intensity (g/kWh): its countries' latest OWID values weighted by
     their generation; for the IEA rest of the world, every country outside the others."""
     latest: dict[str, dict[str, tuple[int, float]]] = {}
@@ -87,11 +91,19 @@ def aggregate_intensity(region: str, points: list[Any]) -> tuple[float, str]:
     twh = sum(generation[c][1] for c in found)
     value = sum(generation[c][1] * intensity[c][1] for c in found) / twh
     years = sorted({generation[c][0] for c in found})
-    basis = (
-        f"frugalkit's mean of {len(found)} countries' OWID values ({years[0]}-{years[-1]}), "
-        "weighted by generation: no published 2024 figure for this IEA region"
-    )
-    return value, basis
+    return value, (len(found), years[0], years[-1])
+
+
+def basis_text(countries: int, first: int, last: int, locale: str = "en") -> str:
+    """How an aggregate's intensity was had, in `locale`."""
+    from frugalkit import i18n
+
+    return str(
+        i18n.translations(locale).gettext(
+            "frugalkit's mean of %(countries)s countries' OWID values (%(years)s), weighted by "
+            "generation: no published 2024 figure for this IEA region"
+        )
+    ) % {"countries": countries, "years": f"{first}-{last}"}
 
 
 # Where to draw the two countries that IEA charts on their own.
@@ -121,6 +133,23 @@ def check_region(code: str) -> str:
     )
 
 
-def region_name(code: str) -> str:
+def region_name(code: str, locale: str = "en") -> str:
+    """The region's name in `locale`: a country's from CLDR (through Babel, from its ISO
+    alpha-3 code), an aggregate's from the catalogue.
+
+    >>> region_name("DEU", "fr"), region_name("USA"), region_name("eu27", "fr")
+    ('Allemagne', 'United States', 'Union européenne (UE-27)')
+    """
     region = regions().get(code)
-    return region.name if region else code
+    if region is None:
+        return code
+    if locale == "en":
+        return region.name
+    if region.scope != "country":
+        from frugalkit import i18n
+
+        return str(i18n.translations(locale).gettext(region.name))
+    from babel.core import Locale, get_global
+
+    alpha2 = (get_global("territory_aliases").get(code) or [None])[0]
+    return str(Locale.parse(locale).territories.get(alpha2, region.name))

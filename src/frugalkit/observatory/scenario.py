@@ -69,7 +69,7 @@ def baseline() -> dict[str, Any]:
     totals that shares are taken of, from the packaged figures. The intensity of a region
     without an Ember figure is the generation-weighted mean of its countries' latest
     values in the shipped OWID data (`regions.IEA_MEMBERS`), said so in `intensity_basis`."""
-    from frugalkit.observatory.regions import aggregate_intensity
+    from frugalkit.observatory.regions import aggregate_intensity, basis_text
 
     points = check_file(DATA_DIR / "figures.csv").points
     countries = check_file(DATA_DIR / "owid_countries.csv").points
@@ -77,13 +77,14 @@ def baseline() -> dict[str, Any]:
     electricity = {
         r: by[(BASELINE_SOURCE, "dc_electricity_twh", r, FIRST_YEAR, "")] for r in REGIONS
     }
-    intensity, basis = {}, {}
+    intensity, basis, counts = {}, {}, {}
     for r in REGIONS:
         ember = by.get(("ember-2025", "grid_intensity_g_per_kwh", r, FIRST_YEAR, ""))
         if ember is not None:
             intensity[r], basis[r] = ember, "Ember, Global Electricity Review 2025 (2024)"
         else:
-            intensity[r], basis[r] = aggregate_intensity(r, countries)
+            intensity[r], counts[r] = aggregate_intensity(r, countries)
+            basis[r] = basis_text(*counts[r])
     world_share_pct = by[(BASELINE_SOURCE, "dc_electricity_share_pct", "world", FIRST_YEAR, "")]
     totals = {p.region: p.value for p in countries if p.metric == "electricity_generation_twh"}
     grid_twh = {r: totals[r] for r in REGIONS if r in totals}
@@ -94,6 +95,7 @@ def baseline() -> dict[str, Any]:
         "electricity_twh": electricity,
         "intensity_g_per_kwh": intensity,
         "intensity_basis": basis,
+        "intensity_counts": counts,  # (countries, first year, last year) of an aggregate
         "grid_twh": grid_twh,
     }
 

@@ -17,7 +17,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from frugalkit import i18n
@@ -29,16 +28,6 @@ from frugalkit.errors import (
     InputError,
     NotFoundError,
     QuotaError,
-)
-from frugalkit.impact.display import (
-    MAX_DIGITS,
-    NO_VALUE,
-    fraction,
-    number,
-    per_1000,
-    percent,
-    quantity,
-    significant_digits,
 )
 from frugalkit.measure.ingest import ingest
 from frugalkit.settings import Settings
@@ -59,6 +48,7 @@ from frugalkit.web.docs import DOCS_POLICY, add_docs
 from frugalkit.web.head import HeadAsGet
 from frugalkit.web.language import Language
 from frugalkit.web.limits import BodyLimit
+from frugalkit.web.templating import make_templates
 from frugalkit.web.twins import FiniteJSONResponse
 
 HERE = Path(__file__).parent
@@ -115,28 +105,6 @@ def _job_workers(store: Store, settings: Settings, count: int) -> Any:
             thread.join(timeout=5)
 
     return lifespan
-
-
-def figure(
-    value: float | None,
-    unit: str | None = None,
-    low: float | None = None,
-    high: float | None = None,
-    digits: int | None = None,
-) -> str:
-    """A figure as the site writes it: with a unit, a metric prefix and the digits its band
-    allows ('434 µWh'); without one, 3 significant figures and never an exponent."""
-    if value is None or unit is None:
-        return NO_VALUE if value is None else number(value, MAX_DIGITS, i18n.current.get())
-    locale = i18n.current.get()
-    return quantity(value, unit, low, high, digits, locale)
-
-
-def as_published(value: float | None) -> str:
-    """A published figure as its publisher gave it: no rounding, thousands separated."""
-    if value is None:
-        return NO_VALUE
-    return f"{int(value):,}" if float(value).is_integer() else f"{value:,.6g}"
 
 
 def _in_words(error: Any) -> str:
@@ -209,24 +177,7 @@ def create_app(
         return store
 
     app.state.fresh_store = fresh_store
-    templates = Jinja2Templates(directory=HERE / "templates")
-    templates.env.globals.update(navigation=NAVIGATION, version=__version__)
-    templates.env.add_extension("jinja2.ext.i18n")
-    templates.env.install_gettext_callables(  # type: ignore[attr-defined]
-        i18n.gettext, i18n.ngettext, newstyle=True
-    )
-    templates.env.globals["current_locale"] = i18n.current.get
-    templates.env.globals["languages"] = list(i18n.NAMES.items())
-    templates.env.filters["day"] = lambda value: i18n.day(value)
-    templates.env.filters["moment"] = lambda value: i18n.moment(value)
-    templates.env.filters["figure"] = figure
-    templates.env.filters["as_published"] = as_published
-    templates.env.filters["fraction"] = lambda value: fraction(value, i18n.current.get())
-    templates.env.filters["percent"] = lambda value: percent(value, locale=i18n.current.get())
-    templates.env.globals["per_1000"] = lambda entry: per_1000(entry, i18n.current.get())
-    templates.env.globals["digits_of"] = significant_digits
-    # `|tojson` escapes <, >, & and ' so that data can never close its <script> element.
-    templates.env.policies["json.dumps_kwargs"] = {"default": str, "sort_keys": False}
+    templates = make_templates(HERE / "templates", NAVIGATION)
     app.state.templates = templates
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     add_docs(app)
@@ -287,7 +238,10 @@ def create_app(
         if request.url.path.startswith("/api/") or request.method != "GET":
             return JSONResponse({"detail": str(exc)}, status, headers=headers)
         return templates.TemplateResponse(
-            request, "error.html", {"status": status, "message": str(exc)}, status_code=status
+            request,
+            "error.html",
+            {"status": status, "message": str(exc), "detail_lang": "en"},
+            status_code=status,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -299,7 +253,7 @@ def create_app(
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"status": 422, "message": f"This address cannot be shown: {problems}."},
+            {"status": 422, "message": problems, "detail_lang": "en", "invalid": True},
             status_code=422,
         )
 
@@ -309,11 +263,17 @@ def create_app(
             return JSONResponse(
                 {"detail": exc.detail}, exc.status_code, headers=getattr(exc, "headers", None)
             )
-        message = "no such page" if exc.status_code == 404 else str(exc.detail)
+        missing = exc.status_code == 404
+        message = i18n.gettext("no such page") if missing else str(exc.detail)
         return templates.TemplateResponse(
             request,
             "error.html",
-            {"status": exc.status_code, "message": message, "path": request.url.path},
+            {
+                "status": exc.status_code,
+                "message": message,
+                "path": request.url.path,
+                "detail_lang": None if missing else "en",
+            },
             status_code=exc.status_code,
         )
 

@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import RedirectResponse, Response
 
+from frugalkit import i18n
 from frugalkit.challenge import add_team, board, mine, upload
 from frugalkit.challenge.service import create_from_text, spec_of, team_of
 from frugalkit.challenge.spec import MAX_SPEC_BYTES
@@ -29,10 +30,8 @@ FORM_OVERHEAD_BYTES = 64 * 1024  # multipart boundaries and the task field
 
 
 def language(request: Request) -> str:
-    """'fr' when the reader's browser prefers French to English, else 'en'."""
-    wanted = request.headers.get("accept-language", "").lower()
-    fr, en = wanted.find("fr"), wanted.find("en")
-    return "fr" if fr >= 0 and (en < 0 or fr < en) else "en"
+    """The reader's language, as the whole site negotiates it (web/language.py)."""
+    return i18n.current.get()
 
 
 def _team(request: Request, challenge_id: str) -> dict[str, Any]:

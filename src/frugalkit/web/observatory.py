@@ -8,11 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
+from frugalkit import i18n
 from frugalkit.errors import InputError, NotFoundError
 from frugalkit.impact.exports import csv_text
+from frugalkit.messages import N_
 from frugalkit.observatory import catalogue, dashboard, measured, scenario
 from frugalkit.observatory.records import METRICS
-from frugalkit.observatory.regions import region_name
+from frugalkit.observatory.regions import basis_text, region_name
 from frugalkit.observatory.releases import ensure_packaged
 from frugalkit.store import observatory as stored
 from frugalkit.web.auth import readable
@@ -21,13 +23,13 @@ from frugalkit.web.twins import twin
 NAVIGATION = ("/observatory", "Observatory")
 MAX_RELEASE = 2**31 - 1  # the largest INTEGER a release id can be, on either back-end
 SECTIONS = (
-    ("/observatory", "Demand"),
-    ("/observatory/scenario", "Scenarios"),
-    ("/observatory/series", "Series and sources"),
-    ("/observatory/measured", "Measured AI"),
-    ("/observatory/catalogue/case-studies", "Case studies"),
-    ("/observatory/catalogue/innovations", "Innovations"),
-    ("/observatory/catalogue/coalition", "Coalition"),
+    ("/observatory", N_("Demand")),
+    ("/observatory/scenario", N_("Scenarios")),
+    ("/observatory/series", N_("Series and sources")),
+    ("/observatory/measured", N_("Measured AI")),
+    ("/observatory/catalogue/case-studies", N_("Case studies")),
+    ("/observatory/catalogue/innovations", N_("Innovations")),
+    ("/observatory/catalogue/coalition", N_("Coalition")),
 )
 CSV_COLUMNS = (
     "series",
@@ -51,11 +53,19 @@ def _store(request: Request) -> Any:
     return store
 
 
+def lever_value(value: float) -> str:
+    """A lever as its input shows it: 3 significant figures ('27.2', not the fitted
+    '27.174'), in the form an <input type=number> reads."""
+    return f"{float(f'{value:.3g}'):g}"
+
+
 def _levers(request: Request) -> dict[str, float]:
-    """The levers a scenario address changes: every query parameter but `preset`."""
+    """The levers a scenario address changes: every query parameter but `preset`; one
+    sent as its preset value is shown (a form sent without scripts) changes nothing."""
     values = {}
+    preset = scenario.preset(request.query_params.get("preset", "iea-base"))["levers"]
     for name, text in request.query_params.items():
-        if name == "preset":
+        if name == "preset" or (name in preset and text == lever_value(preset[name])):
             continue
         if name not in scenario.levers():
             raise InputError(f"unknown lever {name!r}; levers: {', '.join(scenario.levers())}")
@@ -168,8 +178,16 @@ def build_router() -> APIRouter:
             "calibrated": scenario.preset(preset).get("calibrated", []),
             "presets": {k: v["label"] for k, v in scenario.presets_file()["presets"].items()},
             "lever_specs": [vars(lever) for lever in scenario.levers().values()],
-            "region_names": {r: region_name(r) for r in scenario.REGIONS},
+            "region_names": {r: region_name(r, i18n.current.get()) for r in scenario.REGIONS},
+            "intensity_words": {
+                r: basis_text(n, first, last, i18n.current.get())
+                for r, (n, first, last) in scenario.baseline()["intensity_counts"].items()
+            },
             "sensitivity": scenario.sensitivity(changed, preset),
+            "inputs": {k: lever_value(v) for k, v in result["levers"].items()},
+            "preset_inputs": {
+                k: lever_value(v) for k, v in scenario.preset(preset)["levers"].items()
+            },
         }
 
     @twin(

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
 from frugalkit.impact.report import ImpactReport
-from frugalkit.web import views
+from frugalkit.web import comparison, views
 from frugalkit.web.auth import Reader, Writer
 from frugalkit.web.twins import twin
 
@@ -62,7 +62,7 @@ def build_router() -> APIRouter:
     @twin(router, "/compare", "compare.html", active="", summary="2 to 5 runs or reports")
     def compare(request: Request, ids: Annotated[list[str], Query()]) -> dict[str, Any]:
         """`ids=a,b` or `ids=a&ids=b` (the check boxes of a list)."""
-        return views.compare_page(request.app.state.fresh_store(), ids)
+        return comparison.compare_page(request.app.state.fresh_store(), ids)
 
     @router.get(
         "/api/reports/{report_id}/export",

@@ -6,6 +6,12 @@ const frugalkit = (() => {
 
   // No tool bar: its "share" button uploads the chart to a third-party cloud, and its ten
   // buttons sat in the tab order inside an image; the table below each chart has the data.
+  // The page's language: its words for the charts come from the server's catalogue
+  // (base.html, #words), its figures take the locale's separators.
+  const LANG = document.documentElement.lang || "en";
+  const WORDS = (() => { const el = document.getElementById("words"); return el ? JSON.parse(el.textContent) : {}; })();
+  const w = (text) => WORDS[text] || text;
+  const SEPARATORS = LANG === "fr" ? ",\u202f" : ".,";
   const CHART_CONFIG = { responsive: true, displayModeBar: false, displaylogo: false, showSendToCloud: false, showEditInChartStudio: false };
 
   function sortTable(table, column, numeric) {
@@ -93,7 +99,7 @@ const frugalkit = (() => {
       const update = () => {
         const ticked = Array.from(boxes).filter((b) => b.checked).length;
         button.disabled = ticked < 2 || ticked > 5;
-        button.title = button.disabled ? `tick 2 to 5 (${ticked} ticked)` : "";
+        button.title = button.disabled ? w("tick 2 to 5 (%(ticked)s ticked)").replace("%(ticked)s", ticked) : "";
       };
       for (const box of boxes) box.addEventListener("change", update);
       update();
@@ -133,7 +139,7 @@ const frugalkit = (() => {
     const front = entries.filter((e) => e.pareto).sort((a, b) => a.energy_wh_per_1000 - b.energy_wh_per_1000);
     const traces = [
       {
-        type: "scatter", mode: "markers", name: "submissions",
+        type: "scatter", mode: "markers", name: w("submissions"),
         x: entries.map((e) => e.energy_wh_per_1000), y: entries.map((e) => e.accuracy),
         customdata: entries.map((e) => e.id), text: entries.map((e) => plain(e.submission.split("/").pop())),
         hovertemplate: "%{text}<br>accuracy %{y:.3f}<br>%{x:.3s}Wh per 1,000 samples<extra></extra>",
@@ -146,17 +152,18 @@ const frugalkit = (() => {
         },
       },
       {
-        type: "scatter", mode: "lines", name: "Pareto front", hoverinfo: "skip",
+        type: "scatter", mode: "lines", name: w("Pareto front"), hoverinfo: "skip",
         x: front.map((e) => e.energy_wh_per_1000), y: front.map((e) => e.accuracy),
         line: { color: PALETTE[3], dash: "dash", shape: "hv" },
       },
     ];
     const layout = {
+      separators: SEPARATORS,
       margin: { t: 20, r: 20, l: 60, b: 90 }, height: 400, legend: { orientation: "h", y: -0.3 },
       // One tick a decade, each with the site's metric prefix ("100 µWh", "1 mWh"): Plotly's
       // own SI format wrote "100µWh" beside "0.001Wh" on one axis.
-      xaxis: { type: "log", ...decades(entries.flatMap((e) => [e.energy_low_wh_per_1000 ?? e.energy_wh_per_1000, e.energy_high_wh_per_1000 ?? e.energy_wh_per_1000]), "Wh"), title: { text: "Energy per 1,000 samples (log scale)" } },
-      yaxis: { title: { text: "Accuracy (fraction correct)" }, rangemode: "tozero" },
+      xaxis: { type: "log", ...decades(entries.flatMap((e) => [e.energy_low_wh_per_1000 ?? e.energy_wh_per_1000, e.energy_high_wh_per_1000 ?? e.energy_wh_per_1000]), "Wh"), title: { text: w("Energy per 1,000 samples (log scale)") } },
+      yaxis: { title: { text: w("Accuracy (fraction correct)") }, rangemode: "tozero" },
     };
     Plotly.newPlot(element, traces, layout, CHART_CONFIG);
     element.on("plotly_click", (event) => {
@@ -169,20 +176,21 @@ const frugalkit = (() => {
     const components = ["cpu", "gpu", "ram"];
     const traces = [
       {
-        type: "bar", name: "energy (Wh)", x: components.map((c) => c.toUpperCase()),
+        type: "bar", name: w("energy (Wh)"), x: components.map((c) => c.toUpperCase()),
         y: components.map((c) => report.energy[`${c}_kwh`] * 1000), marker: { color: PALETTE[0] },
         xaxis: "x", yaxis: "y",
       },
       {
-        type: "bar", name: "greenhouse gases (gCO2e)", x: ["operational", "embodied"],
+        type: "bar", name: w("greenhouse gases (gCO2e)"), x: [w("operational"), w("embodied")],
         y: [report.ghg.location_based_g, report.embodied.gwp_g], marker: { color: PALETTE[1] },
         xaxis: "x2", yaxis: "y2",
       },
     ];
     const layout = {
+      separators: SEPARATORS,
       grid: { rows: 1, columns: 2, pattern: "independent" }, height: 320, margin: { t: 30 },
-      yaxis: { title: { text: "Energy" }, exponentformat: "SI", ticksuffix: "Wh" },
-      yaxis2: { title: { text: "Greenhouse gases" }, exponentformat: "SI", ticksuffix: "g" },
+      yaxis: { title: { text: w("Energy") }, exponentformat: "SI", ticksuffix: "Wh" },
+      yaxis2: { title: { text: w("Greenhouse gases") }, exponentformat: "SI", ticksuffix: "g" },
       showlegend: false,
     };
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
@@ -195,8 +203,9 @@ const frugalkit = (() => {
       marker: { color: PALETTE[0] }, hovertemplate: "%{x}<br>%{y:.3s}Wh<extra></extra>",
     }];
     const layout = {
+      separators: SEPARATORS,
       height: 260, margin: { t: 10, r: 10, l: 60, b: 60 },
-      yaxis: { title: { text: "Energy" }, exponentformat: "SI", ticksuffix: "Wh", rangemode: "tozero" },
+      yaxis: { title: { text: w("Energy") }, exponentformat: "SI", ticksuffix: "Wh", rangemode: "tozero" },
     };
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
   }
@@ -210,19 +219,20 @@ const frugalkit = (() => {
         hovertemplate: "%{x}: PUE %{y:.3f}<extra></extra>",
       },
       {
-        type: "scatter", mode: "lines+markers", name: "WUE (L/kWh)", x: periods, yaxis: "y2",
+        type: "scatter", mode: "lines+markers", name: w("WUE (L/kWh)"), x: periods, yaxis: "y2",
         y: months.map((m) => m.kpis.wue), marker: { color: PALETTE[1], symbol: "square" },
         line: { dash: "dot" }, hovertemplate: "%{x}: WUE %{y:.3f} L/kWh<extra></extra>",
       },
     ];
     const layout = {
+      separators: SEPARATORS,
       height: 300, margin: { t: 10, r: 60, l: 60, b: 60 }, legend: { orientation: "h", y: -0.25 },
       xaxis: { type: "category" },
       yaxis: { title: { text: "PUE" } },
-      yaxis2: { title: { text: "WUE, L/kWh" }, overlaying: "y", side: "right", rangemode: "tozero" },
+      yaxis2: { title: { text: w("WUE, L/kWh") }, overlaying: "y", side: "right", rangemode: "tozero" },
     };
     Plotly.newPlot(document.getElementById(id), traces, layout, CHART_CONFIG);
   }
 
-  return { scatter, breakdown, bars, kpis, sortTable, plain, PALETTE, CHART_CONFIG };
+  return { scatter, breakdown, bars, kpis, sortTable, plain, PALETTE, CHART_CONFIG, LANG, SEPARATORS, w };
 })();

@@ -2,12 +2,12 @@
 // sources, and the scenario builder that recomputes as a lever moves.
 "use strict";
 (() => {
-  const { plain, PALETTE, CHART_CONFIG } = frugalkit;
+  const { plain, PALETTE, CHART_CONFIG, LANG, SEPARATORS, w } = frugalkit;
   // Plotly fetches map geography from a CDN unless told otherwise: this server has a copy.
   const MAP_CONFIG = { ...CHART_CONFIG, topojsonURL: "/static/topojson/" };
-  const figure = (x) => (x === null || x === undefined ? "–" : Number(Number(x).toPrecision(3)).toLocaleString("en"));
+  const figure = (x) => (x === null || x === undefined ? "–" : Number(Number(x).toPrecision(3)).toLocaleString(LANG));
   // A published figure is shown as published, not rounded.
-  const published = (x) => Number(x).toLocaleString("en", { maximumFractionDigits: 6 });
+  const published = (x) => Number(x).toLocaleString(LANG, { maximumFractionDigits: 6 });
 
   function caseColour(cases, name) {
     if (!cases.has(name)) cases.set(name, PALETTE[(cases.size + 1) % PALETTE.length]);
@@ -15,8 +15,8 @@
   }
 
   function hover(p) {
-    const what = p.kind + (p.case ? `, ${p.case} case` : "");
-    const flags = (p.secondary ? "<br>secondary source" : "") + (p.verified ? "" : "<br>not verified");
+    const what = w(p.kind) + (p.case ? `, ${p.case}` : "");
+    const flags = (p.secondary ? `<br>${plain(w("secondary source"))}` : "") + (p.verified ? "" : `<br>${plain(w("not verified"))}`);
     return `${plain(p.region_name || p.region)} ${p.year}: ${published(p.value)} ${plain(p.unit)}<br>${plain(what)}<br>` +
       `${plain(p.source_title)} (${plain(p.published)})${flags}${p.note ? "<br>" + plain(p.note) : ""}`;
   }
@@ -34,8 +34,9 @@
       };
     });
     const layout = {
+      separators: SEPARATORS,
       barmode: "group", height: 360, margin: { t: 10, r: 10, l: 60, b: 80 }, legend: { orientation: "h", y: -0.25 },
-      yaxis: { title: { text: `${plain(data.metric.label)} (${plain(data.metric.unit)})` }, rangemode: "tozero" },
+      yaxis: { title: { text: `${plain(w(data.metric.label))} (${plain(data.metric.unit)})` }, rangemode: "tozero" },
     };
     Plotly.newPlot(element, traces, layout, CHART_CONFIG);
   }
@@ -63,6 +64,7 @@
       },
     ];
     const layout = {
+      separators: SEPARATORS,
       height: 380, margin: { t: 0, r: 0, l: 0, b: 0 },
       geo: { projection: { type: "natural earth", rotation: { lon: 0 } }, lonaxis: { range: [-180, 180] }, lataxis: { range: [-60, 85] }, showframe: false, showcoastlines: false, showcountries: true, countrycolor: "#999" },
     };
@@ -78,7 +80,7 @@
       const projected = Boolean(s.case);
       const colour = projected ? caseColour(cases, s.case) : PALETTE[7];
       return {
-        type: "scatter", mode: "lines+markers", name: plain(`${s.case || "observed"} · ${s.source_id}`),
+        type: "scatter", mode: "lines+markers", name: plain(`${s.case || w("observed")} · ${s.source_id}`),
         x: points.map((p) => p.year), y: points.map((p) => p.value), text: points.map(hover),
         hovertemplate: "%{text}<extra></extra>",
         line: { color: colour, dash: projected ? "dash" : "solid" },
@@ -93,8 +95,9 @@
       x0: observedYears.length ? Math.max(...observedYears) : Math.min(...projectionYears), x1: Math.max(...allYears) + 0.5,
     }] : [];
     const layout = {
+      separators: SEPARATORS,
       height: 400, margin: { t: 10, r: 10, l: 60, b: 40 }, shapes, legend: { orientation: "h", y: -0.2 },
-      yaxis: { title: { text: `${plain(data.metric.label)} (${plain(data.metric.unit)})` }, rangemode: "tozero" },
+      yaxis: { title: { text: `${plain(w(data.metric.label))} (${plain(data.metric.unit)})` }, rangemode: "tozero" },
       xaxis: { dtick: 2 },
     };
     Plotly.newPlot(element, traces, layout, CHART_CONFIG);
@@ -109,11 +112,11 @@
     }));
     const anchors = result.anchors.filter((a) => a.region === "world" && a.metric === "dc_electricity_twh");
     traces.push({
-      type: "scatter", mode: "markers", name: "published anchor", x: anchors.map((a) => a.year), y: anchors.map((a) => a.value),
+      type: "scatter", mode: "markers", name: w("published anchor"), x: anchors.map((a) => a.year), y: anchors.map((a) => a.value),
       marker: { symbol: "diamond", size: 11, color: "#000" },
       text: anchors.map((a) => plain(`${a.source} ${a.case}: ${a.value} TWh`)), hovertemplate: "%{text}<extra></extra>",
     });
-    const layout = { height: 380, margin: { t: 10, r: 10, l: 60, b: 40 }, legend: { orientation: "h", y: -0.2 }, yaxis: { title: { text: "TWh" }, rangemode: "tozero" } };
+    const layout = { separators: SEPARATORS, height: 380, margin: { t: 10, r: 10, l: 60, b: 40 }, legend: { orientation: "h", y: -0.2 }, yaxis: { title: { text: "TWh" }, rangemode: "tozero" } };
     Plotly.react(document.getElementById("scenario-chart"), traces, layout, CHART_CONFIG);
     const sens = [...result.sensitivity].reverse();
     Plotly.react(document.getElementById("sensitivity-chart"), [{
@@ -122,28 +125,29 @@
       marker: { color: PALETTE[0] }, hovertemplate: "%{y}<br>%{base:.0f} to %{x:.0f} TWh wide<extra></extra>",
     }], {
       height: 60 + 26 * sens.length, margin: { t: 10, r: 10, l: 10, b: 40 }, yaxis: { automargin: true },
-      xaxis: { title: { text: "World electricity in 2030 (TWh)" } },
+      xaxis: { title: { text: w("World electricity in 2030 (TWh)") } },
       shapes: sens.length ? [{ type: "line", x0: sens[0].centre_twh, x1: sens[0].centre_twh, yref: "paper", y0: 0, y1: 1, line: { dash: "dot" } }] : [],
     }, CHART_CONFIG);
   }
 
   function fillScenario(result) {
-    const w = (year) => result.world[year - 2024];
+    const at = (year) => result.world[year - 2024];
     const set = (id, text) => { const e = document.getElementById(id); if (e) e.textContent = text; };
-    set("twh-2030", `${figure(w(2030).electricity_twh)} TWh`);
-    set("twh-2035", `${figure(w(2035).electricity_twh)} TWh`);
-    set("share-2030", `${figure(w(2030).share_pct)} % of electricity use`);
-    set("share-2035", `${figure(w(2035).share_pct)} % of electricity use`);
-    set("mt-2035", `${figure(w(2035).emissions_mt)} Mt CO2`);
+    set("twh-2030", `${figure(at(2030).electricity_twh)} TWh`);
+    set("twh-2035", `${figure(at(2035).electricity_twh)} TWh`);
+    set("share-2030", w("%(share)s %% of electricity use").replace("%(share)s", figure(at(2030).share_pct)).replace("%%", "%"));
+    set("share-2035", w("%(share)s %% of electricity use").replace("%(share)s", figure(at(2035).share_pct)).replace("%%", "%"));
+    set("mt-2035", `${figure(at(2035).emissions_mt)} Mt CO2`);
     document.querySelectorAll("#anchors tbody tr").forEach((row, i) => {
       const a = result.anchors[i];
       row.cells[2].textContent = figure(a.model);
-      row.cells[3].textContent = `${(a.deviation * 100 >= 0 ? "+" : "")}${(a.deviation * 100).toFixed(1)} %`;
+      const tenths = Math.round(a.deviation * 1000) / 10;  // as the server: "+1.2 %", "0.0 %", never "−0.0 %"
+      row.cells[3].textContent = `${tenths > 0 ? "+" : tenths < 0 ? "\u2212" : ""}${Math.abs(tenths).toLocaleString(LANG, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}\u00a0%`;
     });
     const sensitivity = document.querySelector("#sensitivity tbody");
     sensitivity.replaceChildren(...result.sensitivity.map((s) => {
       const row = document.createElement("tr");
-      for (const [text, numeric] of [[s.label, false], [figure(s.from), true], [figure(s.to), true], [`${figure(s.twh_low)} to ${figure(s.twh_high)}`, true]]) {
+      for (const [text, numeric] of [[w(s.label), false], [figure(s.from), true], [figure(s.to), true], [w("%(low)s to %(high)s").replace("%(low)s", figure(s.twh_low)).replace("%(high)s", figure(s.twh_high)), true]]) {
         const cell = row.insertCell();
         cell.textContent = text;
         if (numeric) cell.className = "n";
@@ -151,7 +155,7 @@
       return row;
     }));
     document.querySelectorAll("#years tbody tr").forEach((row, i) => {
-      const values = [w(2024 + i).electricity_twh, `${figure(w(2024 + i).share_pct)} %`, w(2024 + i).emissions_mt, w(2024 + i).it_capacity_gw,
+      const values = [at(2024 + i).electricity_twh, `${figure(at(2024 + i).share_pct)} %`, at(2024 + i).emissions_mt, at(2024 + i).it_capacity_gw,
         ...Object.values(result.regions).map((rows) => rows[i].electricity_twh)];
       values.forEach((v, j) => { row.cells[j + 1].textContent = typeof v === "string" ? v : figure(v); });
     });

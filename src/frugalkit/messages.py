@@ -1,0 +1,69 @@
+"""Words that reach pages and commands from data rather than from a template (a status,
+a phase, a task's title, a navigation label): named here so that `tools/i18n.py` extracts
+them into the catalogue; the templates translate them with `_()`."""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction; translated where it is shown."""
+    return message
+
+
+DATA_WORDS = (
+    # navigation (web/*.py NAVIGATION)
+    N_("Home"), N_("Bench"), N_("Challenges"), N_("Reports"), N_("Observatory"),
+    N_("Library"), N_("Data centres"), N_("Jobs"),
+    # run and report states, phases, methods
+    N_("running"), N_("completed"), N_("failed"), N_("interrupted"), N_("queued"),
+    N_("cancelled"), N_("training"), N_("inference"), N_("evaluation"), N_("service"),
+    N_("other"), N_("process"), N_("machine"), N_("newest"), N_("oldest"), N_("energy"),
+    N_("ghg"), N_("name"), N_("estimate"), N_("counter"), N_("reported"), N_("counter/estimate"),
+    # data centres: criteria results, verdicts, data quality, status of a criteria set
+    N_("pass"), N_("fail"), N_("exempt"), N_("not reported"), N_("not yet due"),
+    N_("undetermined"), N_("incomplete"), N_("out of scope"), N_("interpolated"),
+    N_("estimated"), N_("missing"), N_("complete"), N_("in force"), N_("draft"),
+    N_("label"), N_("ups output"), N_("pdu output"), N_("it input"),
+    # the observatory: kinds of figure, a series without a case
+    N_("measurement"), N_("projection"), N_("observed"), N_("mixed"),
+    # units of the scenario's levers (observatory/data/presets.json)
+    N_("%/yr"), N_("ratio"), N_("fraction"),
+    # the tasks (bench/tasks.py)
+    N_("Climate disinformation: classify a quote into the eight CARDS claim types"),
+    N_("Wildfire smoke: detect smoke, and where, in ground-camera photos"),
+    N_("Illegal logging: detect chainsaws in 3-s forest recordings (12 kHz)"),
+)  # fmt: skip
+
+
+METRICS = {
+    "accuracy": N_("accuracy"),
+    "macro_f1": N_("macro F1"),
+    "classification_accuracy": N_("classification accuracy (smoke or not)"),
+    "mean_iou": N_("mean IoU of the boxes"),
+    "samples": N_("samples"),
+    "with_smoke": N_("samples with smoke"),
+}
+
+
+def metric_label(key: str) -> str:
+    """A bench metric in the reader's language: 'precision_chainsaw' -> 'precision of
+    chainsaw'; a metric this list does not know, as it is named."""
+    from frugalkit.i18n import gettext
+
+    if key in METRICS:
+        return gettext(METRICS[key])
+    for prefix, words in (("precision_", N_("precision of %(label)s")),
+                          ("recall_", N_("recall of %(label)s"))):  # fmt: skip
+        if key.startswith(prefix):
+            return gettext(words) % {"label": key[len(prefix) :]}
+    return key.replace("_", " ")
+
+
+LANGUAGE_NAMES = {"en": N_("English"), "fr": N_("French")}
+
+
+def language_name(code: str | None) -> str:
+    """'fr' -> 'French' in English, 'français' in French; an unknown code as it is."""
+    from frugalkit.i18n import gettext
+
+    return gettext(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else str(code or "")
