@@ -29,6 +29,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     home = tmp_path / "home"
     monkeypatch.setenv("FRUGALKIT_HOME", str(home))
     monkeypatch.delenv("FRUGALKIT_DATABASE_URL", raising=False)
+    # commands speak English in tests whatever the machine's locale; a test that wants
+    # French sets FRUGALKIT_LANG=fr itself
+    monkeypatch.setenv("FRUGALKIT_LANG", "en")
     return home
 
 

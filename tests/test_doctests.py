@@ -8,6 +8,7 @@ import importlib
 import pytest
 
 MODULES = [
+    "frugalkit.i18n",
     "frugalkit.impact.display",
     "frugalkit.impact.embodied",
     "frugalkit.impact.equivalents",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -61,9 +62,22 @@ def data_messages() -> list[tuple[str, str]]:
     return found
 
 
+# The OpenAPI description's words: each route's summary, each parameter's description and
+# the app's summary (web/docs.py translates the served schema with them).
+ROUTE_WORDS = re.compile(r'\b(?:summary|description)="([^"]+)"')
+
+
+def route_messages() -> list[tuple[str, str]]:
+    found = []
+    for path in sorted((PACKAGE / "web").glob("*.py")):
+        for message in ROUTE_WORDS.findall(path.read_text()):
+            found.append((message, str(path.relative_to(PACKAGE))))
+    return found
+
+
 def extracted() -> Catalog:
     catalog = Catalog(locale="fr", domain="frugalkit", project="frugalkit")
-    for message, path in data_messages():
+    for message, path in data_messages() + route_messages():
         catalog.add(message, None, [(path, 0)])
     # _() and ngettext() where a message is shown, N_() and plural() where it is only named
     keywords = {**DEFAULT_KEYWORDS, "N_": None, "plural": (1, 2)}

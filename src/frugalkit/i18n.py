@@ -61,6 +61,30 @@ def negotiate(asked: str | None = None, accept_language: str | None = None) -> s
     return DEFAULT
 
 
+def from_environment(environ: dict[str, str] | None = None) -> str:
+    """The language of a command: FRUGALKIT_LANG, else gettext's own order (LANGUAGE
+    unless the locale is C, then LC_ALL, LC_MESSAGES, LANG); the first we have.
+
+    >>> from_environment({"LANG": "fr_FR.UTF-8"}), from_environment({"LC_ALL": "C"})
+    ('fr', 'en')
+    >>> from_environment({"LANGUAGE": "de:fr", "LANG": "de_DE.UTF-8"})
+    'fr'
+    """
+    import os
+
+    env = os.environ if environ is None else environ
+    chosen = [env.get("FRUGALKIT_LANG", "")]
+    posix = next((env[k] for k in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(k)), "")
+    if posix not in ("C", "POSIX") and not posix.startswith("C."):
+        chosen += env.get("LANGUAGE", "").split(":")
+    chosen.append(posix)
+    for value in chosen:
+        language = value.split(".")[0].split("_")[0].split("-")[0].lower()
+        if language in LANGUAGES:
+            return language
+    return DEFAULT
+
+
 def day(value: date | datetime | str | None, locale: str | None = None) -> str:
     """'1 Dec 2026' in English, '1 déc. 2026' in French."""
     if value is None or value == "":

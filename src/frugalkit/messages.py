@@ -28,6 +28,8 @@ DATA_WORDS = (
     N_("measurement"), N_("projection"), N_("observed"), N_("mixed"),
     # units of the scenario's levers (observatory/data/presets.json)
     N_("%/yr"), N_("ratio"), N_("fraction"),
+    # words the commands write inside f-strings (which the extractor does not read)
+    N_("Failed:"), N_("Open:"), N_("exit"), N_("method"), N_("error:"), N_("run"), N_("store"),
     # the tasks (bench/tasks.py)
     N_("Climate disinformation: classify a quote into the eight CARDS claim types"),
     N_("Wildfire smoke: detect smoke, and where, in ground-camera photos"),

@@ -253,3 +253,22 @@ def test_a_pdf_that_inflates_past_the_readers_memory_is_refused(tmp_path: Path) 
     assert path.stat().st_size < 100_000
     with pytest.raises(InputError, match=r"needs more than 2 GiB|within 2 GiB of memory"):
         pdf.read_pdf(path)
+
+
+def test_indexing_says_how_far_it_is_within_a_document(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 23: one long report held the bar at 0 % for a minute; each batch of passages
+    embedded now moves it."""
+    monkeypatch.setattr(service, "EMBED_BATCH", 4)
+    heard: list[tuple[str, int, int]] = []
+    with service.open_index(settings) as index:
+        document, added = service.add_file(
+            settings, index, DEMO, lambda what, done, total: heard.append((what, done, total))
+        )
+    assert added and heard[0] == ("reading", 0, 1)
+    embedded = [done for what, done, total in heard if what == "embedding"]
+    if service.dense_model() is None:
+        pytest.skip("no embedding model here: only the reading step is reported")
+    assert len(embedded) >= 3 and embedded == sorted(embedded)
+    assert embedded[-1] == document["passages"]

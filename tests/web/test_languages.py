@@ -168,3 +168,12 @@ def challenge(home: Path, tmp_path: Path) -> str:
         create(store, path)
         add_team(store, "bilingual", "Équipe A")
     return "bilingual"
+
+
+def test_the_api_description_follows_the_reader(client: TestClient) -> None:
+    french = client.get("/openapi.json", headers={"accept-language": "fr"}).json()
+    english = client.get("/openapi.json", headers={"accept-language": "en"}).json()
+    assert french["info"]["summary"].startswith("L'empreinte de l'IA, mesurée")
+    assert english["info"]["summary"].startswith("The footprint of AI, measured")
+    summaries = {op.get("summary") for path in french["paths"].values() for op in path.values()}
+    assert "Les rapports, les plus récents d'abord" in summaries

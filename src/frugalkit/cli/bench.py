@@ -11,9 +11,10 @@ from rich.table import Table
 
 from frugalkit.cli.bench_many import run_many
 from frugalkit.cli.boards import details, render_leaderboard, summary_line
-from frugalkit.cli.output import emit, opened_store, state, sync_store
+from frugalkit.cli.output import emit, opened_store, prose, state, sync_store
 from frugalkit.cli.tables import NUMERIC, table
-from frugalkit.impact.display import quantity
+from frugalkit.i18n import gettext as _
+from frugalkit.impact.display import decimal, quantity
 
 app = typer.Typer(
     help="Evaluate models on accuracy and energy (Frugal AI Challenge tasks).", no_args_is_help=True
@@ -37,9 +38,9 @@ def tasks(ctx: typer.Context) -> None:
     ]
 
     def render(console: Console) -> None:
-        table = Table("task", "what", "labels", "data (hub / built-in)")
+        table = Table(_("task"), _("what"), _("labels"), _("data (hub / built-in)"))
         for t in TASKS.values():
-            table.add_row(t.id, t.title, "\n".join(t.labels), f"{t.hub_dataset}\n{t.builtin}")
+            table.add_row(t.id, _(t.title), "\n".join(t.labels), f"{t.hub_dataset}\n{t.builtin}")
         console.print(table)
 
     emit(ctx, data, render)
@@ -111,7 +112,7 @@ def run(
         )
     with opened_store(ctx) as store:
         record(store, result)
-    emit(ctx, result, lambda c: c.print(f"run {result['id']}: {summary_line(result)}"))
+    emit(ctx, result, lambda c: prose(c, f"{_('run')} {result['id']}: {summary_line(result)}"))
     if result["status"] != "completed":
         raise typer.Exit(1)
 
@@ -159,9 +160,14 @@ def show(
         found = get_run(store, run_id)
 
     def render(console: Console) -> None:
-        console.print(f"[bold]run {found['id']}[/] · {found['task']} · {found['submission']}")
-        console.print(f"{found['kind']} submission: {found['description']}")
-        console.print(summary_line(found))
+        console.print(
+            f"[bold]{_('run')} {found['id']}[/] · {found['task']} · {found['submission']}"
+        )
+        console.print(
+            _("%(kind)s submission: %(description)s")
+            % {"kind": found["kind"], "description": found["description"]}
+        )
+        prose(console, summary_line(found))
         if found["status"] == "completed":
             for line in details(found):
                 console.print(line)
@@ -187,22 +193,26 @@ def train_baseline(
     cards: list[dict[str, Any]] = []
     with Console(stderr=True).status("") as status:  # a line that moves while each trains
         for name in names:
-            status.update(f"training {name} on {task} ({len(cards) + 1} of {len(names)})")
+            status.update(
+                _("training %(name)s on %(task)s (%(n)s of %(total)s)")
+                % {"name": name, "task": task, "n": len(cards) + 1, "total": len(names)}
+            )
             cards.append(train(state(ctx).settings.home, task_spec, name, data, country))
     sync_store(ctx)  # ingest the training reports
 
     def render(console: Console) -> None:
         drawn = table(
-            "baseline",
-            ("trained on", NUMERIC),
-            ("time", NUMERIC),
-            ("energy", NUMERIC),
-            "model",
-            "report",
+            _("baseline"),
+            (_("trained on"), NUMERIC),
+            (_("time"), NUMERIC),
+            (_("energy"), NUMERIC),
+            _("model"),
+            _("report"),
         )
         for c in cards:
+            samples = _("%(count)s samples") % {"count": decimal(c["train_samples"], 0)}
             drawn.add_row(
-                c["name"], f"{c['train_samples']:,} samples", quantity(c["training_s"], "s"),
+                c["name"], samples, quantity(c["training_s"], "s"),
                 quantity(c["training_wh"], "Wh"), c["path"], c["training_report_id"][:12],
             )  # fmt: skip
         console.print(drawn)
@@ -227,5 +237,8 @@ def serve_submission(
     from frugalkit.web.server import run
 
     web_app = create_submission_app(submission, data=data, username=username)
-    Console(stderr=True).print(f"submission {submission} on http://{host}:{port}/ (POST /text)")
+    Console(stderr=True).print(
+        _("submission %(name)s on %(url)s (POST /text)")
+        % {"name": submission, "url": f"http://{host}:{port}/"}
+    )
     run(web_app, host, port)

@@ -13,7 +13,9 @@ from rich.table import Table
 from rich.text import Text
 
 from frugalkit.cli.output import emit, opened_store
-from frugalkit.impact.display import NO_VALUE
+from frugalkit.datacenter.shown import criterion_figure
+from frugalkit.i18n import gettext as _
+from frugalkit.impact.display import NO_VALUE, percent, quantity
 
 CRITERIA_HELP = "blue-angel, enefg, enefg-draft-2026-04 (`datacenter criteria`), or a YAML file."
 app = typer.Typer(
@@ -221,13 +223,14 @@ def _render_report(console: Console, result: dict[str, Any]) -> None:
 
 
 def _verdict(entry: dict[str, Any]) -> str:
-    line = f"{entry['verdict']} ({entry['year']}, {entry['quality']} data)"
+    data = _("data %(quality)s") % {"quality": _(entry["quality"])}
+    line = f"{_(entry['verdict'])} ({entry['year']}, {data})"
     if entry["failed"]:
-        line += f"; failed: {', '.join(entry['failed'])}"
+        line += f"; {_('Failed:')} {', '.join(entry['failed'])}"
     if entry["open"]:
-        line += f"; open: {', '.join(entry['open'])}"
+        line += f"; {_('Open:')} {', '.join(entry['open'])}"
     if entry["score"] is not None:
-        line += f"; weighted score {entry['score'] * 100:.0f} %"
+        line += "; " + _("weighted score %(score)s") % {"score": percent(entry["score"])}
     return line
 
 
@@ -314,31 +317,39 @@ def compare(
 
     def render(console: Console) -> None:
         chosen = data["criteria"]
-        console.print(Text(f"{chosen['title']}: {chosen['version']} ({chosen['status']})"))
-        console.print(Text(f"source: {chosen['source']}"))
+        console.print(Text(f"{_(chosen['title'])}: {chosen['version']} ({_(chosen['status'])})"))
+        console.print(Text(_("source: %(source)s") % {"source": chosen["source"]}))
         for rank, entry in enumerate(data["ranking"], 1):
             console.print(Text(f"{rank}. {entry['facility']}: {_verdict(entry)}", style="bold"))
             if entry["jurisdiction"]:
                 console.print(Text(f"   {entry['jurisdiction']}"))
             if entry["scope"] is not None and entry["scope"]["result"] != "pass":
-                console.print(
-                    Text(f"   scope {entry['scope']['result']}: {entry['scope']['label']}")
-                )
+                scope = _("Scope %(result)s:") % {"result": _(entry["scope"]["result"])}
+                console.print(Text(f"   {scope} {_(entry['scope']['label'])}"))
             for r in entry["results"]:
-                value = NO_VALUE if r["value"] is None else f"{r['value']:.3g}"
+                # a share as a percentage against a percentage (issue 23: "0.870 >= 1.0")
+                value = criterion_figure(r["value"], r["kpi"])
+                threshold = criterion_figure(r["threshold"], r["kpi"])
                 note = f" ({r['note']})" if r["note"] else ""
                 console.print(
                     Text(
-                        f"   {r['result']:<12} {r['provision']} {r['label']}: "
-                        f"{value} {r['op']} {r['threshold']:g}{note}"
+                        f"   {_(r['result']):<12} {r['provision']} {_(r['label'])}: "
+                        f"{value} {r['op']} {threshold}{note}"
                     )
                 )
         for f in data["workload"]:
             console.print(
                 Text(
-                    f"workload at {f['site']}: {f['energy_kwh'] * 1000:.3g} Wh, "
-                    f"{f['ghg_location_g']:.3g} gCO2e location-based, "
-                    f"{f['ghg_market_g']:.3g} g market-based"
+                    _(
+                        "workload at %(site)s: %(energy)s, %(location)s location-based, "
+                        "%(market)s market-based"
+                    )
+                    % {
+                        "site": f["site"],
+                        "energy": quantity(f["energy_kwh"] * 1000, "Wh"),
+                        "location": quantity(f["ghg_location_g"], "gCO2e"),
+                        "market": quantity(f["ghg_market_g"], "gCO2e"),
+                    }
                 )
             )
 

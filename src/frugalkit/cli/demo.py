@@ -14,8 +14,10 @@ from rich.console import Console
 from rich.text import Text
 
 from frugalkit.cli.boards import render_leaderboard
-from frugalkit.cli.output import emit, opened_store, state, stderr, sync_store
-from frugalkit.impact.display import quantity
+from frugalkit.cli.output import emit, opened_store, prose, state, stderr, sync_store
+from frugalkit.i18n import day, ngettext
+from frugalkit.i18n import gettext as _
+from frugalkit.impact.display import change, quantity
 
 
 def _sandbox_or_notice(log: Any) -> bool:
@@ -26,7 +28,7 @@ def _sandbox_or_notice(log: Any) -> bool:
     try:
         version()
     except SandboxUnavailable as exc:
-        log.print(f"{exc}: the demo's own baselines run unsandboxed")
+        log.print(_("%(why)s: the demo's own baselines run unsandboxed") % {"why": exc})
         return False
     return True
 
@@ -51,9 +53,9 @@ def demo(
         for name in baseline_names(task):
             path = baseline_path(settings.home, task, name)
             if not path.exists():
-                log.print(f"training baseline {task.id}/{name}")
+                log.print(_("training baseline %(name)s") % {"name": f"{task.id}/{name}"})
                 train_baseline(settings.home, task, name, country=country)
-            log.print(f"evaluating {task.id}/{name}")
+            log.print(_("evaluating %(name)s") % {"name": f"{task.id}/{name}"})
             result = evaluate(
                 task, str(path), repeats=repeats, country=country, sandboxed=sandboxed
             )
@@ -82,36 +84,56 @@ def demo(
         for ranked in boards.values():
             render_leaderboard(console, ranked)
         for answer in answers:
-            console.print(Text(f"library: {answer['question']}", style="bold"))
+            console.print(Text(_("library: %(q)s") % {"q": answer["question"]}, style="bold"))
             console.print(Text(f"  {answer['text']}"))
             for c in answer["sources"]:
                 console.print(Text(f"  [{c['n']}] {c['title']}: {c['where']}"), style="dim")
         title = tenders["criteria"]["title"]
-        console.print(Text(f"tenders checked against {title}:", style="bold"))
+        console.print(
+            Text(_("tenders checked against %(title)s:") % {"title": _(title)}, style="bold")
+        )
         for rank, entry in enumerate(tenders["ranking"], 1):
             failed = entry["failed"] + entry["open"]
+            not_met = ", ".join(failed) or _("none")
             console.print(
                 Text(
-                    f"  {rank}. {entry['facility']}: {entry['verdict']} "
-                    f"(not met: {', '.join(failed) or 'none'})"
+                    f"  {rank}. {entry['facility']}: {_(entry['verdict'])} "
+                    + _("(not met: %(which)s)") % {"which": not_met}
                 )
             )
         report, pue = eu["report"], eu["pue_change_pct"]
-        state = "complete" if report["complete"] else f"{len(report['missing'])} fields missing"
-        console.print(
-            Text(
-                f"EU report {report['year']} of {report['facility']}: {state}, due "
-                f"{report['deadline']}"
-                + ("" if pue is None else f"; PUE {pue:+.1f} % since {report['year'] - 1}"),
-                style="bold",
-            )
+        count = len(report["missing"])
+        state = (
+            _("complete")
+            if report["complete"]
+            else ngettext("%(num)s field missing", "%(num)s fields missing", count) % {"num": count}
         )
-        console.print(
-            f"[bold]store[/] {store_summary['database_url']}: {totals['reports']} impact reports, "
-            f"{quantity(totals['energy_kwh'] * 1000, 'Wh')}, "
-            f"{quantity(totals['ghg_g'], 'gCO2e')} in all"
+        line = _("EU report %(year)s of %(site)s: %(state)s, due %(deadline)s") % {
+            "year": report["year"],
+            "site": report["facility"],
+            "state": state,
+            "deadline": day(report["deadline"]),
+        }
+        if pue is not None:
+            line += "; " + _("PUE %(change)s since %(year)s") % {
+                "change": change(pue),
+                "year": report["year"] - 1,
+            }
+        prose(console, line, style="bold")
+        # the store's address on a line of its own: a long one pushed its totals' figures
+        # across the 80-column edge, a number on one line and its unit on the next
+        prose(console, f"{_('store')} {store_summary['database_url']}:", style="bold")
+        prose(
+            console,
+            "  "
+            + _("%(count)s impact reports, %(energy)s, %(ghg)s in all")
+            % {
+                "count": totals["reports"],
+                "energy": quantity(totals["energy_kwh"] * 1000, "Wh"),
+                "ghg": quantity(totals["ghg_g"], "gCO2e"),
+            },
         )
-        console.print(f"web app: {data['web']}")
+        console.print(_("web app: %(how)s") % {"how": data["web"]})
 
     emit(ctx, data, render)
 

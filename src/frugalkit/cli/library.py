@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from frugalkit.cli.output import emit, state, stderr
+from frugalkit.i18n import gettext as _
 
 app = typer.Typer(
     help="Answers from long environmental reports, each sentence cited, each answer measured.",
@@ -62,28 +63,43 @@ def add(
         if not targets and not demo:
             raise InputError("give PDF files, folders or URLs to add, or --demo")
         with Progress(console=stderr(), transient=True) as progress:
-            task = progress.add_task("indexing", total=len(targets))
-            for target in targets:
-                progress.update(task, description=f"indexing {str(target)[-40:]}")
+            task = progress.add_task(_("indexing"), total=len(targets))
+            for number, target in enumerate(targets):
+                name = str(target)[-40:]
+
+                def moved(what: str, done: int, total: int, number: int = number,
+                          name: str = name) -> None:  # fmt: skip
+                    words = (
+                        _("reading %(name)s") % {"name": name}
+                        if what == "reading"
+                        else _("%(name)s: %(done)s of %(total)s passages embedded")
+                        % {"name": name, "done": done, "total": total}
+                    )
+                    share = done / total if total else 0.0
+                    progress.update(task, description=words, completed=number + share)
+
+                moved("reading", 0, 1)
                 if isinstance(target, str):
                     results.append(service.add_url(settings, index, target, **meta))
                 else:
-                    results.append(service.add_file(settings, index, target, **meta))
-                progress.advance(task)
+                    results.append(service.add_file(settings, index, target, moved, **meta))
+                progress.update(task, completed=number + 1)
     data = [{**d, "added": added} for d, added in results]
 
     def render(console: Console) -> None:
         for d in data:
-            what = "added" if d["added"] else "already indexed"
+            what = _("added") if d["added"] else _("already indexed")
             no_text = (
-                f", {len(d['pages_without_text'])} without text" if d["pages_without_text"] else ""
+                ", " + _("%(count)s without text") % {"count": len(d["pages_without_text"])}
+                if d["pages_without_text"]
+                else ""
             )
-            console.print(
-                Text(
-                    f"{what}: {d['title']} ({d['id'][:12]}, {d['pages']} pages{no_text}, "
-                    f"{d['passages']} passages)"
-                )
-            )
+            counts = _("%(pages)s pages%(no_text)s, %(passages)s passages") % {
+                "pages": d["pages"],
+                "no_text": no_text,
+                "passages": d["passages"],
+            }
+            console.print(Text(f"{what}: {d['title']} ({d['id'][:12]}, {counts})"))
 
     emit(ctx, data, render)
 
@@ -97,7 +113,9 @@ def list_(ctx: typer.Context) -> None:
         documents = index.documents()
 
     def render(console: Console) -> None:
-        table = Table("id", "title", "body", "year", "type", "lang", "pages", "passages")
+        table = Table(
+            "id", _("title"), _("body"), _("year"), _("type"), _("lang"), _("pages"), _("passages")
+        )
         for d in documents:
             table.add_row(
                 *(
@@ -114,7 +132,7 @@ def list_(ctx: typer.Context) -> None:
                     )
                 )
             )
-        console.print(table if documents else "the library is empty")
+        console.print(table if documents else _("the library is empty"))
 
     emit(ctx, documents, render)
 
@@ -146,7 +164,9 @@ def remove(
     emit(
         ctx,
         document,
-        lambda c: c.print(Text(f"removed {document['title']} ({document['id'][:12]})")),
+        lambda c: c.print(
+            Text(_("removed %(title)s") % {"title": f"{document['title']} ({document['id'][:12]})"})
+        ),
     )
 
 
@@ -158,7 +178,9 @@ def reindex(ctx: typer.Context) -> None:
     settings = state(ctx).settings
     with service.open_index(settings) as index:
         done = service.reindex(settings, index)
-    emit(ctx, done, lambda c: c.print(f"{len(done)} documents indexed again"))
+    emit(
+        ctx, done, lambda c: c.print(_("%(count)s documents indexed again") % {"count": len(done)})
+    )
 
 
 @app.command("ask")
@@ -191,42 +213,62 @@ def ask(
         from frugalkit.impact.display import quantity
 
         for a in answers:
-            console.print(Text(f"Q: {a['question']}", style="bold"))
+            console.print(Text(_("Q: %(question)s") % {"question": a["question"]}, style="bold"))
             console.print(Text(a["text"]))
             for c in a["sources"] or a["closest"]:
-                label = f"[{c['n']}]" if a["sources"] else "closest:"
-                console.print(
-                    Text(f"  {label} {c['title']}: {c['where']} (PDF page {c['pdf_page']})")
-                )
+                label = f"[{c['n']}]" if a["sources"] else _("closest:")
+                page = _("(PDF page %(page)s)") % {"page": c["pdf_page"]}
+                console.print(Text(f"  {label} {c['title']}: {c['where']} {page}"))
             for dropped in (a.get("generation") or {}).get("dropped", []):
                 console.print(
-                    Text(f"  dropped: {dropped['text']} ({dropped['reason']})"), style="yellow"
+                    Text(
+                        "  "
+                        + _("dropped: %(text)s (%(why)s)")
+                        % {"text": dropped["text"], "why": dropped["reason"]}
+                    ),
+                    style="yellow",
                 )
             f = a["footprint"]
             remote = f.get("remote") or {}
             if remote.get("available"):
                 console.print(
                     Text(
-                        f"  model: {quantity(remote['energy_wh_low'], 'Wh')} to "
-                        f"{quantity(remote['energy_wh_high'], 'Wh')} ({remote['method']})"
+                        "  "
+                        + _("model: %(low)s to %(high)s (%(method)s)")
+                        % {
+                            "low": quantity(remote["energy_wh_low"], "Wh"),
+                            "high": quantity(remote["energy_wh_high"], "Wh"),
+                            "method": remote["method"],
+                        }
                     ),
                     style="dim",
                 )
             elif remote:
                 console.print(
-                    Text(f"  model footprint not estimated: {remote['why']}"), style="dim"
+                    Text(
+                        "  " + _("model footprint not estimated: %(why)s") % {"why": remote["why"]}
+                    ),
+                    style="dim",
                 )
             console.print(
                 Text(
-                    f"  footprint: {quantity(f['energy_wh'], 'Wh')}, "
-                    f"{quantity(f['ghg_g'], 'gCO2e')} ({f['method']}), "
-                    f"{a['duration_s'] * 1000:.0f} ms"
+                    "  "
+                    + _("footprint: %(energy)s, %(ghg)s (%(method)s), %(time)s")
+                    % {
+                        "energy": quantity(f["energy_wh"], "Wh"),
+                        "ghg": quantity(f["ghg_g"], "gCO2e"),
+                        "method": ", ".join(_(m) for m in f["method"].split(", ")),
+                        "time": quantity(a["duration_s"], "s"),
+                    }
                 ),
                 style="dim",
             )
         if len(answers) > 1:
             console.print(
-                Text(f"session total: {quantity(total_wh, 'Wh')} for {len(answers)} answers")
+                Text(
+                    _("session total: %(energy)s for %(count)s answers")
+                    % {"energy": quantity(total_wh, "Wh"), "count": len(answers)}
+                )
             )
 
     emit(ctx, {"answers": answers, "total_energy_wh": total_wh}, render)

@@ -7,6 +7,7 @@ import sys
 
 import typer
 
+from frugalkit import i18n
 from frugalkit._version import __version__
 from frugalkit.cli import (
     bench,
@@ -98,6 +99,14 @@ def hoist_global_flags(args: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point: returns the exit code instead of raising."""
     args = hoist_global_flags(sys.argv[1:] if argv is None else argv)
+    language = i18n.current.set(i18n.from_environment())
+    try:
+        return _run(args)
+    finally:
+        i18n.current.reset(language)
+
+
+def _run(args: list[str]) -> int:
     debug = "--debug" in args
     command = typer.main.get_command(app)
     try:

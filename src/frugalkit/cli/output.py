@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
+import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -56,8 +58,42 @@ def emit(ctx: typer.Context, data: Any, render: Callable[[Console], None]) -> No
         render(stdout())
 
 
+# Where a line may not break: inside a grouped number ('1 000', French) and between a
+# figure and its unit ('17.4 mgCO2e'). Rich breaks at any space, a no-break one included,
+# so a sentence with figures is wrapped here (textwrap breaks at ASCII spaces only).
+_KEEP = re.compile(
+    r"(?<=\d)[ \u202f](?=\d{3}(?!\d))"
+    r"|(?<=\d) (?=[kMGTmµnp]?(?:Wh|W|gCO2e|g|L|J|s|ms|%|TWh|Mt|kW|MB|GiB)(?![\w]))"
+)
+
+
+def prose(console: Console, text: str, style: str | None = None) -> None:
+    """A sentence for a person, wrapped to the terminal without splitting a figure; its
+    text is printed as it is (no markup read from data)."""
+    from rich.text import Text
+
+    kept = _KEEP.sub("\u00a0", text)
+    width = max(console.width - 1, 20)
+    lines = [
+        "\n".join(
+            textwrap.wrap(
+                part,
+                width,
+                subsequent_indent=" " * (len(part) - len(part.lstrip(" "))),
+                break_long_words=False,
+                break_on_hyphens=False,
+            )
+        )
+        for part in kept.split("\n")
+    ]
+    # wrapped: the kept spaces are plain again (a terminal shows both alike; greps match)
+    console.print(Text("\n".join(lines).replace("\u00a0", " "), style=style or ""), soft_wrap=True)
+
+
 def error_line(message: str) -> None:
-    stderr().print(f"[bold red]error:[/] {message}", markup=True, highlight=False)
+    from frugalkit.i18n import gettext as _
+
+    stderr().print(f"[bold red]{_('error:')}[/] {message}", markup=True, highlight=False)
 
 
 @contextlib.contextmanager

@@ -6,9 +6,15 @@ from typing import Any
 
 from rich.console import Console
 
+from frugalkit.cli.output import prose
 from frugalkit.cli.tables import NUMERIC, table
+from frugalkit.i18n import gettext as _
 from frugalkit.impact import equivalents
-from frugalkit.impact.display import percent, quantity, significant_digits
+from frugalkit.impact.display import number, percent, quantity, significant_digits
+
+
+def _span(low: str, high: str) -> str:
+    return _("%(low)s to %(high)s") % {"low": low, "high": high}
 
 
 def summary(console: Console, report: dict[str, Any]) -> None:
@@ -28,94 +34,134 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         )
     }
     digits = significant_digits(energy["facility_kwh"], energy["low_kwh"], energy["high_kwh"])
-    status = report["status"] + (f" (exit {report['exit_code']})" if report["exit_code"] else "")
-    console.print(
-        f"[bold]{report['name']}[/] · {report['phase']} · {status} · "
-        f"{quantity(report['duration_s'], 's')} · {report['scope']} scope · id {report['id'][:12]}"
+    status = _(report["status"]) + (
+        f" ({_('exit')} {report['exit_code']})" if report["exit_code"] else ""
     )
-    drawn = table("indicator", ("value", NUMERIC), "range", "in everyday terms")
+    scope = _("%(scope)s scope") % {"scope": _(report["scope"])}
+    console.print(
+        f"[bold]{report['name']}[/] · {_(report['phase'])} · {status} · "
+        f"{quantity(report['duration_s'], 's')} · {scope} · id {report['id'][:12]}"
+    )
+    drawn = table(_("indicator"), (_("value"), NUMERIC), _("range"), _("in everyday terms"))
     drawn.add_row(
-        "energy",
+        _("energy"),
         quantity(energy["facility_kwh"] * 1000, "Wh", digits=digits),
-        f"{quantity(energy['low_kwh'] * 1000, 'Wh', digits=digits)} to "
-        f"{quantity(energy['high_kwh'] * 1000, 'Wh', digits=digits)}",
+        _span(
+            quantity(energy["low_kwh"] * 1000, "Wh", digits=digits),
+            quantity(energy["high_kwh"] * 1000, "Wh", digits=digits),
+        ),
         eq["energy"],
     )
     drawn.add_row(
-        "greenhouse gases",
+        _("greenhouse gases"),
         quantity(ghg["location_based_g"], "gCO2e", digits=digits),
-        f"{quantity(ghg['low_g'], 'gCO2e', digits=digits)} to "
-        f"{quantity(ghg['high_g'], 'gCO2e', digits=digits)}",
+        _span(
+            quantity(ghg["low_g"], "gCO2e", digits=digits),
+            quantity(ghg["high_g"], "gCO2e", digits=digits),
+        ),
         eq["ghg"],
     )
     drawn.add_row(
-        "water",
+        _("water"),
         quantity(water["total_l"], "L", digits=digits),
-        f"on-site {quantity(water['onsite_l'], 'L')}",
+        _("on-site %(water)s") % {"water": quantity(water["onsite_l"], "L")},
         eq["water"],
     )
     drawn.add_row(
-        "embodied",
+        _("embodied"),
         quantity(embodied["gwp_g"], "gCO2e"),
-        f"{quantity(embodied['adpe_kgsbeq'] * 1000, 'gSbeq')}, "
-        f"{quantity(embodied['pe_mj'] * 1e6, 'J')} of primary energy",
+        _("%(adpe)s, %(energy)s of primary energy")
+        % {
+            "adpe": quantity(embodied["adpe_kgsbeq"] * 1000, "gSbeq"),
+            "energy": quantity(embodied["pe_mj"] * 1e6, "J"),
+        },
         "",
     )
     console.print(drawn)
     fallback = report.get("resources", {}).get("world_fallback") or []
     if fallback:
-        console.print(
-            f"note: {', '.join(fallback)} of {report['ghg']['zone_name']} taken at the world's "
-            "value (EcoLogits has none of its own for this zone)",
-            highlight=False,
+        prose(
+            console,
+            _(
+                "note: %(what)s of %(zone)s taken at the world's value (EcoLogits has none of "
+                "its own for this zone)"
+            )
+            % {"what": ", ".join(fallback), "zone": report["ghg"]["zone_name"]},
         )
     per_unit = report["per_unit"]
     if report["units"] != 1:
-        console.print(
-            f"per {per_unit['functional_unit']} ({report['units']:,g} in all): "
-            f"{quantity(per_unit['energy_kwh'] * 1000, 'Wh', digits=digits)}, "
-            f"{quantity(per_unit['ghg_g'], 'gCO2e', digits=digits)}, "
-            f"{quantity(per_unit['water_l'], 'L', digits=digits)}"
+        prose(
+            console,
+            _("per %(unit)s (%(units)s in all): %(energy)s, %(ghg)s, %(water)s")
+            % {
+                "unit": per_unit["functional_unit"],
+                "units": number(report["units"]),
+                "energy": quantity(per_unit["energy_kwh"] * 1000, "Wh", digits=digits),
+                "ghg": quantity(per_unit["ghg_g"], "gCO2e", digits=digits),
+                "water": quantity(per_unit["water_l"], "L", digits=digits),
+            },
         )
     for window in report["windows"]:
-        console.print(
-            f"window {window['name']}: {quantity(window['duration_s'], 's')}, "
-            f"{quantity(window['it_kwh'] * 1000, 'Wh')} (IT)"
+        prose(
+            console,
+            _("window %(name)s: %(time)s, %(energy)s (IT)")
+            % {
+                "name": window["name"],
+                "time": quantity(window["duration_s"], "s"),
+                "energy": quantity(window["it_kwh"] * 1000, "Wh"),
+            },
         )
-    console.print("[bold]method[/]")
+    prose(console, _("method"), style="bold")
     for method in report["methods"]:
         component = method["component"]
         how = (
-            method["kind"]
+            _(method["kind"])
             if method["meter"] == method["kind"]
-            else f"{method['kind']} ({method['meter']})"
+            else f"{_(method['kind'])} ({method['meter']})"
         )
         if method["share"] is not None:
-            how += f", {percent(method['share'])} of the device"
+            how += ", " + _("%(share)s of the device") % {"share": percent(method["share"])}
         value = quantity(energy[f"{component}_kwh"] * 1000, "Wh")
-        console.print(f"  {component.upper()} {value}: {how}; {method['sampling']}")
-    console.print(
-        f"  facility = IT x PUE {energy['pue']:g}; GHG location-based, {ghg['zone_name']} "
-        f"{quantity(ghg['intensity_g_per_kwh'], 'gCO2e/kWh')} ({ghg['year']}); water = WUE "
-        f"{quantity(water['wue_l_per_kwh'], 'L/kWh')} + off-site "
-        f"{quantity(water['offsite_l_per_kwh'], 'L/kWh')}; embodied: "
-        + ", ".join(
-            f"{i['count']} x {i['profile']} at {percent(i['share'])}" for i in embodied["items"]
-        )
+        prose(console, f"  {component.upper()} {value}: {how}; {method['sampling']}")
+    items = ", ".join(
+        _("%(count)s x %(profile)s at %(share)s")
+        % {"count": i["count"], "profile": i["profile"], "share": percent(i["share"])}
+        for i in embodied["items"]
     )
-    console.print(f"[dim]sources: grid: {ghg['source']}. water: {water['source']}[/]")
+    prose(
+        console,
+        "  "
+        + _(
+            "facility = IT x PUE %(pue)s; GHG location-based, %(zone)s %(intensity)s (%(year)s); "
+            "water = WUE %(wue)s + off-site %(offsite)s; embodied: %(items)s"
+        )
+        % {
+            "pue": number(energy["pue"]),
+            "zone": ghg["zone_name"],
+            "intensity": quantity(ghg["intensity_g_per_kwh"], "gCO2e/kWh"),
+            "year": ghg["year"],
+            "wue": quantity(water["wue_l_per_kwh"], "L/kWh"),
+            "offsite": quantity(water["offsite_l_per_kwh"], "L/kWh"),
+            "items": items,
+        },
+    )
+    sources = _("sources: grid: %(grid)s. water: %(water)s") % {
+        "grid": ghg["source"],
+        "water": water["source"],
+    }
+    prose(console, sources, style="dim")
 
 
 def report_table(reports: list[dict[str, Any]]) -> Any:
     """id, name (its phase and method below), status, start, energy and GHG at their
     bands' digits: in 80 columns the name wraps and no figure is cut."""
-    drawn = table("id", "name", "status", ("started (UTC)", NUMERIC), ("energy", NUMERIC),
-                  ("GHG", NUMERIC))  # fmt: skip
+    drawn = table("id", _("name"), _("status"), (_("started (UTC)"), NUMERIC),
+                  (_("energy"), NUMERIC), (_("GHG"), NUMERIC))  # fmt: skip
     for r in reports:
-        kinds = "/".join(sorted({m["kind"] for m in r["methods"]}))
+        kinds = "/".join(sorted({_(m["kind"]) for m in r["methods"]}))
         energy, ghg = r["energy"], r["ghg"]
         drawn.add_row(
-            r["id"][:8], f"{r['name']}\n[dim]{r['phase']} · {kinds}[/]", r["status"],
+            r["id"][:8], f"{r['name']}\n[dim]{_(r['phase'])} · {kinds}[/]", _(r["status"]),
             r["started_at"][:16].replace("T", " "),
             quantity(energy["facility_kwh"] * 1000, "Wh", energy["low_kwh"] * 1000,
                      energy["high_kwh"] * 1000),

@@ -10,6 +10,7 @@ import typer
 from frugalkit.cli.output import emit, opened_store, stdout
 from frugalkit.cli.render import report_table, summary
 from frugalkit.errors import InputError
+from frugalkit.i18n import gettext as _
 
 app = typer.Typer(help="List, show, export and delete impact reports.", no_args_is_help=True)
 FORMATS = ("json", "codecarbon", "model-card")
@@ -26,7 +27,7 @@ def list_(
 
     with opened_store(ctx) as store:
         reports = list_reports(store, limit=limit, name=name)
-    emit(ctx, reports, lambda c: c.print(report_table(reports) if reports else "no report yet"))
+    emit(ctx, reports, lambda c: c.print(report_table(reports) if reports else _("no report yet")))
 
 
 @app.command("show")
@@ -95,7 +96,10 @@ def import_(
     emit(
         ctx,
         data_out,
-        lambda c: c.print(f"{stored} stored, {len(reports) - stored} already there"),
+        lambda c: c.print(
+            _("%(stored)s stored, %(there)s already there")
+            % {"stored": stored, "there": len(reports) - stored}
+        ),
     )
 
 
@@ -109,7 +113,7 @@ def delete(
 
     with opened_store(ctx) as store:
         deleted = delete_report(store, report_id)
-    emit(ctx, {"deleted": deleted}, lambda c: c.print(f"deleted {deleted}"))
+    emit(ctx, {"deleted": deleted}, lambda c: c.print(_("deleted %(id)s") % {"id": deleted}))
 
 
 @app.command("schema")

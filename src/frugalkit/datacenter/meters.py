@@ -59,7 +59,8 @@ def read_readings(path: Path, facility: Facility) -> Readings:
         except ImportError:
             readings = _read_rows(path, facility)
     if len(readings.value):
-        readings.value = readings.value * factor[readings.meter]
+        with np.errstate(over="ignore"):  # a huge reading becomes inf: refused just below
+            readings.value = readings.value * factor[readings.meter]
         _check_bounds(readings, facility)
         _check_dates(readings, facility)
     _check_intervals(readings, facility)

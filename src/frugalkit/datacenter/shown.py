@@ -13,7 +13,7 @@ POWER_KW = {"rated_connection_kw"}
 YES_NO = {"natural_refrigerants"}
 
 
-def criterion_figure(value: float | None, kpi: str, locale: str = "en") -> str:
+def criterion_figure(value: float | None, kpi: str, locale: str | None = None) -> str:
     """
     >>> criterion_figure(0.87, "ref"), criterion_figure(1.0, "unsubsidised_renewable_share")
     ('87\xa0%', '100\xa0%')

@@ -34,8 +34,13 @@ def significant_digits(value: float, low: float | None = None, high: float | Non
     return max(1, min(MAX_DIGITS, 1 - math.floor(math.log10(half_width))))
 
 
-def decimal(value: float, decimals: int, locale: str = "en") -> str:
-    """`value` with `decimals` decimals and the locale's separators."""
+def decimal(value: float, decimals: int, locale: str | None = None) -> str:
+    """`value` with `decimals` decimals and the separators of `locale` (by default the
+    reader's: the page's, or the command's from its environment)."""
+    if locale is None:
+        from frugalkit import i18n
+
+        locale = i18n.current.get()
     if locale == "en":
         return f"{value:,.{max(decimals, 0)}f}"
     from babel.numbers import format_decimal
@@ -44,7 +49,7 @@ def decimal(value: float, decimals: int, locale: str = "en") -> str:
     return str(format_decimal(round(value, max(decimals, 0)), format=pattern, locale=locale))
 
 
-def rounded(value: float, digits: int, locale: str = "en") -> str:
+def rounded(value: float, digits: int, locale: str | None = None) -> str:
     """`value` to `digits` significant figures, never in exponent notation."""
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
@@ -52,7 +57,7 @@ def rounded(value: float, digits: int, locale: str = "en") -> str:
     return decimal(round(value, decimals), decimals, locale)
 
 
-def number(value: float | None, digits: int = MAX_DIGITS, locale: str = "en") -> str:
+def number(value: float | None, digits: int = MAX_DIGITS, locale: str | None = None) -> str:
     """A figure without a unit: 3 significant figures, an integer as it is."""
     if value is None:
         return NO_VALUE
@@ -61,19 +66,19 @@ def number(value: float | None, digits: int = MAX_DIGITS, locale: str = "en") ->
     return rounded(value, digits, locale)
 
 
-def fraction(value: float | None, locale: str = "en") -> str:
+def fraction(value: float | None, locale: str | None = None) -> str:
     """An accuracy, an F1 or an IoU: three decimals, as the challenge reports them."""
     return NO_VALUE if value is None else decimal(value, 3, locale)
 
 
-def percent(fraction: float | None, digits: int = 2, locale: str = "en") -> str:
+def percent(fraction: float | None, digits: int = 2, locale: str | None = None) -> str:
     """0.87 -> '87 %', 0.5 -> '50 %', 0.0123 -> '1.2 %': a share as people read it."""
     if fraction is None:
         return NO_VALUE
     return f"{number(float(f'{fraction * 100:.{digits}g}'), digits, locale)}\u00a0%"
 
 
-def change(percent_change: float | None, locale: str = "en") -> str:
+def change(percent_change: float | None, locale: str | None = None) -> str:
     """A change in per cent with its sign (a true minus) and one decimal: '+1.2 %',
     '0.0 %' (never a negative zero)."""
     if percent_change is None:
@@ -89,7 +94,7 @@ def quantity(
     low: float | None = None,
     high: float | None = None,
     digits: int | None = None,
-    locale: str = "en",
+    locale: str | None = None,
 ) -> str:
     """'2.43 mWh', '56 gCO2e', '1.2 kL'; NO_VALUE for no value. `digits` (from the band of
     another figure, as a gCO2e that follows its Wh) overrides the band's."""
@@ -107,7 +112,7 @@ def quantity(
     return f"{rounded(value / 1e-12, digits, locale)} p{unit}"
 
 
-def per_1000(entry: dict[str, Any], locale: str = "en") -> tuple[str, str]:
+def per_1000(entry: dict[str, Any], locale: str | None = None) -> tuple[str, str]:
     """A bench entry's energy and GHG per 1,000 samples, both at the digits the energy's
     band allows: the same figures on a board, a run's page and `bench show`."""
     wh = entry["energy_wh_per_1000"]

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,11 +47,21 @@ def _store_report(settings: Settings, report: dict[str, Any] | None) -> str | No
     return str(report["id"])
 
 
+EMBED_BATCH = 32  # passages embedded at a time: progress moves every few seconds
+
+
 def add_file(
-    settings: Settings, index: Index, path: Path, **meta: Any
+    settings: Settings,
+    index: Index,
+    path: Path,
+    on_step: Callable[[str, int, int], None] | None = None,
+    **meta: Any,
 ) -> tuple[dict[str, Any], bool]:
     """Index one PDF or HTML report (all or nothing); (document, added): an unchanged
-    file already indexed is not added twice."""
+    file already indexed is not added twice. `on_step(what, done, total)` hears of the
+    reading and of each batch of passages embedded (issue 23: a bar stuck at 0 % for
+    a minute on one long report)."""
+    step = on_step or (lambda what, done, total: None)
     if not path.is_file():
         raise InputError(f"{path} is not a file")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -63,6 +74,7 @@ def add_file(
         announce=False,
     ) as run:
         is_html = path.suffix.lower() in (".html", ".htm")
+        step("reading", 0, 1)
         text = None
         if is_html:
             title, passages = read_html(path)
@@ -73,14 +85,15 @@ def add_file(
             add_cells(path, passages)
             pages, without_text = len(text.pages), [p.number for p in text.pages if not p.has_text]
         model = dense_model()
-        embeddings: list[bytes | None] = (
-            [
-                bytes(v.astype("float32").tobytes())
-                for v in model.passage([p.text for p in passages])
-            ]
-            if model is not None and passages
-            else [None] * len(passages)
-        )
+        embeddings: list[bytes | None] = [None] * len(passages)
+        if model is not None and passages:
+            texts = [p.text for p in passages]
+            for start in range(0, len(texts), EMBED_BATCH):
+                step("embedding", start, len(texts))
+                vectors = model.passage(texts[start : start + EMBED_BATCH])
+                for offset, vector in enumerate(vectors):
+                    embeddings[start + offset] = bytes(vector.astype("float32").tobytes())
+        step("embedding", len(passages), len(passages))
     stored = index.files / f"{digest}{'.html' if is_html else '.pdf'}"
     shutil.copyfile(path, stored)
     document = {
