@@ -30,6 +30,7 @@ DATA_WORDS = (
     N_("%/yr"), N_("ratio"), N_("fraction"),
     # words the commands write inside f-strings (which the extractor does not read)
     N_("Failed:"), N_("Open:"), N_("exit"), N_("method"), N_("error:"), N_("run"), N_("store"),
+    N_("job"), N_("backend"), N_("revision"), N_("reports"),
     # the tasks (bench/tasks.py)
     N_("Climate disinformation: classify a quote into the eight CARDS claim types"),
     N_("Wildfire smoke: detect smoke, and where, in ground-camera photos"),
@@ -69,3 +70,22 @@ def language_name(code: str | None) -> str:
     from frugalkit.i18n import gettext
 
     return gettext(LANGUAGE_NAMES[code]) if code in LANGUAGE_NAMES else str(code or "")
+
+
+# The column words of the commands' tables (cli/tables.py translates them where drawn).
+COLUMNS = (
+    N_("GHG"), N_("Mt CO2"), N_("accuracy"), N_("added"), N_("annex"), N_("attempts"),
+    N_("baseline"), N_("body"), N_("case"), N_("category"), N_("changed"), N_("created"),
+    N_("created (UTC)"), N_("data (hub / built-in)"), N_("date"), N_("energy"), N_("energy/1k"),
+    N_("error"), N_("field"), N_("figures"), N_("fitted on (source, year, value)"), N_("front"),
+    N_("gCO2e"), N_("hardware"), N_("id"), N_("in everyday terms"), N_("indicator"), N_("kWh"),
+    N_("kind"), N_("label"), N_("labels"), N_("lang"), N_("licence"), N_("median"),
+    N_("method"), N_("model"), N_("model kind"), N_("month"), N_("name"), N_("note"),
+    N_("pages"), N_("part"), N_("passages"), N_("phase"), N_("phases"), N_("preset"),
+    N_("published"), N_("publisher"), N_("range"), N_("reason"), N_("release"), N_("report"),
+    N_("revoked"), N_("run"), N_("runs"), N_("score"), N_("series"), N_("setting"), N_("share"),
+    N_("source"), N_("stars"), N_("started (UTC)"), N_("state"), N_("status"), N_("submission"),
+    N_("task"), N_("tasks"), N_("team"), N_("time"), N_("title"), N_("trained on"), N_("type"),
+    N_("unchanged"), N_("unit"), N_("value"), N_("verified"), N_("what"), N_("worker"),
+    N_("world TWh"), N_("year"), N_("years"), N_("zone"),
+)  # fmt: skip

@@ -121,9 +121,9 @@ def test_a_challenge_from_the_browser(  # type: ignore[no-untyped-def]
     # The rival team, in a browser of its own, in French: nothing of ours.
     rival = page.context.browser.new_context(locale="fr-FR").new_page()
     rival.goto(f"{live_server}/challenges/browser/mine")
-    rival.get_by_label("Team token").fill(rivals)
-    rival.get_by_role("button", name="Sign in").click()
-    assert "No submission yet" in rival.locator("tbody").inner_text()
+    rival.get_by_label("Jeton de l'équipe").fill(rivals)  # the whole site in French (issue 23)
+    rival.get_by_role("button", name="Se connecter").click()
+    assert "Aucune soumission pour l'instant" in rival.locator("tbody").inner_text()
     rival.goto(f"{live_server}/challenges/browser")
     assert rival.get_by_role("heading", name="Défi navigateur").is_visible()
     assert rival.locator("h1").get_attribute("lang") == "fr"

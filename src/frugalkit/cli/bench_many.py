@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from frugalkit.cli.output import emit, opened_store, state
+from frugalkit.i18n import gettext as _
 
 
 def run_many(
@@ -69,10 +70,11 @@ def run_many(
         ids = [job.id for job in submit(store, KIND, inputs)]
         if queue_only:
             queued = [{"submission": s, "job": i} for s, i in zip(resolved, ids, strict=True)]
-            emit(ctx, queued, lambda c: c.print("\n".join(f"queued {i}" for i in ids)))
+            lines = "\n".join(_("queued %(id)s") % {"id": i} for i in ids)
+            emit(ctx, queued, lambda c: c.print(lines))
             return
         with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as bar:
-            bar_id = bar.add_task(f"evaluating on {task}", total=len(ids))
+            bar_id = bar.add_task(_("evaluating on %(task)s") % {"task": task}, total=len(ids))
             jobs = runner.run(
                 store,
                 settings,
@@ -103,10 +105,10 @@ def _table(rows: list[dict[str, Any]]) -> Any:
     from frugalkit.impact.display import fraction, quantity
 
     drawn = table("submission", "status", ("accuracy", NUMERIC), ("energy/1k", NUMERIC), "run",
-                  "reason", title="evaluations")  # fmt: skip
+                  "reason", title=_("evaluations"))  # fmt: skip
     for row in rows:
         drawn.add_row(
-            row["submission"], row["status"], fraction(row["accuracy"]),
+            row["submission"], _(row["status"]), fraction(row["accuracy"]),
             quantity(row["energy_wh_per_1000"], "Wh"), (row["run"] or "")[:8], row["reason"] or "",
         )  # fmt: skip
     return drawn

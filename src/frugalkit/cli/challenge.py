@@ -9,7 +9,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from frugalkit.cli.output import emit, opened_store, state
+from frugalkit.cli.output import emit, opened_store, prose, state
+from frugalkit.cli.tables import headers
+from frugalkit.i18n import gettext as _
+from frugalkit.messages import metric_label
 
 app = typer.Typer(
     help="Run a challenge: phases, teams, uploaded submissions measured in a sandbox.",
@@ -47,7 +50,11 @@ def create(
     emit(
         ctx,
         spec.model_dump(mode="json"),
-        lambda c: c.print(f"challenge {spec.id} created: {spec.title.en}{note}", highlight=False),
+        lambda c: c.print(
+            _("challenge %(id)s created: %(title)s") % {"id": spec.id, "title": spec.title.en}
+            + note,
+            highlight=False,
+        ),
     )
 
 
@@ -60,7 +67,7 @@ def list_(ctx: typer.Context) -> None:
         found = list_challenges(store)
 
     def render(console: Console) -> None:
-        table = Table("id", "title", "tasks", "phases")
+        table = Table(*headers("id", "title", "tasks", "phases"))
         for c in found:
             spec = c["spec"]
             phases = ", ".join(f"{p['name']} to {p['end'][:10]}" for p in spec["phases"])
@@ -99,7 +106,9 @@ def team_remove(
         ctx,
         removed,
         lambda c: c.print(
-            f"removed team {name} and its {removed['submissions']} submission(s)", highlight=False
+            _("removed team %(name)s and its %(count)s submission(s)")
+            % {"name": name, "count": removed["submissions"]},
+            highlight=False,
         ),
     )
 
@@ -115,8 +124,8 @@ def remove(ctx: typer.Context, challenge: str = typer.Argument(..., help="Challe
         ctx,
         removed,
         lambda c: c.print(
-            f"removed challenge {challenge}: {removed['teams']} team(s), "
-            f"{removed['submissions']} submission(s)",
+            _("removed challenge %(id)s: %(teams)s team(s), %(count)s submission(s)")
+            % {"id": challenge, "teams": removed["teams"], "count": removed["submissions"]},
             highlight=False,
         ),
     )
@@ -154,7 +163,7 @@ def submit(
                 jobs=[queued["job_id"]],
                 exit_when_idle=True,
             )
-        spec, _ = spec_of(store, challenge)
+        spec, _stored = spec_of(store, challenge)
         shown = visible(get_submission(store, queued["id"]), spec, datetime.now(UTC))
     emit(ctx, shown, lambda c: c.print(_line(shown), highlight=False))
 
@@ -162,12 +171,17 @@ def submit(
 def _line(s: dict[str, Any]) -> str:
     from frugalkit.impact.display import fraction, quantity
 
+    head = _("submission %(id)s") % {"id": s["id"]}
     if s["state"] != "completed":
-        return f"submission {s['id']}: {s['state']}" + (f" ({s['reason']})" if s["reason"] else "")
-    private = f", private {fraction(s['private_score'])}" if s["private_score"] is not None else ""
-    energy = quantity(s["energy_wh_per_1000"], "Wh")
-    public = fraction(s["public_score"])
-    return f"submission {s['id']}: public {public}{private}, {energy} per 1,000 samples"
+        return f"{head}: {_(s['state'])}" + (f" ({s['reason']})" if s["reason"] else "")
+    private = (
+        ", " + _("private %(score)s") % {"score": fraction(s["private_score"])}
+        if s["private_score"] is not None
+        else ""
+    )
+    scores = _("public %(score)s") % {"score": fraction(s["public_score"])}
+    energy = _("%(energy)s per 1,000 samples") % {"energy": quantity(s["energy_wh_per_1000"], "Wh")}
+    return f"{head}: {scores}{private}, {energy}"
 
 
 @app.command("mine")
@@ -207,21 +221,24 @@ def board(
     def render(console: Console) -> None:
         metric = ranked["task"]["metric"]
         drawn = table(
-            ("#", NUMERIC), "team", (metric, NUMERIC), "part", ("energy/1k", NUMERIC), "phase"
-        )
+            ("#", NUMERIC), "team", (metric_label(metric), NUMERIC), "part",
+            ("energy/1k", NUMERIC), "phase",
+        )  # fmt: skip
         for e in ranked["entries"]:
-            part = "private" if e["private_revealed"] else "public"
+            part = _("private") if e["private_revealed"] else _("public")
             drawn.add_row(
                 str(e["rank"] or NO_VALUE), e["team"], fraction(e["score"]), part,
                 quantity(e["energy_wh_per_1000"], "Wh"), e["phase"],
             )  # fmt: skip
         console.print(drawn)
-        console.print(f"ranking: {ranked['rule']}", highlight=False)
+        prose(console, _("ranking: %(rule)s") % {"rule": ranked["rule"]})
         if ranked["public_data"]:
-            console.print(
-                "the test set's labels are public (built-in or hub set): this board ranks "
-                "nothing that server-side labels would",
-                highlight=False,
+            prose(
+                console,
+                _(
+                    "the test set's labels are public (built-in or hub set): this board ranks "
+                    "nothing that server-side labels would"
+                ),
             )
 
     emit(ctx, ranked, render)
@@ -234,7 +251,8 @@ def rerun(ctx: typer.Context, challenge: str = typer.Argument(..., help="Challen
 
     with opened_store(ctx) as store:
         queued = rerun_finals(store, challenge)
-    emit(ctx, queued, lambda c: c.print(f"{len(queued)} entries queued again"))
+    again = _("%(count)s entries queued again") % {"count": len(queued)}
+    emit(ctx, queued, lambda c: c.print(again))
 
 
 @app.command("publish")
@@ -244,4 +262,5 @@ def publish(ctx: typer.Context, challenge: str = typer.Argument(..., help="Chall
 
     with opened_store(ctx) as store:
         publish_challenge(store, challenge)
-    emit(ctx, {"published": challenge}, lambda c: c.print(f"challenge {challenge} published"))
+    said = _("challenge %(id)s published") % {"id": challenge}
+    emit(ctx, {"published": challenge}, lambda c: c.print(said))

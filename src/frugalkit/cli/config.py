@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.table import Table
 
 from frugalkit.cli.output import emit, state
+from frugalkit.cli.tables import headers
 
 app = typer.Typer(help="Show the configuration.", no_args_is_help=True)
 
@@ -15,7 +16,7 @@ def show(ctx: typer.Context) -> None:
     data = state(ctx).settings.as_dict()
 
     def render(console: Console) -> None:
-        table = Table("setting", "value", show_header=True)
+        table = Table(*headers("setting", "value"), show_header=True)
         for key, value in data.items():
             table.add_row(key, value)
         console.print(table)

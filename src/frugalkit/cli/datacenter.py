@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from frugalkit.cli.output import emit, opened_store
+from frugalkit.cli.tables import headers
 from frugalkit.datacenter.shown import criterion_figure
 from frugalkit.i18n import gettext as _
 from frugalkit.impact.display import NO_VALUE, percent, quantity
@@ -191,7 +192,7 @@ def _value(value: object) -> str:
 def _render_report(console: Console, result: dict[str, Any]) -> None:
     report, changes = result["report"], result["diff"]
     title = f"{report['facility']}: {report['year']}, due {report['deadline']}"
-    table = Table("annex", "field", "value", "unit", title=title)
+    table = Table(*headers("annex", "field", "value", "unit"), title=title)
     for f in report["fields"]:
         label = f"{f['symbol']} {f['label']}" if f["symbol"] else f["label"]
         table.add_row(

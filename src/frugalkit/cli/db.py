@@ -6,6 +6,7 @@ import typer
 from rich.console import Console
 
 from frugalkit.cli.output import emit, state
+from frugalkit.i18n import gettext as _
 
 app = typer.Typer(help="Create, migrate and inspect the store.", no_args_is_help=True)
 
@@ -19,7 +20,8 @@ def upgrade(ctx: typer.Context) -> None:
     open_store(settings).close()
     schema = read_schema_state(settings)
     data = {"database_url": settings.redacted_url, "revision": schema.current}
-    emit(ctx, data, lambda c: c.print(f"database at revision {schema.current} (up to date)"))
+    said = _("database at revision %(revision)s (up to date)") % {"revision": schema.current}
+    emit(ctx, data, lambda c: c.print(said))
 
 
 @app.command("status")
@@ -41,15 +43,19 @@ def status(ctx: typer.Context) -> None:
             data.update(report_totals(store))
 
     def render(console: Console) -> None:
-        console.print(f"backend   {data['backend']}  ({data['database_url']})")
+        console.print(f"{_('backend'):<10}{data['backend']}  ({data['database_url']})")
         if schema.too_new:
-            state_text = "newer than this frugalkit: upgrade frugalkit"
+            state_text = _("newer than this frugalkit: upgrade frugalkit")
         elif schema.up_to_date:
-            state_text = "up to date"
+            state_text = _("up to date")
         else:
-            state_text = "run `frugalkit db upgrade`"
-        console.print(f"revision  {schema.current or 'none'} of {schema.head} ({state_text})")
+            state_text = _("run `frugalkit db upgrade`")
+        revision = _("%(current)s of %(head)s") % {
+            "current": schema.current or _("none"),
+            "head": schema.head,
+        }
+        console.print(f"{_('revision'):<10}{revision} ({state_text})")
         if "reports" in data:
-            console.print(f"reports   {data['reports']}")
+            console.print(f"{_('reports'):<10}{data['reports']}")
 
     emit(ctx, data, render)

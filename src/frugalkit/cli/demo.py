@@ -104,7 +104,7 @@ def demo(
         report, pue = eu["report"], eu["pue_change_pct"]
         count = len(report["missing"])
         state = (
-            _("complete")
+            _("every field present")
             if report["complete"]
             else ngettext("%(num)s field missing", "%(num)s fields missing", count) % {"num": count}
         )

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from frugalkit.cli.output import emit, opened_store, state, stderr
+from frugalkit.cli.tables import headers
+from frugalkit.i18n import gettext as _
 
 app = typer.Typer(help="List, show and cancel queued work (evaluations).", no_args_is_help=True)
 STATES = ("queued", "running", "completed", "failed", "cancelled")
@@ -37,9 +39,9 @@ def list_(
 
     def render(console: Console) -> None:
         if not jobs:
-            console.print("no job")
+            console.print(_("no job"))
             return
-        table = Table("id", "kind", "state", "attempts", "worker", "created", "error")
+        table = Table(*headers("id", "kind", "state", "attempts", "worker", "created", "error"))
         for j in jobs:
             table.add_row(
                 j.id,
@@ -76,8 +78,8 @@ def cancel(
 
     with opened_store(ctx) as store:
         job = cancel_job(store, job_id)
-    said = "cancelled" if job.state == "cancelled" else "asked to stop (its worker ends it)"
-    emit(ctx, job.model_dump(mode="json"), lambda c: c.print(f"job {job.id} {said}"))
+    said = _("cancelled") if job.state == "cancelled" else _("asked to stop (its worker ends it)")
+    emit(ctx, job.model_dump(mode="json"), lambda c: c.print(f"{_('job')} {job.id} {said}"))
 
 
 def worker(
@@ -112,4 +114,5 @@ def worker(
         done = work(
             store, stale_s=settings.job_stale_s, exit_when_idle=exit_when_idle, stop=stop, jobs=ids
         )
-    emit(ctx, {"ran": done}, lambda c: c.print(f"{done} job(s) run"))
+    ran = _("%(count)s job(s) run") % {"count": done}
+    emit(ctx, {"ran": done}, lambda c: c.print(ran))

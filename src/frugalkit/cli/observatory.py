@@ -9,9 +9,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from frugalkit.cli.output import emit, opened_store
-from frugalkit.cli.tables import NUMERIC, table
-from frugalkit.impact.display import number, percent
+from frugalkit import i18n
+from frugalkit.cli.output import emit, opened_store, prose
+from frugalkit.cli.tables import NUMERIC, headers, table
+from frugalkit.i18n import gettext as _
+from frugalkit.impact.display import change, number, percent
 from frugalkit.observatory.regions import region_name
 
 app = typer.Typer(
@@ -49,14 +51,16 @@ def sources(ctx: typer.Context) -> None:
         found, releases = stored.list_sources(store), stored.list_releases(store)
 
     def render(console: Console) -> None:
-        table = _table("source", "title", "publisher", "published", "licence", "note")
+        table = _table(*headers("source", "title", "publisher", "published", "licence", "note"))
         for s in found:
             note = "secondary source" if s["secondary"] else ""
             table.add_row(
                 *_cells(s["id"], s["title"], s["publisher"], s["published"], s["licence"], note)
             )
         console.print(table)
-        history = _table("release", "created (UTC)", "label", "added", "changed", "unchanged")
+        history = _table(
+            *headers("release", "created (UTC)", "label", "added", "changed", "unchanged")
+        )
         for r in releases:
             history.add_row(
                 *_cells(
@@ -69,7 +73,7 @@ def sources(ctx: typer.Context) -> None:
                 )
             )
         console.print(history)
-        presets = _table("preset", "label", "fitted on (source, year, value)")
+        presets = _table(*headers("preset", "label", "fitted on (source, year, value)"))
         for name, p in preset_list.items():
             on = "; ".join(f"{a['source']} {a['year']} {a['value']:g}" for a in p["anchors"])
             presets.add_row(*_cells(name, p["label"], on))
@@ -104,7 +108,7 @@ def series(
         if not found:
             console.print("no series")
             return
-        table = _table("series", "unit", "kind", "years", "figures")
+        table = _table(*headers("series", "unit", "kind", "years", "figures"))
         for s in found:
             years = (
                 f"{s['first_year']} to {s['last_year']}"
@@ -158,7 +162,7 @@ def show(
                 f"{source.get('published')}; licence {source.get('licence')})"
             )
         )
-        table = _table("year", "value", "unit", "kind", "case", "verified", "note")
+        table = _table(*headers("year", "value", "unit", "kind", "case", "verified", "note"))
         for p in points:
             table.add_row(
                 *_cells(
@@ -192,15 +196,18 @@ def import_(
 
     def render(console: Console) -> None:
         if release["id"] is None:
-            console.print(f"nothing changed: {release['unchanged']} figures already stored")
+            console.print(
+                _("nothing changed: %(count)s figures already stored")
+                % {"count": release["unchanged"]}
+            )
             return
         console.print(
-            f"release {release['id']}: {release['added']} added, {release['changed']} changed, "
-            f"{release['unchanged']} unchanged"
+            _("release %(id)s: %(added)s added, %(changed)s changed, %(unchanged)s unchanged")
+            % {k: release[k] for k in ("id", "added", "changed", "unchanged")}
         )
-        for change in release["diff"]["changed"][:20]:
+        for moved in release["diff"]["changed"][:20]:
             console.print(
-                Text(f"  {change['key']}: {change['old']['value']:g} -> {change['new']['value']:g}")
+                Text(f"  {moved['key']}: {moved['old']['value']:g} -> {moved['new']['value']:g}")
             )
 
     emit(ctx, release, render)
@@ -226,7 +233,8 @@ def scenario(
         result["sensitivity"] = model.sensitivity(changes, preset)
 
     def render(console: Console) -> None:
-        console.print(Text(f"preset {preset}: {model.preset(preset)['label']}"))
+        label = _(model.preset(preset)["label"])
+        console.print(Text(_("preset %(id)s: %(label)s") % {"id": preset, "label": label}))
         short = [SHORT_REGION.get(r, r) for r in model.REGIONS]
         drawn = table(
             "year", ("world TWh", NUMERIC), ("share", NUMERIC), ("Mt CO2", NUMERIC),
@@ -243,30 +251,48 @@ def scenario(
             )  # fmt: skip
         console.print(drawn)
         named = zip(short, model.REGIONS, strict=True)
-        footer = "; ".join(f"{s} = {region_name(r)}" for s, r in named if s != region_name(r))
-        console.print(Text(f"TWh by region: {footer}"))
+        here = i18n.current.get()
+        footer = "; ".join(
+            f"{s} = {region_name(r, here)}" for s, r in named if s != region_name(r, here)
+        )
+        prose(console, _("TWh by region: %(names)s") % {"names": footer})
         for o in result["observed"].values():
-            console.print(Text(f"observed 2024, not a lever: {o['label']} {number(o['value'])}"))
+            prose(
+                console,
+                _("observed 2024, not a lever: %(label)s %(value)s")
+                % {"label": _(o["label"]), "value": number(o["value"])},
+            )
         fitted = ", ".join(model.preset(preset).get("calibrated", []))
-        console.print(Text(f"fitted on the anchors below: {fitted}; the rest is the model's own"))
+        prose(
+            console,
+            _("fitted on the anchors below: %(levers)s; the rest is the model's own")
+            % {"levers": fitted},
+        )
         for kind, rows in (
-            ("anchor (fitted)", result["anchors"]),
-            ("model's own", result["checks"]),
+            (_("anchor (fitted)"), result["anchors"]),
+            (_("model's own"), result["checks"]),
         ):
             for a in rows:
-                console.print(
-                    Text(
-                        f"{kind} {a['source']} {a['metric']} {a['region']} {a['year']} "
-                        f"{a['case']}: {number(a['value'])}; this scenario "
-                        f"{number(round(a['model']))} ({a['deviation'] * 100:+.1f} %)"
-                    )
+                said = _("this scenario %(model)s (%(gap)s).") % {
+                    "model": number(round(a["model"])),
+                    "gap": change(a["deviation"] * 100),
+                }
+                prose(
+                    console,
+                    f"{kind} {a['source']} {a['metric']} {a['region']} {a['year']} "
+                    f"{a['case']}: {number(a['value'])}; {said}",
                 )
         for s in result.get("sensitivity", []):
-            console.print(
-                Text(
-                    f"{s['lever']}: {number(s['from'])} to {number(s['to'])} -> 2030 world "
-                    f"{number(round(s['twh_low']))} to {number(round(s['twh_high']))} TWh"
-                )
+            prose(
+                console,
+                _("%(lever)s: %(low)s to %(high)s -> 2030 world %(twh_low)s to %(twh_high)s TWh")
+                % {
+                    "lever": s["lever"],
+                    "low": number(s["from"]),
+                    "high": number(s["to"]),
+                    "twh_low": number(round(s["twh_low"])),
+                    "twh_high": number(round(s["twh_high"])),
+                },
             )
 
     emit(ctx, result, render)
@@ -310,7 +336,7 @@ def cases(
         if not found:
             console.print("no entry")
             return
-        table = _table("id", "date", "category", "title", "source")
+        table = _table(*headers("id", "date", "category", "title", "source"))
         for e in found:
             table.add_row(*_cells(e.id, e.date, e.category, e.title, e.sources[0].publisher))
         console.print(table)
@@ -346,7 +372,7 @@ def measured(ctx: typer.Context) -> None:
         data = measured_series(store)
 
     def render(console: Console) -> None:
-        table = _table("task", "hardware", "model kind", "median", "runs", "method")
+        table = _table(*headers("task", "hardware", "model kind", "median", "runs", "method"))
         for row in data["inference"]:
             table.add_row(
                 *_cells(
@@ -359,7 +385,7 @@ def measured(ctx: typer.Context) -> None:
                 )
             )
         console.print(table)
-        totals = _table("zone", "month", "runs", "kWh", "gCO2e", "method")
+        totals = _table(*headers("zone", "month", "runs", "kWh", "gCO2e", "method"))
         for row in data["by_zone_month"]:
             totals.add_row(
                 *_cells(

@@ -27,5 +27,9 @@ def serve(
     from frugalkit.web.server import run
 
     web_app = create_app(state(ctx).settings, submission=submission, workers=workers)
-    stderr().print(f"frugalkit web app on http://{host}:{port}/ (API docs at /docs)")
+    from frugalkit.i18n import gettext as _
+
+    stderr().print(
+        _("frugalkit web app on %(url)s (API docs at /docs)") % {"url": f"http://{host}:{port}/"}
+    )
     run(web_app, host, port, header_timeout_s=header_timeout, max_connections=max_connections)

@@ -7,6 +7,8 @@ from __future__ import annotations
 from rich import box
 from rich.table import Table
 
+from frugalkit.i18n import gettext
+
 NUMERIC = True
 
 
@@ -17,8 +19,14 @@ def table(
     drawn = Table(box=box.SIMPLE_HEAD, title=title, caption=caption, pad_edge=False)
     for column in columns:
         name, numeric = column if isinstance(column, tuple) else (column, False)
+        name = gettext(name)  # a column word of messages.COLUMNS, in the reader's language
         if numeric:
             drawn.add_column(name, justify="right", no_wrap=True)
         else:
             drawn.add_column(name, overflow="fold")
     return drawn
+
+
+def headers(*names: str) -> list[str]:
+    """Column names in the reader's language, for a rich Table drawn directly."""
+    return [gettext(name) for name in names]

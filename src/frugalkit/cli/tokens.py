@@ -5,6 +5,8 @@ from rich.console import Console
 from rich.table import Table
 
 from frugalkit.cli.output import emit, opened_store
+from frugalkit.cli.tables import headers
+from frugalkit.i18n import gettext as _
 
 app = typer.Typer(help="Create, list and revoke write-API tokens.", no_args_is_help=True)
 
@@ -30,7 +32,7 @@ def list_(ctx: typer.Context) -> None:
         tokens = list_tokens(store)
 
     def render(console: Console) -> None:
-        table = Table("name", "created", "revoked")
+        table = Table(*headers("name", "created", "revoked"))
         for t in tokens:
             table.add_row(t["name"], str(t["created_at"])[:19], str(t["revoked_at"] or "")[:19])
         console.print(table)
@@ -45,4 +47,4 @@ def revoke(ctx: typer.Context, name: str = typer.Argument(..., help="Token name.
 
     with opened_store(ctx) as store:
         revoke_token(store, name)
-    emit(ctx, {"revoked": name}, lambda c: c.print(f"revoked {name}"))
+    emit(ctx, {"revoked": name}, lambda c: c.print(_("revoked %(name)s") % {"name": name}))

@@ -97,7 +97,12 @@ class RaplMeter:
             return {key: uj / 1e6 for key, uj in self._total_uj.items()}
 
     def _tick(self) -> None:
-        self.read()
+        try:
+            self.read()
+        except (ValueError, OSError):
+            # a counter read mid-update (an empty or torn value) or unreadable for a moment:
+            # the next tick reads it again; the guard runs at half the shortest wrap time
+            return
 
     def component_of(self, domain: str) -> str | None:
         # A package includes its core and uncore domains: count packages, not those.
