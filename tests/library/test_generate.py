@@ -100,7 +100,7 @@ def test_supported_sentences_are_kept_and_an_invented_number_is_dropped(  # type
     ]
     assert answer["sources"][0]["paragraph_id"] == "C.1"
     reasons = {d["reason"] for d in answer["generation"]["dropped"]}
-    assert "19, 2023 not in the cited passage" in reasons and "cites no passage" in reasons
+    assert "19 million, 2023 not in the cited passage" in reasons and "cites no passage" in reasons
     remote = answer["footprint"]["remote"]
     assert remote["available"] and 0 < remote["energy_wh_low"] <= remote["energy_wh_high"]
     assert "estimate" in remote["method"] and "60 output tokens" in remote["method"]

