@@ -328,3 +328,22 @@ def test_gpus_are_passed_in_only_when_asked(monkeypatch: pytest.MonkeyPatch) -> 
         assert asked[asked.index(node) - 1] == "--dev-bind"
         assert node not in plain
     assert "--unshare-net" in asked and "--unshare-pid" in asked
+
+
+def test_a_python_installed_under_tmp_is_seen_inside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A virtual environment made under /tmp was hidden by the sandbox's own empty /tmp:
+    every run ended "exit code 127". Its folder is bound after that /tmp is mounted."""
+    from frugalkit.sandbox import bwrap
+
+    prefix = tmp_path / "venv"
+    prefix.mkdir()
+    (prefix / "probe.txt").write_text("seen\n")
+    assert str(prefix).startswith("/tmp/")
+    monkeypatch.setattr(bwrap, "python_roots", lambda: [str(prefix)])
+    argv = bwrap.command(
+        ["cat", str(prefix / "probe.txt")], submission_dir=None, env={}, tmp_bytes=1 << 20
+    )
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout == "seen\n", done.stderr

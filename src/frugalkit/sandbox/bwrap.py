@@ -93,13 +93,20 @@ def command(
     for name in ETC:
         if os.path.exists(f"/etc/{name}"):
             args += ["--ro-bind", f"/etc/{name}", f"/etc/{name}"]
+    # A Python under /tmp (a virtual environment made there) is bound after the empty /tmp
+    # is mounted: bound before, the tmpfs hid it and every run ended "exit code 127".
     roots = python_roots()
-    args += _readable_dirs(roots)
-    for root in roots:
+    hidden = [r for r in roots if any(r.startswith(t + "/") for t in (WORK_DIR, "/dev/shm"))]
+    early = [r for r in roots if r not in hidden]
+    args += _readable_dirs(early)
+    for root in early:
         args += ["--ro-bind", root, root]
     args += ["--proc", "/proc", "--dev", "/dev"]
     args += ["--perms", "01777", "--size", str(tmp_bytes), "--tmpfs", WORK_DIR]
     args += ["--perms", "01777", "--size", str(tmp_bytes), "--tmpfs", "/dev/shm"]
+    args += _readable_dirs(hidden)
+    for root in hidden:
+        args += ["--ro-bind", root, root]
     if submission_dir is not None:
         args += ["--ro-bind", submission_dir, SUBMISSION_DIR]
     if gpu:
