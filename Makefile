@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/web_load.py
 	$(BIN)/python benchmarks/jobs_throughput.py
 	$(BIN)/python benchmarks/observatory.py
+	$(BIN)/python benchmarks/library_demo_eval.py
 	$(BIN)/python benchmarks/library_eval.py
 	$(BIN)/python benchmarks/datacenter.py
 

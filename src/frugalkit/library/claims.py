@@ -59,8 +59,10 @@ NEGATION = {
 }
 # The French qualifiers of the IPCC's French editions, on the English scale.
 IN_ENGLISH = {
-    "quasiment certain": "virtually certain", "extrêmement probable": "extremely likely",
-    "très probable": "very likely", "aussi probable qu'improbable": "about as likely as not",
+    "quasiment certain": "virtually certain", "quasi-certain": "virtually certain",
+    "extrêmement probable": "extremely likely", "extrêmement probablement": "extremely likely",
+    "très probable": "very likely", "très probablement": "very likely",
+    "probablement": "likely", "aussi probable qu'improbable": "about as likely as not",
     "exceptionnellement improbable": "exceptionally unlikely",
     "très improbable": "very unlikely", "improbable": "unlikely", "probable": "likely",
     "degré de confiance très élevé": "very high confidence",

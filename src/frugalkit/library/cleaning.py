@@ -120,10 +120,37 @@ def _markless(text: str) -> str:
     return FOOTNOTE_LABEL.sub("", text)
 
 
+LIGATURE_SPLIT = re.compile(r"(?<!\w)(\w*?(?:ffi|ffl|fi|fl|ff)) ([a-zà-ÿ]\w*)")
+
+
+def _ligatures(pages: list[Page]) -> list[Page]:
+    """Words that a ligature's glyph split ('confi ance', 'infl uence', 'acidifi cation':
+    the IPCC's French edition maps its fi and fl glyphs to the letters and a space) joined
+    again: where the part after the space never stands alone elsewhere in the document,
+    or the joined word appears whole in it. 'défi de' stays: 'de' stands alone."""
+    text = " ".join(line.text for page in pages for line in page.lines)
+    words = Counter(re.findall(r"\w+", text.casefold()))
+    split = Counter(m.group(2).casefold() for m in LIGATURE_SPLIT.finditer(text))
+
+    def join(match: re.Match[str]) -> str:
+        left, right = match.group(1), match.group(2)
+        alone = words[right.casefold()] - split[right.casefold()]
+        whole = words[(left + right).casefold()] > 0
+        return left + right if alone <= 0 or whole else match.group(0)
+
+    return [
+        replace(
+            page, lines=[replace(ln, text=LIGATURE_SPLIT.sub(join, ln.text)) for ln in page.lines]
+        )
+        for page in pages
+    ]
+
+
 def clean(document: PdfText) -> PdfText:
     """The document without its running headers, footers, watermarks, margin line numbers
-    and bookmark names; each page with the label it prints."""
+    and bookmark names, its words whole; each page with the label it prints."""
     boilerplate = _boilerplate(document)
     pages = [_page(page, boilerplate, document.body_size_pt) for page in document.pages]
+    pages = _ligatures(pages)
     outline = [entry for entry in document.outline if not BOOKMARK.match(entry[1])]
     return replace(document, pages=pages, outline=outline)

@@ -17,7 +17,8 @@ CAPTION = re.compile(
     r"^(Table|Tableau|Figure|Box|Encadré)\s+((?:[A-Z]{2,4}\.)?\d+(?:\.\d+)*)\s*[:.]?", re.I
 )
 REFERENCES = re.compile(r"\{([^{}]{1,300})\}")
-# IPCC calibrated language (AR6 guidance note), in English and French, longest first.
+# IPCC calibrated language (AR6 guidance note), in English and French, longest first; the
+# French edition of the WGI SPM writes "quasi-certain" and the adverbs "très probablement".
 QUALIFIERS = [
     "virtually certain",
     "extremely likely",
@@ -33,12 +34,16 @@ QUALIFIERS = [
     "very low confidence",
     "low confidence",
     "quasiment certain",
+    "quasi-certain",
+    "extrêmement probablement",
     "extrêmement probable",
+    "très probablement",
     "très probable",
     "aussi probable qu'improbable",
     "exceptionnellement improbable",
     "très improbable",
     "improbable",
+    "probablement",
     "probable",
     "degré de confiance très élevé",
     "degré de confiance élevé",
