@@ -18,6 +18,10 @@ from frugalkit.library.index import Index
 RRF_K = 60
 CANDIDATES = 50
 SUMMARY_BONUS = 0.002  # summaries for policymakers first, as the anchor does, all else equal
+# A passage in another language than the question's weighs this much of one in its own at
+# the same rank: about one rank lower (60/61 at RRF_K = 60), so that when both editions say
+# the same the question's language comes first and the other's next, not five ranks down.
+OTHER_LANGUAGE = 0.985
 _EN = (
     "the a an of to in and or is are was were be by for on at with what how which who does do "
     "did from that this these those it its as than more most much many why when where there "
@@ -150,7 +154,13 @@ def dense(index: Index, question: str, filters: Filters) -> list[tuple[int, floa
 def search(
     index: Index, question: str, filters: Filters | None = None, k: int = 5
 ) -> list[dict[str, Any]]:
-    """The `k` best passages, each with its rank scores and the dense similarity."""
+    """The `k` best passages, each with its rank scores and the dense similarity.
+
+    Each retriever's list is ranked within each language before fusion (issue 24: with
+    the French edition added, a French question's top 5 were all French, even on topics
+    only the English report covers; BM25 matches no words across languages and the dense
+    side scores its own language higher). So the best passage of each language starts
+    level, the question's language is preferred by OTHER_LANGUAGE, and never the only one."""
     filters = filters or Filters()
     asked_in = language(question)
     lexical = bm25(index, question, filters)
@@ -158,11 +168,14 @@ def search(
     similarity = dict(semantic)
     found = index.passages(sorted(set(lexical) | set(similarity)))
     scores: dict[int, float] = {}
-    for rank, pid in enumerate(lexical):
-        same = found[pid]["language"] == asked_in
-        scores[pid] = scores.get(pid, 0.0) + (1.0 if same else 0.2) / (RRF_K + rank)
-    for rank, (pid, _) in enumerate(semantic):
-        scores[pid] = scores.get(pid, 0.0) + 1.0 / (RRF_K + rank)
+    for ranked in (lexical, [pid for pid, _ in semantic]):
+        rank_in: dict[str, int] = {}
+        for pid in ranked:
+            lang = found[pid]["language"]
+            rank = rank_in.get(lang, 0)
+            rank_in[lang] = rank + 1
+            weight = 1.0 if lang == asked_in else OTHER_LANGUAGE
+            scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + rank)
     for pid in scores:
         if "summary" in found[pid]["report_type"].lower():
             scores[pid] += SUMMARY_BONUS
