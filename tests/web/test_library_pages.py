@@ -110,3 +110,33 @@ def test_a_model_answer_needs_a_signed_in_caller(
     monkeypatch.setenv("FRUGALKIT_LLM_URL", "http://127.0.0.1:9/v1")
     answer = client.get("/api/library", params={"q": "water", "generate": "true"})
     assert answer.status_code == 401 and "sign in" in answer.json()["detail"]
+
+
+def test_a_cited_table_shows_its_cells_and_a_cited_figure_its_page(
+    client: TestClient, settings: Settings
+) -> None:
+    """Issue 24, item 4: a table was run-on pipes, a figure only its caption."""
+    pytest.importorskip("pdfplumber")
+    from frugalkit.library.answer import card
+
+    index = service.open_index(settings)
+    service.add_demo(settings, index)
+    rows = index.db.execute(
+        "SELECT id FROM passages WHERE table_id = 'Table SPM.1' OR figure_id = 'Figure SPM.1'"
+    ).fetchall()
+    cards = [card(1, hit) for hit in index.passages([r[0] for r in rows]).values()]
+    index.close()
+    table = next(c for c in cards if c["table_id"])
+    assert ["Average PUE", "1.45", "1.35"] in table["table"]
+    figure = next(c for c in cards if c["figure_id"])
+    image = client.get(figure["figure_image"])
+    assert image.status_code == 200 and image.headers["content-type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    missing = client.get(figure["figure_image"].replace(f"/{figure['pdf_page']}.png", "/999.png"))
+    assert missing.status_code == 404
+    asked = client.get("/library", params={"q": "How much electricity did AI servers use in 2024?"})
+    assert "<td>Average PUE</td>" in asked.text  # the cited table, as a table
+    drawn = client.get(
+        "/library", params={"q": "Projected electricity use of data centres in 2030"}
+    )
+    assert f'<img src="{figure["figure_image"]}"' in drawn.text

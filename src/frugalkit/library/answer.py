@@ -222,4 +222,16 @@ def card(n: int, hit: dict[str, Any]) -> dict[str, Any]:
         "source_url": hit["url"],
         "demonstration": hit["demonstration"],
         "language": hit["language"],
+        # a cited table as its rows of cells, a cited figure as its page drawn (item 4)
+        "table": _rows(hit["text"]) if hit["table_id"] else [],
+        "figure_image": (
+            f"/library/documents/{hit['document_id']}/pages/{hit['pdf_page']}.png"
+            if hit["figure_id"] and hit["file"].endswith(".pdf")
+            else ""
+        ),
     }
+
+
+def _rows(text: str) -> list[list[str]]:
+    """A table passage's cells (library/tables.py wrote its rows as 'cell | cell' lines)."""
+    return [line.split(" | ") for line in text.splitlines() if " | " in line]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi.responses import FileResponse, Response
 
 from frugalkit.errors import NotFoundError
 from frugalkit.library import service
@@ -96,5 +96,26 @@ def build_router() -> APIRouter:
         return FileResponse(
             path, media_type="application/pdf", headers={"content-disposition": "inline"}
         )
+
+    @router.get(
+        "/library/documents/{document_id}/pages/{number}.png",
+        dependencies=[Depends(readable)],
+        tags=["api"],
+        summary="A page of a stored PDF as an image (a cited figure's page)",
+    )
+    def document_page(
+        request: Request, document_id: str, number: Annotated[int, Path(ge=1, le=10_000)]
+    ) -> Response:
+        from frugalkit.library.render import page_png
+
+        with service.open_index(request.app.state.settings) as index:
+            document = index.document(document_id)
+            path = index.files / document["file"]
+        if path.suffix != ".pdf" or not path.is_file():
+            raise NotFoundError(f"{document['title']} has no stored PDF to draw")
+        if number > int(document["pages"] or 0):
+            raise NotFoundError(f"{document['title']} has {document['pages']} pages")
+        headers = {"cache-control": "max-age=86400"}
+        return Response(page_png(path, number), media_type="image/png", headers=headers)
 
     return router
