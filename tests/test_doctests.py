@@ -22,6 +22,7 @@ MODULES = [
     "frugalkit.bench.split",
     "frugalkit.bench.staging",
     "frugalkit.datacenter.shown",
+    "frugalkit.library.answer",
     "frugalkit.library.claims",
     "frugalkit.observatory.regions",
 ]
