@@ -140,8 +140,8 @@ def compose(
     for hit in hits if not missing else []:
         same = hit["language"] == asked_in
         for sentence in sentences(hit["text"]):
-            if not quotable(sentence):
-                continue  # a figure's axis labels and legend are not an answer
+            if not hit["table_id"] and not quotable(sentence):
+                continue  # a figure's axis labels are not an answer; a table's cells are
             if figures and not any(_held(q, quantities(sentence)) for q in figures):
                 continue  # a question about 1901-2018 is not answered by a sentence on 1750
             cover = coverage(question, sentence, weights)
