@@ -109,3 +109,13 @@ def test_private_mode_signs_a_browser_in_with_a_session_cookie(private_app) -> N
         client.post("/login", data={"token": secret})
         revoke_token(private_app.state.store, "reader")  # revoking ends its sessions
         assert client.get("/reports/secret-report-1").status_code == 401
+
+
+def test_no_template_marks_data_safe() -> None:
+    """Data inside a translated sentence goes through html() or code(), which escape it
+    (web/templating.py); a `|safe` in a template could one day carry a stored value."""
+    from pathlib import Path
+
+    templates = Path(__file__).parents[2] / "src" / "frugalkit" / "web" / "templates"
+    marked = [p.name for p in templates.glob("*.html") if "|safe" in p.read_text()]
+    assert not marked, marked

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from frugalkit import i18n
 from frugalkit._version import __version__
@@ -59,6 +60,21 @@ def as_published(value: float | None) -> str:
     return decimal(float(text), decimals, locale())
 
 
+def html(template: str, value: object) -> Markup:
+    """`value` (data: a team's name, a source's title) inside a tag the template writes:
+    the value is escaped by Markup's own formatting, never marked safe.
+
+    >>> str(html('<span lang="en">%s</span>', "<b>x</b>"))
+    '<span lang="en">&lt;b&gt;x&lt;/b&gt;</span>'
+    """
+    return Markup(template) % (value,)
+
+
+def code(text: str) -> Markup:
+    """A command shown as code inside a translated sentence."""
+    return html("<code>%s</code>", text)
+
+
 def zone_label(code: str | None, name: str) -> str:
     """A grid zone in the reader's language: a country or the world by its code (CLDR,
     the catalogue), any other zone by the name its data gives."""
@@ -96,6 +112,8 @@ def make_templates(directory: Path, navigation: list[tuple[str, str]]) -> Jinja2
         region_label=lambda code: region_name(code, locale()),
         zone_label=zone_label,
         in_language=in_language,
+        html=html,
+        code=code,
         series_title=lambda entry: series_title(entry, locale()),
         criterion_figure=lambda value, kpi: criterion_figure(value, kpi, locale()),
         digits_of=significant_digits,
