@@ -32,8 +32,12 @@ GOALS = {"recall@5": 0.95, "answered": 0.9, "refused": 0.95, "citation precision
 
 def edition(language: str, folder: Path, whole: bool) -> Path:
     source = CORPUS / f"ipcc-ar6-wg1-spm-{language}.pdf"
-    if whole:
-        return source
+    return source if whole else part(source, language, folder)
+
+
+def part(source: Path, language: str, folder: Path) -> Path:
+    """The pages of `source` that hold statements A.1.1-A.1.7, as a PDF in `folder` (the
+    tests use it too: a copy in a temporary folder, never in the project)."""
     import pypdfium2 as pdfium
 
     target = folder / f"spm-{language}-a1.pdf"

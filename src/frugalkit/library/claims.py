@@ -116,7 +116,7 @@ def qualifiers(text: str) -> set[str]:
     return {IN_ENGLISH.get(q.casefold(), q.casefold()) for q in qualifiers_in(text)}
 
 
-def _held(claimed: Quantity, source: list[Quantity]) -> bool:
+def holds(claimed: Quantity, source: list[Quantity]) -> bool:
     return any(
         abs(found.value - claimed.value) <= 1e-9 * max(1.0, abs(claimed.value))
         and (claimed.unit is None or found.unit in (None, claimed.unit))
@@ -134,7 +134,7 @@ def disagreement(claim: str, source: str, near: str | None = None) -> str | None
     near = near or source
     claim_lang, source_lang, near_lang = language(claim), language(source), language(near)
     held = quantities(source, source_lang)
-    missing = [str(q) for q in quantities(claim, claim_lang) if not _held(q, held)]
+    missing = [str(q) for q in quantities(claim, claim_lang) if not holds(q, held)]
     if missing:
         return gettext("%(what)s not in the cited passage") % {"what": ", ".join(missing)}
     extra = qualifiers(claim) - qualifiers(source)
@@ -155,7 +155,7 @@ def unheld(question: str, passages: str) -> list[str]:
     budget "at 90 % likelihood" when the reports give 50 % and 67 %): then the reports do
     not answer it, however close their words."""
     held = quantities(passages)
-    wanted = [str(q) for q in quantities(question) if not _held(q, held)]
+    wanted = [str(q) for q in quantities(question) if not holds(q, held)]
     return wanted + sorted(qualifiers(question) - qualifiers(passages))
 
 

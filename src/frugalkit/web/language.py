@@ -14,13 +14,6 @@ from frugalkit import i18n
 COOKIE_MAX_AGE_S = 365 * 24 * 3600
 
 
-def _header(scope: Scope, name: bytes) -> str:
-    for key, value in scope.get("headers", []):
-        if key == name:
-            return str(value.decode("latin-1"))
-    return ""
-
-
 class Language:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -29,16 +22,17 @@ class Language:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        headers = dict(scope.get("headers", []))
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
         asked = (query.get("lang") or [""])[0]
         cookie = SimpleCookie()
         try:
-            cookie.load(_header(scope, b"cookie"))
+            cookie.load(headers.get(b"cookie", b"").decode("latin-1"))
         except Exception:  # a malformed cookie header: as if there were none
             cookie = SimpleCookie()
         kept = cookie["lang"].value if "lang" in cookie else None
         locale = i18n.negotiate(asked if asked in i18n.LANGUAGES else kept,
-                                _header(scope, b"accept-language"))  # fmt: skip
+                                headers.get(b"accept-language", b"").decode("latin-1"))  # fmt: skip
         token = i18n.current.set(locale)
 
         async def tagged(message: Message) -> None:
