@@ -5,7 +5,6 @@ running headers with page labels "1-N", a watermark, footnote markers."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -89,7 +88,3 @@ def test_numbers_that_are_text_are_kept() -> None:
                  "rose (Figure SPM.2). More text follows here.", "Last line.")  # fmt: skip
     lines = [ln.text for ln in clean(PdfText("t", [page], [], 10.0)).pages[0].lines]
     assert lines[:3] == ["3 of the 5 regions grew.", "Table SPM.1 gives them.", "A.1.2 Sea level"]
-
-
-def test_the_path_of_the_chapter(tmp_path: Path) -> None:
-    assert CHAPTER.name == "ipcc-ar6-wg3-ch01-fgd.pdf" and "corpus" in CHAPTER.parts
