@@ -9,8 +9,9 @@ import re
 import pytest
 
 from frugalkit.library.cleaning import clean
+from frugalkit.library.layout import Line, Page, PdfText
 from frugalkit.library.passages import cut
-from frugalkit.library.pdf import Line, Page, PdfText, _read_pdf, read_pdf
+from frugalkit.library.pdf import _read_pdf, read_pdf
 from tests.library.conftest import IPCC
 
 CHAPTER = IPCC.with_name("ipcc-ar6-wg3-ch01-fgd.pdf")

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from frugalkit.library.pdf import Line, Page, PdfText
+from frugalkit.library.layout import Line, Page, PdfText
 
 # Our choices, not published figures, checked on the IPCC WGIII chapter and the WGI SPMs
 # (tests/library/test_cleaning.py): no text passage lost, every header and number gone.

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from frugalkit.library.pdf import Line, PdfText
+from frugalkit.library.layout import Line, PdfText
 
 MAX_PASSAGE_CHARS = 1200  # about 256 tokens, the anchor's chunk size
 HEADING_STEP_PT = 2.0  # a heading's font is at least this much larger than the body's

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 import statistics
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from frugalkit.errors import InputError
+from frugalkit.library.cleaning import clean
+from frugalkit.library.layout import Line, Page, PdfText
 
 MAX_PDF_BYTES = 200_000_000  # a stated limit: larger reports are refused, not half-read
 # Our limits, not published figures. A dense two-column report page holds under 10,000
@@ -25,35 +26,6 @@ MAX_READER_BYTES = 2 * 1024**3
 SIZE_SAMPLES = 16  # characters per line whose font size and weight are read
 PAGE_NUMBER = re.compile(r"^(?:.{0,120}?\D)?(\d{1,4})$")
 BOLD_WEIGHT = 600
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str
-    size_pt: float
-    bold: bool
-
-
-@dataclass
-class Page:
-    """One page: `number` is the 1-based PDF index (what `#page=N` uses), `printed` the
-    number printed on it, when found."""
-
-    number: int
-    lines: list[Line] = field(default_factory=list)
-    printed: str = ""
-
-    @property
-    def has_text(self) -> bool:
-        return any(line.text.strip() for line in self.lines)
-
-
-@dataclass
-class PdfText:
-    title: str
-    pages: list[Page]
-    outline: list[tuple[int, str, int]]  # (level, title, 1-based page)
-    body_size_pt: float
 
 
 def read_pdf(path: Path) -> PdfText:
@@ -93,8 +65,6 @@ def read_pdf(path: Path) -> PdfText:
         for p in answer["pages"]
     ]
     outline = [(int(a), str(b), int(c)) for a, b, c in answer["outline"]]
-    from frugalkit.library.cleaning import clean
-
     return clean(PdfText(answer["title"], pages, outline, float(answer["body_size_pt"])))
 
 
