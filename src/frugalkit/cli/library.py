@@ -28,6 +28,13 @@ def add(
     year: int = typer.Option(None, min=1900, max=2100, help="Year of publication."),
     report_type: str = typer.Option(None, help="e.g. 'summary for policymakers' (searched first)."),
     licence: str = typer.Option(None, help="The document's licence."),
+    workers: int = typer.Option(
+        1, min=1, max=64, help="Documents indexed at once, as jobs (local worker processes)."
+    ),
+    executor: str = typer.Option(None, help="local or ray: index as jobs (FRUGALKIT_EXECUTOR)."),
+    queue_only: bool = typer.Option(
+        False, help="Queue one job per document and print their ids; `frugalkit worker` runs them."
+    ),
 ) -> None:
     """Index reports, one document per transaction (a failed one leaves the index as it was)."""
     from rich.progress import Progress
@@ -43,25 +50,18 @@ def add(
         "report_type": report_type,
         "licence": licence,
     }
+    targets = _targets(sources or [])
+    if not targets and not demo:
+        raise InputError("give PDF files, folders or URLs to add, or --demo")
+    if workers > 1 or executor or queue_only:
+        from frugalkit.cli.library_jobs import add_as_jobs
+
+        add_as_jobs(ctx, [str(t) for t in targets], meta, workers, executor, queue_only, demo)
+        return
     results = []
     with service.open_index(settings) as index:
         if demo:
             results += [(d, True) for d in service.add_demo(settings, index)]
-        targets: list[str | Path] = []
-        for source in sources or []:
-            path = Path(source)
-            if source.startswith(("http://", "https://")):
-                targets.append(source)
-            elif path.is_dir():
-                targets += sorted(
-                    p for p in path.iterdir() if p.suffix.lower() in (".pdf", ".html", ".htm")
-                )
-            elif path.exists():
-                targets.append(path)
-            else:
-                raise InputError(f"{source}: no such file, folder or URL")
-        if not targets and not demo:
-            raise InputError("give PDF files, folders or URLs to add, or --demo")
         with Progress(console=stderr(), transient=True) as progress:
             task = progress.add_task(_("indexing"), total=len(targets))
             for number, target in enumerate(targets):
@@ -102,6 +102,26 @@ def add(
             console.print(Text(f"{what}: {d['title']} ({d['id'][:12]}, {counts})"))
 
     emit(ctx, data, render)
+
+
+def _targets(sources: list[str]) -> list[str | Path]:
+    """The files and URLs to add: a folder gives its PDF and HTML files."""
+    from frugalkit.errors import InputError
+
+    targets: list[str | Path] = []
+    for source in sources:
+        path = Path(source)
+        if source.startswith(("http://", "https://")):
+            targets.append(source)
+        elif path.is_dir():
+            targets += sorted(
+                p for p in path.iterdir() if p.suffix.lower() in (".pdf", ".html", ".htm")
+            )
+        elif path.exists():
+            targets.append(path)
+        else:
+            raise InputError(f"{source}: no such file, folder or URL")
+    return targets
 
 
 @app.command("list")
@@ -160,7 +180,6 @@ def remove(
 
     with service.open_index(state(ctx).settings) as index:
         document = index.remove(document_id)
-        (index.files / document["file"]).unlink(missing_ok=True)
     emit(
         ctx,
         document,
@@ -199,7 +218,7 @@ def ask(
 ) -> None:
     """Answer from the indexed reports: each sentence cites its page, or 'not in the sources'."""
     from frugalkit.library import service
-    from frugalkit.library.retrieve import Filters
+    from frugalkit.library.index import Filters
 
     settings = state(ctx).settings
     with service.open_index(settings) as index:

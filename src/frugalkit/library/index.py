@@ -1,5 +1,6 @@
-"""The library's own index: one SQLite file with FTS5 (BM25), whatever database the store
-uses, beside a copy of each indexed PDF (served at its cited page).
+"""The library's own index when the store is SQLite: one SQLite file with FTS5 (BM25) beside
+a copy of each indexed PDF (served at its cited page). With a PostgreSQL store the library
+lives in that database instead (`pg_index.py`), so that every web server sees the same one.
 
 One document is added in one transaction that holds the write lock from its start: a
 document that fails leaves the index as it was, and two writers never interleave.
@@ -9,17 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from frugalkit.errors import NotFoundError, StoreError
 from frugalkit.library.passages import Passage
 
 INDEX_FILE = "library.sqlite3"
 FILES_DIR = "library"
+CACHE_DIR = "library-cache"  # what can be built again from the index: the vector graph
 BUSY_TIMEOUT_S = 30
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -60,14 +64,125 @@ DOCUMENT_FIELDS = (
 )
 
 
+PASSAGE_FIELDS = (
+    "document_id",
+    "ordinal",
+    "section",
+    "pdf_page",
+    "printed_page",
+    "paragraph_id",
+    "table_id",
+    "figure_id",
+    "caption",
+    "qualifiers",
+    "refs",
+    "anchor",
+    "text",
+    "embedding",
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    document: str | None = None
+    body: str | None = None
+    year: int | None = None
+    report_type: str | None = None
+
+    def sql(self, mark: str = "?") -> tuple[str, list[Any]]:
+        """' AND ...' over documents `d`, with `mark` as the placeholder of each value."""
+        clauses, values = [], []
+        for column, value in (
+            ("d.id", self.document),
+            ("d.body", self.body),
+            ("d.year", self.year),
+            ("d.report_type", self.report_type),
+        ):
+            if value is not None:
+                if column == "d.id":
+                    clauses.append(f"substr(d.id, 1, {mark}) = {mark}")
+                    values.extend([len(str(value)), value])
+                else:
+                    clauses.append(f"{column} = {mark}")
+                    values.append(value)
+        return (" AND " + " AND ".join(clauses)) if clauses else "", values
+
+    def __bool__(self) -> bool:
+        return any(v is not None for v in (self.document, self.body, self.year, self.report_type))
+
+
+def document_row(document: dict[str, Any]) -> list[Any]:
+    return [
+        json.dumps(document[f]) if f == "pages_without_text" else document[f]
+        for f in DOCUMENT_FIELDS
+    ]
+
+
+def passage_row(document_id: str, passage: Passage, embedding: bytes | None) -> tuple[Any, ...]:
+    return (
+        document_id,
+        passage.ordinal,
+        passage.section,
+        passage.pdf_page,
+        passage.printed_page,
+        passage.paragraph_id,
+        passage.table_id,
+        passage.figure_id,
+        passage.caption,
+        json.dumps(passage.qualifiers),
+        passage.references,
+        passage.anchor,
+        passage.text,
+        embedding,
+    )
+
+
+class Library(Protocol):
+    """What both places a library lives in offer: this SQLite file, or PostgreSQL tables."""
+
+    backend: str
+    identity: str
+    cache_dir: Path
+
+    def close(self) -> None: ...
+    def __enter__(self) -> Library: ...
+    def __exit__(self, *_exc: object) -> None: ...
+    def has(self, document_id: str) -> bool: ...
+    def add(
+        self,
+        document: dict[str, Any],
+        passages: list[Passage],
+        embeddings: list[bytes | None],
+        source: Path,
+    ) -> None: ...
+    def remove(self, document_id: str) -> dict[str, Any]: ...
+    def documents(self) -> list[dict[str, Any]]: ...
+    def document(self, document_id: str) -> dict[str, Any]: ...
+    def passages(self, ids: list[int]) -> dict[int, dict[str, Any]]: ...
+    def file_path(self, document: dict[str, Any]) -> Path: ...
+    def save_answer(self, answer: dict[str, Any]) -> None: ...
+    def answers(self, limit: int = 50) -> list[dict[str, Any]]: ...
+    def stamp(self) -> str: ...
+    def texts(self) -> Iterator[str]: ...
+    def lexical(self, terms: list[str], filters: Filters, limit: int) -> list[int]: ...
+    def passage_ids(self, filters: Filters) -> list[int]: ...
+    def embeddings(
+        self, ids: list[int] | None = None, after: int = 0
+    ) -> list[tuple[int, bytes]]: ...
+
+
 class Index:
     """The index file under FRUGALKIT_HOME (created on first use)."""
+
+    backend = "sqlite"
 
     def __init__(self, home: Path) -> None:
         home.mkdir(parents=True, exist_ok=True)
         self.files = home / FILES_DIR
         self.files.mkdir(exist_ok=True)
         self.path = home / INDEX_FILE
+        self.identity = str(self.path)
+        self.cache_dir = home / CACHE_DIR
         try:
             self.db = sqlite3.connect(
                 self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
@@ -104,45 +219,36 @@ class Index:
         return self.db.execute(query, (document_id,)).fetchone() is not None
 
     def add(
-        self, document: dict[str, Any], passages: list[Passage], embeddings: list[bytes | None]
+        self,
+        document: dict[str, Any],
+        passages: list[Passage],
+        embeddings: list[bytes | None],
+        source: Path,
     ) -> None:
-        """Store a document and its passages, all or nothing."""
-        with self.writing() as db:
-            db.execute(
-                f"INSERT INTO documents ({', '.join(DOCUMENT_FIELDS)}) "
-                f"VALUES ({', '.join('?' * len(DOCUMENT_FIELDS))})",
-                [
-                    json.dumps(document[f]) if f == "pages_without_text" else document[f]
-                    for f in DOCUMENT_FIELDS
-                ],
-            )
-            for passage, embedding in zip(passages, embeddings, strict=True):
-                cursor = db.execute(
-                    "INSERT INTO passages (document_id, ordinal, section, pdf_page, "
-                    "printed_page, paragraph_id, table_id, figure_id, caption, qualifiers, "
-                    "refs, anchor, text, embedding) "
-                    f"VALUES ({', '.join('?' * 14)})",
-                    (
-                        document["id"],
-                        passage.ordinal,
-                        passage.section,
-                        passage.pdf_page,
-                        passage.printed_page,
-                        passage.paragraph_id,
-                        passage.table_id,
-                        passage.figure_id,
-                        passage.caption,
-                        json.dumps(passage.qualifiers),
-                        passage.references,
-                        passage.anchor,
-                        passage.text,
-                        embedding,
-                    ),
-                )
+        """Store a document, its passages and a copy of its file, all or nothing."""
+        stored = self.files / document["file"]
+        shutil.copyfile(source, stored)
+        try:
+            with self.writing() as db:
                 db.execute(
-                    "INSERT INTO passages_fts (rowid, text, section, caption) VALUES (?, ?, ?, ?)",
-                    (cursor.lastrowid, passage.text, passage.section, passage.caption),
+                    f"INSERT INTO documents ({', '.join(DOCUMENT_FIELDS)}) "
+                    f"VALUES ({', '.join('?' * len(DOCUMENT_FIELDS))})",
+                    document_row(document),
                 )
+                for passage, embedding in zip(passages, embeddings, strict=True):
+                    cursor = db.execute(
+                        f"INSERT INTO passages ({', '.join(PASSAGE_FIELDS)}) "
+                        f"VALUES ({', '.join('?' * len(PASSAGE_FIELDS))})",
+                        passage_row(document["id"], passage, embedding),
+                    )
+                    db.execute(
+                        "INSERT INTO passages_fts (rowid, text, section, caption) "
+                        "VALUES (?, ?, ?, ?)",
+                        (cursor.lastrowid, passage.text, passage.section, passage.caption),
+                    )
+        except BaseException:
+            stored.unlink(missing_ok=True)
+            raise
 
     def remove(self, document_id: str) -> dict[str, Any]:
         document = self.document(document_id)
@@ -155,11 +261,60 @@ class Index:
             ]
             db.executemany("DELETE FROM passages_fts WHERE rowid = ?", [(i,) for i in ids])
             db.execute("DELETE FROM documents WHERE id = ?", (document["id"],))
+        self.file_path(document).unlink(missing_ok=True)
         return document
+
+    def file_path(self, document: dict[str, Any]) -> Path:
+        """Where the stored copy of `document` is on this machine."""
+        return self.files / Path(document["file"]).name
+
+    def stamp(self) -> str:
+        """Changes whenever passages are added or removed."""
+        count, top = self.db.execute(
+            "SELECT count(*), coalesce(max(id), 0) FROM passages"
+        ).fetchone()
+        return f"{self.path}:{count}:{top}"
+
+    def texts(self) -> Iterator[str]:
+        for (text,) in self.db.execute("SELECT text FROM passages"):
+            yield text
+
+    def lexical(self, terms: list[str], filters: Filters, limit: int) -> list[int]:
+        """Passage ids by BM25 over any of `terms` (FTS5), best first."""
+        match = " OR ".join(f'"{t}"' for t in terms)
+        where, values = filters.sql()
+        rows = self.db.execute(
+            "SELECT f.rowid FROM passages_fts f JOIN passages p ON p.id = f.rowid "
+            "JOIN documents d ON d.id = p.document_id "
+            f"WHERE passages_fts MATCH ? {where} ORDER BY bm25(passages_fts) LIMIT ?",
+            [match, *values, limit],
+        )
+        return [r[0] for r in rows]
+
+    def passage_ids(self, filters: Filters) -> list[int]:
+        where, values = filters.sql()
+        rows = self.db.execute(
+            "SELECT p.id FROM passages p JOIN documents d ON d.id = p.document_id "
+            f"WHERE p.embedding IS NOT NULL {where}",
+            values,
+        )
+        return [r[0] for r in rows]
+
+    def embeddings(self, ids: list[int] | None = None, after: int = 0) -> list[tuple[int, bytes]]:
+        """(passage id, embedding) of the given passages, or of all those after id `after`."""
+        if ids is not None:
+            marks = ", ".join("?" * len(ids))
+            query = f"SELECT id, embedding FROM passages WHERE id IN ({marks}) ORDER BY id"
+            return [(r[0], r[1]) for r in self.db.execute(query, ids) if r[1] is not None]
+        rows = self.db.execute(
+            "SELECT id, embedding FROM passages WHERE id > ? AND embedding IS NOT NULL ORDER BY id",
+            (after,),
+        )
+        return [(r[0], r[1]) for r in rows]
 
     def documents(self) -> list[dict[str, Any]]:
         rows = self.db.execute("SELECT * FROM documents ORDER BY added_at")
-        return [_document(dict(r)) for r in rows]
+        return [document_as_dict(dict(r)) for r in rows]
 
     def document(self, document_id: str) -> dict[str, Any]:
         """By id or unique prefix."""
@@ -171,7 +326,7 @@ class Index:
             raise NotFoundError(
                 f"no single document with id {document_id!r}; `frugalkit library list` lists them"
             )
-        return _document(dict(rows[0]))
+        return document_as_dict(dict(rows[0]))
 
     def passages(self, ids: list[int]) -> dict[int, dict[str, Any]]:
         marks = ", ".join("?" * len(ids))
@@ -180,7 +335,7 @@ class Index:
             f"FROM passages p JOIN documents d ON d.id = p.document_id WHERE p.id IN ({marks})",
             ids,
         )
-        return {r["id"]: _passage(dict(r)) for r in rows}
+        return {r["id"]: passage_as_dict(dict(r)) for r in rows}
 
     def save_answer(self, answer: dict[str, Any]) -> None:
         with self.writing() as db:
@@ -203,13 +358,13 @@ class Index:
         return [json.loads(r[0]) for r in rows]
 
 
-def _document(row: dict[str, Any]) -> dict[str, Any]:
+def document_as_dict(row: dict[str, Any]) -> dict[str, Any]:
     row["pages_without_text"] = json.loads(row["pages_without_text"])
     row["demonstration"] = bool(row["demonstration"])
     return row
 
 
-def _passage(row: dict[str, Any]) -> dict[str, Any]:
+def passage_as_dict(row: dict[str, Any]) -> dict[str, Any]:
     row["qualifiers"] = json.loads(row["qualifiers"])
     row.pop("embedding", None)
     row["demonstration"] = bool(row["demonstration"])

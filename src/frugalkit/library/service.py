@@ -17,16 +17,17 @@ from frugalkit.impact.gate import validate_report
 from frugalkit.library import generate
 from frugalkit.library.answer import GENERATIVE_NOTICE, NOTICE, card, compose
 from frugalkit.library.html import read_html
-from frugalkit.library.index import Index, now
+from frugalkit.library.index import Filters, Index, Library, now
 from frugalkit.library.passages import cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
-from frugalkit.library.retrieve import Filters, dense_model, language, search, term_weights
+from frugalkit.library.retrieve import dense_model, language, search, term_weights
 from frugalkit.library.tables import add_cells
 from frugalkit.library.titles import title_of
 from frugalkit.measure import track
 from frugalkit.messages import N_
 from frugalkit.settings import Settings
 from frugalkit.store import open_store, save_reports
+from frugalkit.store.engine import parse_url
 
 DEMO_DIR = Path(__file__).parent / "data"
 DEMO_FILES = {"demo-report-en.pdf": "en", "demo-report-fr.pdf": "fr"}
@@ -35,8 +36,15 @@ MAX_QUESTION_CHARS = 500
 AUDIENCES = ("citizen", "expert")
 
 
-def open_index(settings: Settings) -> Index:
-    return Index(settings.ensure_home())
+def open_index(settings: Settings) -> Library:
+    """The library of this store: in its PostgreSQL database, or in a SQLite file beside a
+    SQLite store (issue 24: two web servers on one PostgreSQL must see one library)."""
+    home = settings.ensure_home()
+    if parse_url(settings.database_url).get_backend_name() == "postgresql":
+        from frugalkit.library.pg_index import PgIndex
+
+        return PgIndex(settings.database_url, home)
+    return Index(home)
 
 
 def _store_report(settings: Settings, report: dict[str, Any] | None) -> str | None:
@@ -52,7 +60,7 @@ EMBED_BATCH = 32  # passages embedded at a time: progress moves every few second
 
 def add_file(
     settings: Settings,
-    index: Index,
+    index: Library,
     path: Path,
     on_step: Callable[[str, int, int], None] | None = None,
     **meta: Any,
@@ -94,8 +102,6 @@ def add_file(
                 for offset, vector in enumerate(vectors):
                     embeddings[start + offset] = bytes(vector.astype("float32").tobytes())
         step("embedding", len(passages), len(passages))
-    stored = index.files / f"{digest}{'.html' if is_html else '.pdf'}"
-    shutil.copyfile(path, stored)
     document = {
         "id": digest,
         "title": meta.get("title") or title_of(title, text, path),
@@ -105,7 +111,7 @@ def add_file(
         "language": meta.get("language") or _language(passages),
         "url": meta.get("url") or "",
         "licence": meta.get("licence") or "not stated",
-        "file": stored.name,
+        "file": f"{digest}{'.html' if is_html else '.pdf'}",
         "pages": pages,
         "pages_without_text": without_text,
         "passages": len(passages),
@@ -113,12 +119,8 @@ def add_file(
         "report_id": None,
         "added_at": now(),
     }
-    try:
-        document["report_id"] = _store_report(settings, run.report)
-        index.add(document, passages, embeddings)
-    except BaseException:
-        stored.unlink(missing_ok=True)
-        raise
+    document["report_id"] = _store_report(settings, run.report)
+    index.add(document, passages, embeddings, path)
     return document, True
 
 
@@ -126,7 +128,9 @@ def _language(passages: list[Any]) -> str:
     return language(" ".join(p.text for p in passages[:20]))
 
 
-def add_url(settings: Settings, index: Index, url: str, **meta: Any) -> tuple[dict[str, Any], bool]:
+def add_url(
+    settings: Settings, index: Library, url: str, **meta: Any
+) -> tuple[dict[str, Any], bool]:
     """Download a PDF (at most MAX_PDF_BYTES, within DOWNLOAD_TIMEOUT_S in all) and index
     it. Public hosts only, unless FRUGALKIT_REMOTE_ALLOW names it (`frugalkit.outbound`)."""
     import httpx
@@ -158,7 +162,7 @@ def add_url(settings: Settings, index: Index, url: str, **meta: Any) -> tuple[di
         return add_file(settings, index, target, url=url, **meta)
 
 
-def add_demo(settings: Settings, index: Index) -> list[dict[str, Any]]:
+def add_demo(settings: Settings, index: Library) -> list[dict[str, Any]]:
     """The demonstration reports that ship with frugalkit (idempotent)."""
     added = []
     for name, lang in DEMO_FILES.items():
@@ -179,7 +183,7 @@ def add_demo(settings: Settings, index: Index) -> list[dict[str, Any]]:
 
 def ask(
     settings: Settings,
-    index: Index,
+    index: Library,
     question: str,
     audience: str = "citizen",
     filters: Filters | None = None,
@@ -272,11 +276,11 @@ def _generated(
     }
 
 
-def reindex(settings: Settings, index: Index) -> list[dict[str, Any]]:
+def reindex(settings: Settings, index: Library) -> list[dict[str, Any]]:
     """Read every stored document again with this version's reader; metadata kept."""
     done = []
     for document in index.documents():
-        stored = index.files / document["file"]
+        stored = index.file_path(document)
         if not stored.is_file():
             raise InputError(f"the stored copy of {document['title']} is missing: add it again")
         with tempfile.TemporaryDirectory() as scratch:

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, Response
 from frugalkit.errors import NotFoundError
 from frugalkit.library import service
 from frugalkit.library.generate import Endpoint
-from frugalkit.library.retrieve import Filters
+from frugalkit.library.index import Filters
 from frugalkit.store.tokens import token_name
 from frugalkit.web.auth import bearer, readable, session_name
 from frugalkit.web.throttle import Throttle
@@ -88,7 +88,7 @@ def build_router() -> APIRouter:
     def document_file(request: Request, document_id: str) -> FileResponse:
         with service.open_index(request.app.state.settings) as index:
             document = index.document(document_id)
-            path = index.files / document["file"]
+            path = index.file_path(document)
         if path.suffix != ".pdf":  # a stored web page is never served: it could carry scripts
             raise NotFoundError(f"{document['title']} is a web page: open it at its address")
         if not path.is_file():
@@ -110,7 +110,7 @@ def build_router() -> APIRouter:
 
         with service.open_index(request.app.state.settings) as index:
             document = index.document(document_id)
-            path = index.files / document["file"]
+            path = index.file_path(document)
         if path.suffix != ".pdf" or not path.is_file():
             raise NotFoundError(f"{document['title']} has no stored PDF to draw")
         if number > int(document["pages"] or 0):

@@ -1,0 +1,161 @@
+"""The library in PostgreSQL (issue 24 item 5): with a PostgreSQL store every web server sees
+one library, which answers as the SQLite one does, all or nothing per document."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from frugalkit.library import service
+from frugalkit.library.index import Filters, Index
+from frugalkit.library.passages import cut
+from frugalkit.library.pg_index import PgIndex
+from frugalkit.settings import Settings
+
+pytestmark = pytest.mark.postgres
+DEMO = service.DEMO_DIR / "demo-report-fr.pdf"
+QUESTIONS = [
+    "How much water did evaporative cooling consume in 2024?",
+    "What was the average PUE of large sites in 2024?",
+    "Combien d'électricité les serveurs d'intelligence artificielle ont-ils consommé ?",
+    "Combien de logements la chaleur fatale pourrait-elle chauffer ?",
+    "What did the Venice lagoon's tide gauges record?",  # not in the sources
+]
+
+
+def _server(url: str, home: Path) -> tuple[Settings, PgIndex]:
+    """One web server's view: its own FRUGALKIT_HOME, the shared database."""
+    settings = Settings.from_env({"FRUGALKIT_HOME": str(home), "FRUGALKIT_DATABASE_URL": url})
+    index = service.open_index(settings)
+    assert isinstance(index, PgIndex)
+    return settings, index
+
+
+@pytest.fixture
+def pg_library(postgres_url: str, tmp_path: Path) -> tuple[Settings, PgIndex]:
+    settings, index = _server(postgres_url, tmp_path / "server-one")
+    service.add_demo(settings, index)
+    return settings, index
+
+
+def _cited(answer: dict) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    return [(s["paragraph_id"], s["language"]) for s in answer["sources"]]
+
+
+def test_it_answers_as_the_sqlite_library_does(
+    pg_library: tuple[Settings, PgIndex], library: Index
+) -> None:
+    settings, index = pg_library
+    for question in QUESTIONS:
+        on_pg = service.ask(settings, index, question, "citizen", Filters())
+        on_sqlite = service.ask(Settings.from_env(), library, question, "citizen", Filters())
+        assert on_pg["status"] == on_sqlite["status"], question
+        assert _cited(on_pg) == _cited(on_sqlite), question
+        assert [s["text"] for s in on_pg["sentences"]] == [
+            s["text"] for s in on_sqlite["sentences"]
+        ]
+
+
+def test_a_second_server_sees_the_library_and_serves_the_stored_file(
+    pg_library: tuple[Settings, PgIndex], postgres_url: str, tmp_path: Path
+) -> None:
+    _, first = pg_library
+    settings, second = _server(postgres_url, tmp_path / "server-two")
+    assert [d["id"] for d in second.documents()] == [d["id"] for d in first.documents()]
+    document = second.document(first.documents()[0]["id"][:10])
+    original = service.DEMO_DIR / next(
+        name for name in service.DEMO_FILES if name.endswith(f"-{document['language']}.pdf")
+    )
+    path = second.file_path(document)
+    assert path.read_bytes() == original.read_bytes()
+    path.write_bytes(b"tampered")  # a damaged local copy is fetched from the database again
+    assert second.file_path(document).read_bytes() == original.read_bytes()
+    answer = service.ask(settings, second, QUESTIONS[0])
+    assert answer["status"] == "answered" and answer["sources"][0]["paragraph_id"] == "C.1"
+    assert [a["question"] for a in first.answers()] == [QUESTIONS[0]]
+
+
+def test_a_document_that_fails_half_way_leaves_the_library_as_it_was(
+    pg_library: tuple[Settings, PgIndex], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings, index = pg_library
+    before = (index.documents(), index.stamp())
+
+    def broken(document):  # type: ignore[no-untyped-def]
+        passages = cut(document)
+        passages[5].section = None  # type: ignore[assignment]  # fails on insert, mid-document
+        return passages
+
+    monkeypatch.setattr(service, "cut", broken)
+    other = tmp_path / "other.pdf"
+    other.write_bytes(DEMO.read_bytes() + b"\n%% another copy\n")
+    with pytest.raises(Exception, match="null value"):
+        service.add_file(settings, index, other)
+    assert (index.documents(), index.stamp()) == before
+    files = index.db.execute("SELECT count(*) AS n FROM library_files").fetchone()
+    assert files is not None and files["n"] == len(before[0])
+
+
+def test_remove_takes_the_passages_and_the_stored_file(
+    pg_library: tuple[Settings, PgIndex],
+) -> None:
+    _, index = pg_library
+    document = index.documents()[0]
+    index.remove(document["id"])
+    for table in ("library_passages", "library_files"):
+        row = index.db.execute(
+            f"SELECT count(*) AS n FROM {table} WHERE document_id = %s", (document["id"],)
+        ).fetchone()
+        assert row is not None and row["n"] == 0, table
+    assert not index.file_path(document).exists()
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["émissions & | ! ( ) : * '' \\ <-> « » ?", "'; DROP TABLE library_passages; --", "PUE:*"],
+)
+def test_full_text_operators_in_a_question_are_words(
+    pg_library: tuple[Settings, PgIndex], question: str
+) -> None:
+    settings, index = pg_library
+    answer = service.ask(settings, index, question)
+    assert answer["status"] in ("answered", "not in the sources")
+    assert len(index.documents()) == 2
+
+
+ADDER = """
+import sys
+from pathlib import Path
+from frugalkit.library import service
+from frugalkit.settings import Settings
+settings = Settings.from_env()
+index = service.open_index(settings)
+service.add_file(settings, index, Path(sys.argv[1]))
+index.close()
+"""
+
+
+def test_two_servers_adding_at_once_all_land(postgres_url: str, tmp_path: Path) -> None:
+    files = []
+    for name in ("one", "two", "three"):
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(DEMO.read_bytes() + f"\n% {name}\n".encode())
+        files.append(path)
+    env = {"FRUGALKIT_DATABASE_URL": postgres_url, "FRUGALKIT_LANG": "en", "PATH": "/usr/bin"}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, str(f)],
+            env={**env, "FRUGALKIT_HOME": str(tmp_path / f"home-{i}")},
+        )
+        for i, f in enumerate(files)
+    ]
+    assert [p.wait(timeout=180) for p in procs] == [0, 0, 0]
+    _, index = _server(postgres_url, tmp_path / "reader")
+    assert len(index.documents()) == 3
+    row = index.db.execute("SELECT count(*) AS n FROM library_passages").fetchone()
+    assert row is not None and row["n"] == 3 * 17
+    shutil.rmtree(tmp_path / "reader")
