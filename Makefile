@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/observatory.py
 	$(BIN)/python benchmarks/library_demo_eval.py
 	$(BIN)/python benchmarks/library_eval.py
+	$(BIN)/python benchmarks/library_speed.py
 	$(BIN)/python benchmarks/datacenter.py
 
 serve: $(STAMP)

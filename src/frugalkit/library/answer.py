@@ -215,6 +215,11 @@ def _link(hit: dict[str, Any]) -> str:
 
 def card(n: int, hit: dict[str, Any]) -> dict[str, Any]:
     """What a citation points at: document, section, pages, statement, table or figure."""
+    page = (
+        f"/library/documents/{hit['document_id']}/pages/{hit['pdf_page']}.png"
+        if hit["figure_id"] and hit["file"].endswith(".pdf")
+        else ""
+    )
     where = [hit["section"]] if hit["section"] else []
     if hit["printed_page"]:
         where.append(f"p. {hit['printed_page']}")
@@ -242,13 +247,10 @@ def card(n: int, hit: dict[str, Any]) -> dict[str, Any]:
         "source_url": hit["url"],
         "demonstration": hit["demonstration"],
         "language": hit["language"],
-        # a cited table as its rows of cells, a cited figure as its page drawn (item 4)
+        # a cited table as its rows of cells, a cited figure cropped from its page (item 4)
         "table": _rows(hit["text"]) if hit["table_id"] else [],
-        "figure_image": (
-            f"/library/documents/{hit['document_id']}/pages/{hit['pdf_page']}.png"
-            if hit["figure_id"] and hit["file"].endswith(".pdf")
-            else ""
-        ),
+        "figure_image": f"{page}?figure=true" if page else "",
+        "page_image": page,
     }
 
 

@@ -25,6 +25,11 @@ INDEX_FILE = "library.sqlite3"
 FILES_DIR = "library"
 CACHE_DIR = "library-cache"  # what can be built again from the index: the vector graph
 BUSY_TIMEOUT_S = 30
+# Our choices, measured in benchmarks/library_speed.py (BM25 ms at 60k passages, and how many
+# of its top 50 the pruned query keeps): below COMMON_MIN_PASSAGES nothing is dropped.
+COMMON_SHARE = 0.05
+COMMON_MIN_PASSAGES = 2_000
+MIN_TERMS = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, year INTEGER,
@@ -41,6 +46,7 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_document ON passages(document_id, ordinal);
 CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
   text, section, caption, tokenize = 'unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_vocab USING fts5vocab(passages_fts, 'row');
 CREATE TABLE IF NOT EXISTS answers (
   id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL,
   report_id TEXT, answer TEXT NOT NULL);
@@ -280,8 +286,9 @@ class Index:
             yield text
 
     def lexical(self, terms: list[str], filters: Filters, limit: int) -> list[int]:
-        """Passage ids by BM25 over any of `terms` (FTS5), best first."""
-        match = " OR ".join(f'"{t}"' for t in terms)
+        """Passage ids by BM25 over any of `terms` (FTS5), best first; in a large library
+        without the words most passages have (`uncommon`)."""
+        match = " OR ".join(f'"{t}"' for t in self.uncommon(terms))
         where, values = filters.sql()
         rows = self.db.execute(
             "SELECT f.rowid FROM passages_fts f JOIN passages p ON p.id = f.rowid "
@@ -290,6 +297,19 @@ class Index:
             [match, *values, limit],
         )
         return [r[0] for r in rows]
+
+    def uncommon(self, terms: list[str]) -> list[str]:
+        """`terms` less those in more than COMMON_SHARE of the passages (and at least
+        COMMON_MIN_PASSAGES): BM25 must score every passage a word is in, and such a word
+        weighs almost nothing (its IDF). The MIN_TERMS rarest are always kept."""
+        marks = ", ".join("?" * len(terms))
+        frequency = dict(
+            self.db.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", terms)
+        )
+        total = self.db.execute("SELECT count(*) FROM passages").fetchone()[0]
+        ceiling = max(COMMON_SHARE * total, COMMON_MIN_PASSAGES)
+        rarest = sorted(dict.fromkeys(terms), key=lambda t: frequency.get(t, 0))
+        return [t for i, t in enumerate(rarest) if i < MIN_TERMS or frequency.get(t, 0) <= ceiling]
 
     def passage_ids(self, filters: Filters) -> list[int]:
         where, values = filters.sql()

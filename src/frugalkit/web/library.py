@@ -104,7 +104,10 @@ def build_router() -> APIRouter:
         summary="A page of a stored PDF as an image (a cited figure's page)",
     )
     def document_page(
-        request: Request, document_id: str, number: Annotated[int, Path(ge=1, le=10_000)]
+        request: Request,
+        document_id: str,
+        number: Annotated[int, Path(ge=1, le=10_000)],
+        figure: bool = False,
     ) -> Response:
         from frugalkit.library.render import page_png
 
@@ -116,6 +119,6 @@ def build_router() -> APIRouter:
         if number > int(document["pages"] or 0):
             raise NotFoundError(f"{document['title']} has {document['pages']} pages")
         headers = {"cache-control": "max-age=86400"}
-        return Response(page_png(path, number), media_type="image/png", headers=headers)
+        return Response(page_png(path, number, figure), media_type="image/png", headers=headers)
 
     return router
