@@ -5,9 +5,8 @@
 - search milliseconds at 1k, 10k and 60k passages: the vector graph (`library/vectors.py`,
   usearch HNSW above 2,000 passages) beside the exact scan it replaced (every embedding read
   from SQLite and multiplied, as `retrieve.dense` did before) and BM25 alone (FTS5), with the
-  graph's recall@10 against the exact scan, BM25 without the words most passages have beside
-  BM25 over all the question's words (with the share of its top 50 kept), and the whole
-  `search()` (both retrievers fused, the question's embedding included).
+  graph's recall@10 against the exact scan, and the whole `search()` (both retrievers fused,
+  the question's embedding included).
 
     python benchmarks/library_speed.py
 
@@ -126,19 +125,6 @@ def old_scan(index: Any, query: np.ndarray, k: int) -> list[int]:
     return [int(rows[i][0]) for i in order]
 
 
-def full_bm25(index: Any, question: str) -> list[int]:
-    """BM25 over every word of the question, none dropped (what `lexical` did before)."""
-    from frugalkit.library.retrieve import CANDIDATES, content_words
-
-    match = " OR ".join(f'"{t}"' for t in content_words(question))
-    rows = index.db.execute(
-        "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? ORDER BY bm25(passages_fts) "
-        "LIMIT ?",
-        (match, CANDIDATES),
-    )
-    return [r[0] for r in rows]
-
-
 def _ms(call: Any, items: list[Any]) -> float:
     times = []
     for item in items:
@@ -169,12 +155,6 @@ def searches(index: Any, asked: list[str]) -> dict[str, float]:
         "graph ms": _ms(lambda q: vectors.nearest(index, q, CANDIDATES, Filters()), embedded),
         "old scan ms": _ms(lambda q: old_scan(index, q, CANDIDATES), embedded),
         "BM25 ms": _ms(lambda q: bm25(index, q, Filters()), asked),
-        "all-words ms": _ms(lambda q: full_bm25(index, q), asked),
-        "BM25 kept@50": statistics.mean(
-            len(set(bm25(index, q, Filters())) & set(full_bm25(index, q)))
-            / max(1, len(full_bm25(index, q)))
-            for q in asked
-        ),
         "search() ms": _ms(lambda q: search(index, q), asked),
         "graph recall@10": recall,
     }

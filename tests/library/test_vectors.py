@@ -104,3 +104,31 @@ def test_a_damaged_graph_on_disk_is_built_again(library: Index) -> None:
     vectors.forget()
     next(library.cache_dir.glob("vectors-*.json")).write_text("{not json")
     assert _nearest(library, QUESTIONS[1]) == before
+
+
+@pytest.mark.usefixtures("graph")
+def test_ids_given_again_after_a_removal_are_not_taken_for_the_old_passages(
+    settings: Settings, library: Index, tmp_path: Path
+) -> None:
+    """SQLite gives a removed document's passage ids to the next one: the same count and top
+    id, other passages. The graph must hold the new passages' vectors, not the old ones."""
+    import numpy as np
+
+    def copy(name: str, language: str) -> Path:
+        path = tmp_path / f"{name}.pdf"
+        source = service.DEMO_DIR / f"demo-report-{language}.pdf"
+        path.write_bytes(source.read_bytes() + f"\n% {name}\n".encode())
+        return path
+
+    first, _ = service.add_file(settings, library, copy("first", "en"))
+    _nearest(library, QUESTIONS[0])
+    library.remove(first["id"])
+    second, _ = service.add_file(settings, library, copy("second", "fr"))
+    _nearest(library, QUESTIONS[0])
+    held = vectors._held[library.identity]
+    assert held.graph is not None
+    stored = dict(library.embeddings())
+    assert sorted(int(k) for k in held.graph.keys) == sorted(stored)
+    for pid, blob in stored.items():
+        expected = np.frombuffer(blob, dtype=np.float32)
+        assert np.allclose(held.graph.get(pid), expected, atol=2e-3)  # half precision

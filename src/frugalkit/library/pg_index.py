@@ -224,7 +224,8 @@ class PgIndex:
             "SELECT count(*) AS n, coalesce(max(id), 0) AS top FROM library_passages"
         ).fetchone()
         assert row is not None
-        return f"{self.identity}:{row['n']}:{row['top']}"
+        # ids are never given twice (BIGSERIAL): a removal shows in the count or the top id
+        return f"{self.identity}:0:{row['n']}:{row['top']}"
 
     def texts(self) -> Iterator[str]:
         with self.db.cursor(row_factory=psycopg.rows.tuple_row) as cursor:

@@ -99,9 +99,10 @@ def nearest(source: Source, query: np.ndarray, k: int, filters: Any) -> list[tup
     return _exact(source.embeddings(ids=candidates[:k]), query, k)
 
 
-def _stamp_counts(stamp: str) -> tuple[int, int]:
-    count, top = stamp.rsplit(":", 2)[-2:]
-    return int(count), int(top)
+def _stamp_counts(stamp: str) -> tuple[int, int, int]:
+    """(removals, passages, top id) of an index's stamp."""
+    removals, count, top = stamp.rsplit(":", 3)[-3:]
+    return int(removals), int(count), int(top)
 
 
 def _load(source: Source) -> _Vectors:
@@ -114,10 +115,11 @@ def _load(source: Source) -> _Vectors:
 
 
 def _update(source: Source, held: _Vectors | None, stamp: str) -> _Vectors:
-    count, top_id = _stamp_counts(stamp)
+    removals, count, top_id = _stamp_counts(stamp)
     if held is not None and held.stamp == stamp:
         return held
-    if held is not None and held.graph is not None and top_id >= held.top_id:
+    same_removals = held is not None and _stamp_counts(held.stamp)[0] == removals
+    if held is not None and held.graph is not None and same_removals and top_id >= held.top_id:
         new = source.embeddings(after=held.top_id)
         if held.count + len(new) == count:  # nothing removed: add what is new
             if new:
