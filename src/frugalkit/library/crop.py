@@ -21,6 +21,7 @@ Box = list[float]  # left, bottom, right, top, in PDF points
 GAP_PT = 14.0  # drawing objects nearer than this belong to one cluster
 MIN_FIGURE_SHARE = 0.02  # of the page's area: below, a rule or an ornament, not a figure
 MIN_PANEL_SHARE = 0.002  # a cluster beside the figure this large is one of its panels
+BAND_GAP_PT = 72.0  # clusters side by side this near are one figure (bars, a row of panels)
 PANEL_GAP_PT = 48.0  # a large cluster this near above or below is a panel (a title between)
 BACKGROUND_SHARE = 0.6  # an object covering this much of the page is its background
 LABEL_REACH_PT = 18.0  # text this near the drawing is a label or a panel's title
@@ -56,6 +57,26 @@ def clusters(boxes: list[Box], gap: float = GAP_PT) -> list[Box]:
     return sorted(merged, key=_area, reverse=True)
 
 
+def _bands(found: list[Box]) -> list[Box]:
+    """Clusters side by side in one band of height, nearer than BAND_GAP_PT, merged: the
+    bars of a chart with no axis drawn, the panels of a row. Largest first."""
+    merged: list[Box] = []
+    for box in sorted(found, key=lambda b: b[0]):
+        beside = next(
+            (
+                m
+                for m in merged
+                if m[1] <= box[3] and m[3] >= box[1] and box[0] - m[2] <= BAND_GAP_PT
+            ),
+            None,
+        )
+        if beside is None:
+            merged.append(list(box))
+        else:
+            merged[merged.index(beside)] = _union(beside, box)
+    return sorted(merged, key=_area, reverse=True)
+
+
 def figure_box(page: Any) -> Box | None:
     """The figure's box on a pypdfium2 page, or None (draw the whole page)."""
     import pypdfium2.raw as raw
@@ -72,10 +93,10 @@ def figure_box(page: Any) -> Box | None:
         off_page = box[0] < -1 or box[1] < -1 or box[2] > width + 1 or box[3] > height + 1
         if not off_page and _area(box) < BACKGROUND_SHARE * width * height:
             drawn.append(box)
-    found = clusters(drawn)
-    if not found or _area(found[0]) < MIN_FIGURE_SHARE * width * height:
-        return None
     page_area = width * height
+    found = _bands([c for c in clusters(drawn) if _area(c) >= MIN_PANEL_SHARE * page_area])
+    if not found or _area(found[0]) < MIN_FIGURE_SHARE * page_area:
+        return None
     figure, rest = found[0], found[1:]
     grown = True
     while grown:  # the other panels: large ones above or below, small ones beside
