@@ -89,3 +89,21 @@ def test_numbers_that_are_text_are_kept() -> None:
                  "rose (Figure SPM.2). More text follows here.", "Last line.")  # fmt: skip
     lines = [ln.text for ln in clean(PdfText("t", [page], [], 10.0)).pages[0].lines]
     assert lines[:3] == ["3 of the 5 regions grew.", "Table SPM.1 gives them.", "A.1.2 Sea level"]
+
+
+def test_the_chapters_references_and_contents_are_its_apparatus(
+    chapter: tuple[PdfText, PdfText],
+) -> None:
+    """A third of the chapter's passages are its reference list: searched by words, never
+    embedded (a third of the indexing time) nor quoted."""
+    from frugalkit.library.passages import apparatus
+
+    passages = cut(chapter[1])
+    kept = [p for p in passages if apparatus(p.section)]
+    assert len(kept) >= 100 and {p.section.rsplit(" > ", 1)[-1] for p in kept} == {
+        "References",
+        "Table of Contents",
+    }
+    first_reference = min(p.pdf_page for p in kept if p.section.endswith("References"))
+    assert all(p.pdf_page >= first_reference for p in passages if p.section.endswith("References"))
+    assert not any(apparatus(p.section) for p in passages if "Executive Summary" in p.section)

@@ -272,3 +272,31 @@ def test_indexing_says_how_far_it_is_within_a_document(
         pytest.skip("no embedding model here: only the reading step is reported")
     assert len(embedded) >= 3 and embedded == sorted(embedded)
     assert embedded[-1] == document["passages"]
+
+
+def test_a_reference_list_is_searched_by_words_but_never_embedded_nor_quoted(
+    settings: Settings, library: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_cut = cut
+
+    def with_references(document):  # type: ignore[no-untyped-def]
+        passages = real_cut(document)
+        for passage in passages[-3:]:
+            passage.section = "References"
+        return passages
+
+    monkeypatch.setattr(service, "cut", with_references)
+    other = tmp_path / "other.pdf"
+    other.write_bytes(DEMO.read_bytes() + b"\n% with references\n")
+    document, _ = service.add_file(settings, library, other)
+    rows = library.db.execute(
+        "SELECT section, embedding IS NULL FROM passages WHERE document_id = ?", (document["id"],)
+    ).fetchall()
+    assert [bool(r[1]) for r in rows] == [r[0] == "References" for r in rows]
+    assert sum(r[0] == "References" for r in rows) == 3
+    last = library.db.execute(
+        "SELECT text FROM passages WHERE document_id = ? AND section = 'References' LIMIT 1",
+        (document["id"],),
+    ).fetchone()[0]
+    answer = service.ask(settings, library, last[:200])
+    assert all(s["section"] != "References" for s in answer["sources"])

@@ -123,7 +123,7 @@ def test_ids_given_again_after_a_removal_are_not_taken_for_the_old_passages(
     first, _ = service.add_file(settings, library, copy("first", "en"))
     _nearest(library, QUESTIONS[0])
     library.remove(first["id"])
-    second, _ = service.add_file(settings, library, copy("second", "fr"))
+    service.add_file(settings, library, copy("second", "fr"))
     _nearest(library, QUESTIONS[0])
     held = vectors._held[library.identity]
     assert held.graph is not None

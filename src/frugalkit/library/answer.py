@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from frugalkit.library.claims import holds, quantities, unheld
+from frugalkit.library.passages import apparatus
 from frugalkit.library.retrieve import stems
 from frugalkit.messages import N_
 
@@ -140,6 +141,8 @@ def compose(
     figures = quantities(question)
     ranked, crossed = [], []
     for hit in hits if not missing else []:
+        if apparatus(hit["section"]):
+            continue  # a bibliography or a table of contents answers nothing
         same = hit["language"] == asked_in
         for sentence in sentences(hit["text"]):
             if not hit["table_id"] and not quotable(sentence):

@@ -18,7 +18,7 @@ from frugalkit.library import generate
 from frugalkit.library.answer import GENERATIVE_NOTICE, NOTICE, card, compose
 from frugalkit.library.html import read_html
 from frugalkit.library.index import Filters, Index, Library, now
-from frugalkit.library.passages import cut
+from frugalkit.library.passages import apparatus, cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
 from frugalkit.library.retrieve import dense_model, language, search, term_weights
 from frugalkit.library.tables import add_cells
@@ -94,14 +94,16 @@ def add_file(
             pages, without_text = len(text.pages), [p.number for p in text.pages if not p.has_text]
         model = dense_model()
         embeddings: list[bytes | None] = [None] * len(passages)
-        if model is not None and passages:
-            texts = [p.text for p in passages]
-            for start in range(0, len(texts), EMBED_BATCH):
-                step("embedding", start, len(texts))
-                vectors = model.passage(texts[start : start + EMBED_BATCH])
-                for offset, vector in enumerate(vectors):
-                    embeddings[start + offset] = bytes(vector.astype("float32").tobytes())
-        step("embedding", len(passages), len(passages))
+        # the references and the table of contents are searched by words only (passages.py)
+        wanted = [i for i, p in enumerate(passages) if not apparatus(p.section)]
+        if model is not None and wanted:
+            for start in range(0, len(wanted), EMBED_BATCH):
+                step("embedding", start, len(wanted))
+                batch = wanted[start : start + EMBED_BATCH]
+                vectors = model.passage([passages[i].text for i in batch])
+                for i, vector in zip(batch, vectors, strict=True):
+                    embeddings[i] = bytes(vector.astype("float32").tobytes())
+        step("embedding", len(wanted), len(wanted))
     document = {
         "id": digest,
         "title": meta.get("title") or title_of(title, text, path),
