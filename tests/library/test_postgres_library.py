@@ -87,7 +87,7 @@ def test_a_document_that_fails_half_way_leaves_the_library_as_it_was(
 
     def broken(document):  # type: ignore[no-untyped-def]
         passages = cut(document)
-        passages[5].section = None  # type: ignore[assignment]  # fails on insert, mid-document
+        passages[5].printed_page = None  # type: ignore[assignment]  # fails on insert, mid-document
         return passages
 
     monkeypatch.setattr(service, "cut", broken)

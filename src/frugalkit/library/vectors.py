@@ -158,6 +158,7 @@ def _from_disk(source: Source) -> _Vectors | None:
         meta = json.loads(_files(source).read_text())
         from usearch.index import Index as Graph
 
+        _stamp_counts(meta["stamp"])  # a stamp of another version's form is not trusted
         graph = Graph.restore(str(source.cache_dir / meta["file"]), view=False)
         if graph is None or len(graph) != meta["count"]:
             return None
