@@ -87,5 +87,6 @@ COLUMNS = (
     N_("source"), N_("stars"), N_("started (UTC)"), N_("state"), N_("status"), N_("submission"),
     N_("task"), N_("tasks"), N_("team"), N_("time"), N_("title"), N_("trained on"), N_("type"),
     N_("unchanged"), N_("unit"), N_("value"), N_("verified"), N_("what"), N_("worker"),
+    N_("file"), N_("document"),
     N_("world TWh"), N_("year"), N_("years"), N_("zone"),
 )  # fmt: skip

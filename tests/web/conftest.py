@@ -146,6 +146,7 @@ def pages_of(stored: dict[str, Any]) -> list[str]:
         "/observatory/catalogue/case-studies",
         "/library?q=How+much+water+did+evaporative+cooling+consume%3F&audience=expert",
         "/library?q=Population+de+Mars",
+        "/library?q=Projected+electricity+use+of+data+centres+in+2030",  # a figure cut out
         "/datacenters",
         "/datacenters?criteria=enefg",
         "/datacenters/facilities/Nordic%20Hall%20(demonstration)",
