@@ -81,8 +81,8 @@ def indexed(folder: Path) -> tuple[Any, Any, dict[str, float]]:
 
 def grow(index: Any, size: int, rng: np.random.Generator) -> None:
     """Add synthetic documents until the index holds `size` passages."""
-    from frugalkit.library.index import now
     from frugalkit.library.passages import Passage
+    from frugalkit.library.records import now
 
     rows = index.db.execute(
         "SELECT section, pdf_page, printed_page, text, paragraph_id, embedding FROM passages "
@@ -137,7 +137,7 @@ def _ms(call: Any, items: list[Any]) -> float:
 
 def searches(index: Any, asked: list[str]) -> dict[str, float]:
     from frugalkit.library import vectors
-    from frugalkit.library.index import Filters
+    from frugalkit.library.records import Filters
     from frugalkit.library.retrieve import CANDIDATES, bm25, dense_model, search
 
     model = dense_model()

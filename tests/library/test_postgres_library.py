@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from frugalkit.library import service
-from frugalkit.library.index import Filters, Index
+from frugalkit.library.index import Index
 from frugalkit.library.passages import cut
 from frugalkit.library.pg_index import PgIndex
+from frugalkit.library.records import Filters
 from frugalkit.settings import Settings
 
 pytestmark = pytest.mark.postgres

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from frugalkit.library import service, vectors
-from frugalkit.library.index import Filters, Index
+from frugalkit.library.index import Index
+from frugalkit.library.records import Filters
 from frugalkit.library.retrieve import dense_model
 from frugalkit.settings import Settings
 

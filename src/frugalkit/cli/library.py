@@ -218,7 +218,7 @@ def ask(
 ) -> None:
     """Answer from the indexed reports: each sentence cites its page, or 'not in the sources'."""
     from frugalkit.library import service
-    from frugalkit.library.index import Filters
+    from frugalkit.library.records import Filters
 
     settings = state(ctx).settings
     with service.open_index(settings) as index:

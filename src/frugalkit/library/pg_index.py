@@ -22,8 +22,9 @@ import psycopg
 from psycopg.rows import dict_row
 
 from frugalkit.errors import NotFoundError, StoreError
-from frugalkit.library.index import (
-    CACHE_DIR,
+from frugalkit.library.index import CACHE_DIR
+from frugalkit.library.passages import Passage
+from frugalkit.library.records import (
     DOCUMENT_FIELDS,
     PASSAGE_FIELDS,
     Filters,
@@ -32,8 +33,7 @@ from frugalkit.library.index import (
     passage_as_dict,
     passage_row,
 )
-from frugalkit.library.passages import Passage
-from frugalkit.store.engine import parse_url
+from frugalkit.store import parse_url
 
 LOCK_KEY = 7_424_511  # pg_advisory_xact_lock key of library writes (any number of our own)
 CONNECT_TIMEOUT_S = 5

@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
 
-from frugalkit.library.index import Filters, Library
+from frugalkit.library.records import Filters, Library
 
 RRF_K = 60
 CANDIDATES = 50

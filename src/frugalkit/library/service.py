@@ -17,17 +17,17 @@ from frugalkit.impact.gate import validate_report
 from frugalkit.library import generate
 from frugalkit.library.answer import GENERATIVE_NOTICE, NOTICE, card, compose
 from frugalkit.library.html import read_html
-from frugalkit.library.index import Filters, Index, Library, now
+from frugalkit.library.index import Index
 from frugalkit.library.passages import apparatus, cut
 from frugalkit.library.pdf import MAX_PDF_BYTES, read_pdf
+from frugalkit.library.records import Filters, Library, now
 from frugalkit.library.retrieve import dense_model, language, search, term_weights
 from frugalkit.library.tables import add_cells
 from frugalkit.library.titles import title_of
 from frugalkit.measure import track
 from frugalkit.messages import N_
 from frugalkit.settings import Settings
-from frugalkit.store import open_store, save_reports
-from frugalkit.store.engine import parse_url
+from frugalkit.store import open_store, parse_url, save_reports
 
 DEMO_DIR = Path(__file__).parent / "data"
 DEMO_FILES = {"demo-report-en.pdf": "en", "demo-report-fr.pdf": "fr"}

@@ -11,7 +11,7 @@ from fastapi.responses import FileResponse, Response
 from frugalkit.errors import NotFoundError
 from frugalkit.library import service
 from frugalkit.library.generate import Endpoint
-from frugalkit.library.index import Filters
+from frugalkit.library.records import Filters
 from frugalkit.store.tokens import token_name
 from frugalkit.web.auth import bearer, readable, session_name
 from frugalkit.web.throttle import Throttle
