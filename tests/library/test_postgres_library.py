@@ -160,3 +160,21 @@ def test_two_servers_adding_at_once_all_land(postgres_url: str, tmp_path: Path) 
     row = index.db.execute("SELECT count(*) AS n FROM library_passages").fetchone()
     assert row is not None and row["n"] == 3 * 17
     shutil.rmtree(tmp_path / "reader")
+
+
+def test_the_vector_graph_over_postgresql_answers_as_the_exact_scan(
+    pg_library: tuple[Settings, PgIndex], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from frugalkit.library import vectors
+
+    settings, index = pg_library
+    exact = [service.ask(settings, index, q, keep=False)["text"] for q in QUESTIONS]
+    monkeypatch.setattr(vectors, "EXACT_UP_TO", 0)
+    vectors.forget()
+    try:
+        assert [service.ask(settings, index, q, keep=False)["text"] for q in QUESTIONS] == exact
+        index.remove(index.documents()[0]["id"])  # a removal: the graph is built again
+        held = vectors._load(index)
+        assert held.graph is not None and len(held.graph) == len(index.embeddings())
+    finally:
+        vectors.forget()

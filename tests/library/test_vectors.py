@@ -139,3 +139,30 @@ def test_ids_given_again_after_a_removal_are_not_taken_for_the_old_passages(
     for pid, blob in stored.items():
         expected = np.frombuffer(blob, dtype=np.float32)
         assert np.allclose(held.graph.get(pid), expected, atol=2e-3)  # half precision
+
+
+@pytest.mark.usefixtures("graph")
+def test_the_saved_graph_is_trusted_beside_passages_never_embedded(
+    settings: Settings, library: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reference list is not embedded: the graph holds fewer vectors than the index has
+    passages, and another process must still use the saved graph, not build it again."""
+    from frugalkit.library.passages import cut
+
+    def with_references(document):  # type: ignore[no-untyped-def]
+        passages = cut(document)
+        for passage in passages[-3:]:
+            passage.section = "References"
+        return passages
+
+    monkeypatch.setattr(service, "cut", with_references)
+    other = tmp_path / "other.pdf"
+    other.write_bytes((service.DEMO_DIR / "demo-report-en.pdf").read_bytes() + b"\n% refs\n")
+    service.add_file(settings, library, other)
+    before = _nearest(library, QUESTIONS[0])
+    meta = json.loads(next(library.cache_dir.glob("vectors-*.json")).read_text())
+    assert meta["vectors"] == meta["count"] - 3
+    vectors.forget()
+    assert _nearest(library, QUESTIONS[0]) == before
+    again = json.loads(next(library.cache_dir.glob("vectors-*.json")).read_text())
+    assert again["file"] == meta["file"]  # loaded, not built again

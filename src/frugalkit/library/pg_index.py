@@ -57,6 +57,9 @@ CREATE TABLE IF NOT EXISTS library_passages (
   words TSVECTOR NOT NULL);
 CREATE INDEX IF NOT EXISTS library_passages_document ON library_passages(document_id, ordinal);
 CREATE INDEX IF NOT EXISTS library_passages_words ON library_passages USING GIN (words);
+CREATE TABLE IF NOT EXISTS library_changes (
+  id INTEGER PRIMARY KEY CHECK (id = 1), removals BIGINT NOT NULL);
+INSERT INTO library_changes (id, removals) VALUES (1, 0) ON CONFLICT DO NOTHING;
 CREATE TABLE IF NOT EXISTS library_answers (
   id TEXT PRIMARY KEY, question TEXT NOT NULL, created_at TEXT NOT NULL,
   report_id TEXT, answer TEXT NOT NULL);
@@ -147,6 +150,7 @@ class PgIndex:
         document = self.document(document_id)
         with self.writing() as db:
             db.execute("DELETE FROM library_documents WHERE id = %s", (document["id"],))
+            db.execute("UPDATE library_changes SET removals = removals + 1")
         self._local(document).unlink(missing_ok=True)
         return document
 
@@ -221,11 +225,11 @@ class PgIndex:
 
     def stamp(self) -> str:
         row = self.db.execute(
-            "SELECT count(*) AS n, coalesce(max(id), 0) AS top FROM library_passages"
+            "SELECT (SELECT removals FROM library_changes) AS removals, count(*) AS n, "
+            "coalesce(max(id), 0) AS top FROM library_passages"
         ).fetchone()
         assert row is not None
-        # ids are never given twice (BIGSERIAL): a removal shows in the count or the top id
-        return f"{self.identity}:0:{row['n']}:{row['top']}"
+        return f"{self.identity}:{row['removals']}:{row['n']}:{row['top']}"
 
     def texts(self) -> Iterator[str]:
         with self.db.cursor(row_factory=psycopg.rows.tuple_row) as cursor:

@@ -7,9 +7,10 @@ embeddings, so the answer thresholds (`answer.py`) see the same similarity which
 found the passage.
 
 The graph is kept in memory per process and on disk under FRUGALKIT_HOME, keyed by the
-index's stamp: passages added since the last save are added to it, and any removal means a
-rebuild. It is written to a new file first and named in a small JSON file replaced
-atomically, so a process killed half-way leaves the previous graph in force.
+index's stamp (its count of removals, of passages and its top passage id): passages added
+since the last save are added to it, and any removal means a rebuild. It is written to a
+new file first and named in a small JSON file replaced atomically, so a process killed
+half-way leaves the previous graph in force.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class Source(Protocol):
 @dataclass
 class _Vectors:
     stamp: str
-    count: int
+    count: int  # passages in the index, embedded or not (a reference list is not)
     top_id: int
     ids: np.ndarray  # int64, the passages of `matrix` in order (empty beside a graph)
     matrix: np.ndarray | None  # float32, only while the library is small
@@ -120,14 +121,13 @@ def _update(source: Source, held: _Vectors | None, stamp: str) -> _Vectors:
         return held
     same_removals = held is not None and _stamp_counts(held.stamp)[0] == removals
     if held is not None and held.graph is not None and same_removals and top_id >= held.top_id:
-        new = source.embeddings(after=held.top_id)
-        if held.count + len(new) == count:  # nothing removed: add what is new
-            if new:
-                ids, matrix = _matrix(new)
-                held.graph.add(ids, matrix, threads=os.cpu_count() or 1)
-            grown = _Vectors(stamp, count, top_id, held.ids[:0], None, held.graph)
-            _save(source, grown)
-            return grown
+        new = source.embeddings(after=held.top_id)  # nothing removed: add what is new
+        if new:
+            ids, matrix = _matrix(new)
+            held.graph.add(ids, matrix, threads=os.cpu_count() or 1)
+        grown = _Vectors(stamp, count, top_id, held.ids[:0], None, held.graph)
+        _save(source, grown)
+        return grown
     ids, matrix = _matrix(source.embeddings())
     if len(ids) <= EXACT_UP_TO:
         return _Vectors(stamp, count, top_id, ids, matrix.copy(), None)
@@ -160,7 +160,7 @@ def _from_disk(source: Source) -> _Vectors | None:
 
         _stamp_counts(meta["stamp"])  # a stamp of another version's form is not trusted
         graph = Graph.restore(str(source.cache_dir / meta["file"]), view=False)
-        if graph is None or len(graph) != meta["count"]:
+        if graph is None or len(graph) != meta["vectors"]:
             return None
         nothing = np.empty(0, dtype=np.int64)
         return _Vectors(meta["stamp"], meta["count"], meta["top_id"], nothing, None, graph)
@@ -179,7 +179,13 @@ def _save(source: Source, held: _Vectors) -> None:
     except (OSError, ValueError):
         previous = None
     held.graph.save(str(source.cache_dir / name))
-    meta = {"stamp": held.stamp, "count": held.count, "top_id": held.top_id, "file": name}
+    meta = {
+        "stamp": held.stamp,
+        "count": held.count,
+        "top_id": held.top_id,
+        "vectors": len(held.graph),
+        "file": name,
+    }
     scratch = meta_path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
     scratch.write_text(json.dumps(meta))
     os.replace(scratch, meta_path)
