@@ -7,6 +7,7 @@ gets a database of its own. Without it the PostgreSQL tests are skipped, except 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -55,6 +56,13 @@ def _postgres_admin_url() -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for this test, dropped afterwards."""
+    with fresh_database() as url:
+        yield url
+
+
+@contextlib.contextmanager
+def fresh_database() -> Iterator[str]:
+    """A new, empty PostgreSQL database while the block runs (a module may share one)."""
     admin_url = _postgres_admin_url()
     name = f"fk_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from frugalkit.library.passages import cut
 from frugalkit.library.pg_index import PgIndex
 from frugalkit.library.records import Filters
 from frugalkit.settings import Settings
+from tests.conftest import fresh_database
 
 pytestmark = pytest.mark.postgres
 DEMO = service.DEMO_DIR / "demo-report-fr.pdf"
@@ -36,8 +38,27 @@ def _server(url: str, home: Path) -> tuple[Settings, PgIndex]:
     return settings, index
 
 
+@pytest.fixture(scope="module")
+def shared_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One database with the demonstration reports for the tests that change nothing
+    (indexing them again for each test cost a minute of the suite)."""
+    with fresh_database() as url:
+        settings, index = _server(url, tmp_path_factory.mktemp("pg-library"))
+        service.add_demo(settings, index)
+        index.close()
+        yield url
+
+
 @pytest.fixture
-def pg_library(postgres_url: str, tmp_path: Path) -> tuple[Settings, PgIndex]:
+def pg_library(shared_url: str, tmp_path: Path) -> Iterator[tuple[Settings, PgIndex]]:
+    settings, index = _server(shared_url, tmp_path / "server-one")
+    yield settings, index
+    index.close()
+
+
+@pytest.fixture
+def own_library(postgres_url: str, tmp_path: Path) -> tuple[Settings, PgIndex]:
+    """A library of this test's own, which it may change."""
     settings, index = _server(postgres_url, tmp_path / "server-one")
     service.add_demo(settings, index)
     return settings, index
@@ -51,7 +72,7 @@ def test_it_answers_as_the_sqlite_library_does(
     pg_library: tuple[Settings, PgIndex], library: Index
 ) -> None:
     settings, index = pg_library
-    for question in QUESTIONS:
+    for question in QUESTIONS[::2]:  # English, French, and a question not in the sources
         on_pg = service.ask(settings, index, question, "citizen", Filters())
         on_sqlite = service.ask(Settings.from_env(), library, question, "citizen", Filters())
         assert on_pg["status"] == on_sqlite["status"], question
@@ -62,10 +83,10 @@ def test_it_answers_as_the_sqlite_library_does(
 
 
 def test_a_second_server_sees_the_library_and_serves_the_stored_file(
-    pg_library: tuple[Settings, PgIndex], postgres_url: str, tmp_path: Path
+    pg_library: tuple[Settings, PgIndex], shared_url: str, tmp_path: Path
 ) -> None:
     _, first = pg_library
-    settings, second = _server(postgres_url, tmp_path / "server-two")
+    settings, second = _server(shared_url, tmp_path / "server-two")
     assert [d["id"] for d in second.documents()] == [d["id"] for d in first.documents()]
     document = second.document(first.documents()[0]["id"][:10])
     original = service.DEMO_DIR / next(
@@ -77,7 +98,7 @@ def test_a_second_server_sees_the_library_and_serves_the_stored_file(
     assert second.file_path(document).read_bytes() == original.read_bytes()
     answer = service.ask(settings, second, QUESTIONS[0])
     assert answer["status"] == "answered" and answer["sources"][0]["paragraph_id"] == "C.1"
-    assert [a["question"] for a in first.answers()] == [QUESTIONS[0]]
+    assert answer["id"] in [a["id"] for a in first.answers()]
 
 
 def test_a_document_that_fails_half_way_leaves_the_library_as_it_was(
@@ -102,9 +123,9 @@ def test_a_document_that_fails_half_way_leaves_the_library_as_it_was(
 
 
 def test_remove_takes_the_passages_and_the_stored_file(
-    pg_library: tuple[Settings, PgIndex],
+    own_library: tuple[Settings, PgIndex],
 ) -> None:
-    _, index = pg_library
+    _, index = own_library
     document = index.documents()[0]
     index.remove(document["id"])
     for table in ("library_passages", "library_files"):
@@ -113,6 +134,14 @@ def test_remove_takes_the_passages_and_the_stored_file(
         ).fetchone()
         assert row is not None and row["n"] == 0, table
     assert not index.file_path(document).exists()
+    from frugalkit.library import vectors
+
+    with pytest.MonkeyPatch.context() as patch:  # the graph follows the removal
+        patch.setattr(vectors, "EXACT_UP_TO", 0)
+        vectors.forget()
+        held = vectors._load(index)
+        assert held.graph is not None and len(held.graph) == len(index.embeddings())
+        vectors.forget()
 
 
 @pytest.mark.parametrize(
@@ -173,7 +202,6 @@ def test_the_vector_graph_over_postgresql_answers_as_the_exact_scan(
     vectors.forget()
     try:
         assert [service.ask(settings, index, q, keep=False)["text"] for q in QUESTIONS] == exact
-        index.remove(index.documents()[0]["id"])  # a removal: the graph is built again
         held = vectors._load(index)
         assert held.graph is not None and len(held.graph) == len(index.embeddings())
     finally:
