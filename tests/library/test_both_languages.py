@@ -32,19 +32,33 @@ def _part(language: str, folder: Path) -> Path:
     return part(source, language, folder)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def libraries(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Both editions in one library; one edition alone is the library filtered to it."""
-    folder = tmp_path_factory.mktemp("editions")
-    settings = Settings.from_env({"FRUGALKIT_HOME": str(folder / "home")})
+    """Both editions in one library; one edition alone is the library filtered to it.
+    Indexed once for all test processes (20 s each), under a lock in their shared temporary
+    folder; the tests only read it."""
+    import fcntl
+    import json
+
+    shared = tmp_path_factory.getbasetemp().parent / "both-editions"
+    shared.mkdir(exist_ok=True)
+    settings = Settings.from_env({"FRUGALKIT_HOME": str(shared / "home")})
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "ids.json"
+        if not done.exists():
+            index = service.open_index(settings)
+            ids = {}
+            for language in PAGES:
+                document, _ = service.add_file(
+                    settings, index, _part(language, shared), language=language,
+                    report_type="summary for policymakers", body="IPCC",
+                )  # fmt: skip
+                ids[language] = document["id"]
+            index.close()
+            done.write_text(json.dumps(ids))
+        ids = json.loads(done.read_text())
     index = service.open_index(settings)
-    ids = {}
-    for language in PAGES:
-        document, _ = service.add_file(
-            settings, index, _part(language, folder), language=language,
-            report_type="summary for policymakers", body="IPCC",
-        )  # fmt: skip
-        ids[language] = document["id"]
     yield {"settings": settings, "index": index, "ids": ids}
     index.close()
 

@@ -38,7 +38,7 @@ def _server(url: str, home: Path) -> tuple[Settings, PgIndex]:
     return settings, index
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # kept while other modules run between its tests
 def shared_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One database with the demonstration reports for the tests that change nothing
     (indexing them again for each test cost a minute of the suite)."""

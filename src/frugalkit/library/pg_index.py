@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -198,7 +199,7 @@ class PgIndex:
         if row is None:
             return path  # missing: the caller says so
         self.files.mkdir(parents=True, exist_ok=True)
-        scratch = path.with_suffix(path.suffix + ".part")
+        scratch = path.with_suffix(f"{path.suffix}.{uuid.uuid4().hex[:8]}.part")  # one each
         scratch.write_bytes(bytes(row["content"]))
         scratch.replace(path)
         return path
