@@ -169,9 +169,9 @@ index.close()
 """
 
 
-def test_two_servers_adding_at_once_all_land(postgres_url: str, tmp_path: Path) -> None:
+def test_two_servers_adding_at_once_both_land(postgres_url: str, tmp_path: Path) -> None:
     files = []
-    for name in ("one", "two", "three"):
+    for name in ("one", "two"):
         path = tmp_path / f"{name}.pdf"
         path.write_bytes(DEMO.read_bytes() + f"\n% {name}\n".encode())
         files.append(path)
@@ -183,11 +183,11 @@ def test_two_servers_adding_at_once_all_land(postgres_url: str, tmp_path: Path) 
         )
         for i, f in enumerate(files)
     ]
-    assert [p.wait(timeout=180) for p in procs] == [0, 0, 0]
+    assert [p.wait(timeout=180) for p in procs] == [0, 0]
     _, index = _server(postgres_url, tmp_path / "reader")
-    assert len(index.documents()) == 3
+    assert len(index.documents()) == 2
     row = index.db.execute("SELECT count(*) AS n FROM library_passages").fetchone()
-    assert row is not None and row["n"] == 3 * 17
+    assert row is not None and row["n"] == 2 * 17
     shutil.rmtree(tmp_path / "reader")
 
 
