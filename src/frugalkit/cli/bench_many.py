@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from frugalkit.cli.output import emit, opened_store, state
+from frugalkit.cli.jobs import run_with_bar
+from frugalkit.cli.output import emit, state
 from frugalkit.i18n import gettext as _
 
 
@@ -37,7 +36,7 @@ def run_many(
     from frugalkit.bench.jobs import KIND
     from frugalkit.bench.runner import check_limits
     from frugalkit.bench.staging import expand, resolve
-    from frugalkit.jobs import executor_for, submit
+    from frugalkit.jobs import executor_for
     from frugalkit.sandbox import require
 
     settings = state(ctx).settings
@@ -65,22 +64,10 @@ def run_many(
         }
         for spec in resolved
     ]
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with opened_store(ctx) as store:
-        ids = [job.id for job in submit(store, KIND, inputs)]
-        if queue_only:
-            queued = [{"submission": s, "job": i} for s, i in zip(resolved, ids, strict=True)]
-            lines = "\n".join(_("queued %(id)s") % {"id": i} for i in ids)
-            emit(ctx, queued, lambda c: c.print(lines))
-            return
-        with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as bar:
-            bar_id = bar.add_task(_("evaluating on %(task)s") % {"task": task}, total=len(ids))
-            jobs = runner.run(
-                store,
-                settings,
-                ids,
-                lambda now: bar.update(bar_id, completed=sum(j.final for j in now)),
-            )
+    words = _("evaluating on %(task)s") % {"task": task}
+    jobs = run_with_bar(ctx, runner, KIND, inputs, ("submission", resolved), words, queue_only)
+    if jobs is None:
+        return
     rows = [_row(spec, job) for spec, job in zip(resolved, jobs, strict=True)]
     emit(ctx, rows, lambda console: console.print(_table(rows)))
     if any(row["status"] != "completed" for row in rows):

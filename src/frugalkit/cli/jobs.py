@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from types import FrameType
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -116,3 +117,41 @@ def worker(
         )
     ran = _("%(count)s job(s) run") % {"count": done}
     emit(ctx, {"ran": done}, lambda c: c.print(ran))
+
+
+def run_with_bar(
+    ctx: typer.Context,
+    runner: Any,
+    kind: str,
+    inputs: list[dict[str, Any]],
+    labels: tuple[str, list[str]],
+    words: str,
+    queue_only: bool,
+) -> list[Any] | None:
+    """Queue one job per inputs (`bench run-many`, `library add --workers`). With
+    `queue_only`, print their ids, each beside its label (`labels`: the JSON key and one
+    label per job), and return None: a `frugalkit worker` runs them. Else run them with
+    `runner` under a progress bar saying `words` and return them in order."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from frugalkit.jobs import submit
+
+    key, names = labels
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with opened_store(ctx) as store:
+        ids = [job.id for job in submit(store, kind, inputs)]
+        if queue_only:
+            queued = [{key: name, "job": i} for name, i in zip(names, ids, strict=True)]
+            lines = "\n".join(_("queued %(id)s") % {"id": i} for i in ids)
+            emit(ctx, queued, lambda c: c.print(lines))
+            return None
+        with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as bar:
+            bar_id = bar.add_task(words, total=len(ids))
+            return list(
+                runner.run(
+                    store,
+                    state(ctx).settings,
+                    ids,
+                    lambda now: bar.update(bar_id, completed=sum(j.final for j in now)),
+                )
+            )

@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from frugalkit.cli.output import emit, opened_store, state
+from frugalkit.cli.jobs import run_with_bar
+from frugalkit.cli.output import emit, state
 from frugalkit.i18n import gettext as _
 
 
@@ -22,7 +21,7 @@ def add_as_jobs(
     queue_only: bool,
     demo: bool,
 ) -> None:
-    from frugalkit.jobs import executor_for, submit
+    from frugalkit.jobs import executor_for
     from frugalkit.library import service
     from frugalkit.library.jobs import KIND, inputs_for
 
@@ -37,22 +36,9 @@ def add_as_jobs(
     if not inputs:
         emit(ctx, [], lambda c: c.print(_("the demonstration reports are indexed")))
         return
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
-    with opened_store(ctx) as store:
-        ids = [job.id for job in submit(store, KIND, inputs)]
-        if queue_only:
-            queued = [{"target": t, "job": i} for t, i in zip(targets, ids, strict=True)]
-            lines = "\n".join(_("queued %(id)s") % {"id": i} for i in ids)
-            emit(ctx, queued, lambda c: c.print(lines))
-            return
-        with Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True)) as bar:
-            bar_id = bar.add_task(_("indexing"), total=len(ids))
-            jobs = runner.run(
-                store,
-                settings,
-                ids,
-                lambda now: bar.update(bar_id, completed=sum(j.final for j in now)),
-            )
+    jobs = run_with_bar(ctx, runner, KIND, inputs, ("target", targets), _("indexing"), queue_only)
+    if jobs is None:
+        return
     rows = [_row(target, job) for target, job in zip(targets, jobs, strict=True)]
     emit(ctx, rows, lambda console: console.print(_table(rows)))
     if any(row["status"] != "completed" for row in rows):
