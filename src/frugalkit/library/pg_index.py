@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,18 +21,18 @@ from typing import Any
 import psycopg
 from psycopg.rows import dict_row
 
-from frugalkit.errors import NotFoundError, StoreError
+from frugalkit.errors import StoreError
 from frugalkit.library.index import CACHE_DIR
 from frugalkit.library.passages import Passage
+from frugalkit.library.queries import Queries
 from frugalkit.library.records import (
     DOCUMENT_FIELDS,
     PASSAGE_FIELDS,
     Filters,
-    document_as_dict,
     document_row,
-    passage_as_dict,
     passage_row,
 )
+from frugalkit.library.retrieve import folded
 from frugalkit.store import parse_url
 
 LOCK_KEY = 7_424_511  # pg_advisory_xact_lock key of library writes (any number of our own)
@@ -67,10 +66,13 @@ CREATE TABLE IF NOT EXISTS library_answers (
 """
 
 
-class PgIndex:
+class PgIndex(Queries):
     """The library tables of the PostgreSQL database at `url` (created on first use)."""
 
     backend = "postgresql"
+    MARK = "%s"
+    DOCUMENTS, PASSAGES, ANSWERS = "library_documents", "library_passages", "library_answers"
+    DOCUMENT_ORDER = "added_at, id"
 
     def __init__(self, url: str, home: Path) -> None:
         parsed = parse_url(url).set(drivername="postgresql")
@@ -109,10 +111,6 @@ class PgIndex:
             self.db.execute("SELECT pg_advisory_xact_lock(%s)", (LOCK_KEY,))
             yield self.db
 
-    def has(self, document_id: str) -> bool:
-        query = "SELECT 1 FROM library_documents WHERE id = %s"
-        return self.db.execute(query, (document_id,)).fetchone() is not None
-
     def add(
         self,
         document: dict[str, Any],
@@ -121,8 +119,6 @@ class PgIndex:
         source: Path,
     ) -> None:
         """Store a document, its passages and its file's bytes, all or nothing."""
-        from frugalkit.library.retrieve import folded
-
         fields = ", ".join(DOCUMENT_FIELDS)
         with self.writing() as db:
             db.execute(
@@ -155,35 +151,6 @@ class PgIndex:
         self._local(document).unlink(missing_ok=True)
         return document
 
-    def documents(self) -> list[dict[str, Any]]:
-        rows = self.db.execute("SELECT * FROM library_documents ORDER BY added_at, id")
-        return [document_as_dict(r) for r in rows]
-
-    def document(self, document_id: str) -> dict[str, Any]:
-        """By id or unique prefix."""
-        rows = self.db.execute(
-            "SELECT * FROM library_documents WHERE substr(id, 1, %s) = %s LIMIT 2",
-            (len(document_id), document_id),
-        ).fetchall()
-        if len(rows) != 1 or not document_id:
-            raise NotFoundError(
-                f"no single document with id {document_id!r}; `frugalkit library list` lists them"
-            )
-        return document_as_dict(rows[0])
-
-    def passages(self, ids: list[int]) -> dict[int, dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT p.*, d.title, d.language, d.report_type, d.url, d.file, d.demonstration "
-            "FROM library_passages p JOIN library_documents d ON d.id = p.document_id "
-            "WHERE p.id = ANY(%s)",
-            (ids,),
-        )
-        found = {}
-        for row in rows:
-            row.pop("words", None)
-            found[int(row["id"])] = passage_as_dict(row)
-        return found
-
     def _local(self, document: dict[str, Any]) -> Path:
         return self.files / Path(document["file"]).name
 
@@ -204,26 +171,6 @@ class PgIndex:
         scratch.replace(path)
         return path
 
-    def save_answer(self, answer: dict[str, Any]) -> None:
-        with self.writing() as db:
-            db.execute(
-                "INSERT INTO library_answers (id, question, created_at, report_id, answer) "
-                "VALUES (%s, %s, %s, %s, %s)",
-                (
-                    answer["id"],
-                    answer["question"],
-                    answer["created_at"],
-                    answer.get("report_id"),
-                    json.dumps(answer),
-                ),
-            )
-
-    def answers(self, limit: int = 50) -> list[dict[str, Any]]:
-        rows = self.db.execute(
-            "SELECT answer FROM library_answers ORDER BY created_at DESC LIMIT %s", (limit,)
-        )
-        return [json.loads(r["answer"]) for r in rows]
-
     def stamp(self) -> str:
         row = self.db.execute(
             "SELECT (SELECT removals FROM library_changes) AS removals, count(*) AS n, "
@@ -231,11 +178,6 @@ class PgIndex:
         ).fetchone()
         assert row is not None
         return f"{self.identity}:{row['removals']}:{row['n']}:{row['top']}"
-
-    def texts(self) -> Iterator[str]:
-        with self.db.cursor(row_factory=psycopg.rows.tuple_row) as cursor:
-            for (text,) in cursor.execute("SELECT text FROM library_passages"):
-                yield text
 
     def lexical(self, terms: list[str], filters: Filters, limit: int) -> list[int]:
         """Passage ids by ts_rank_cd over any of `terms`, best first."""
@@ -247,30 +189,6 @@ class PgIndex:
             [" | ".join(_lexeme(t) for t in terms), *values, limit],
         )
         return [int(r["id"]) for r in rows]
-
-    def passage_ids(self, filters: Filters) -> list[int]:
-        where, values = filters.sql("%s")
-        rows = self.db.execute(
-            "SELECT p.id FROM library_passages p JOIN library_documents d ON d.id = p.document_id "
-            f"WHERE p.embedding IS NOT NULL {where}",
-            values,
-        )
-        return [int(r["id"]) for r in rows]
-
-    def embeddings(self, ids: list[int] | None = None, after: int = 0) -> list[tuple[int, bytes]]:
-        if ids is not None:
-            rows = self.db.execute(
-                "SELECT id, embedding FROM library_passages WHERE id = ANY(%s) "
-                "AND embedding IS NOT NULL ORDER BY id",
-                (ids,),
-            )
-        else:
-            rows = self.db.execute(
-                "SELECT id, embedding FROM library_passages WHERE id > %s "
-                "AND embedding IS NOT NULL ORDER BY id",
-                (after,),
-            )
-        return [(int(r["id"]), bytes(r["embedding"])) for r in rows]
 
 
 def _lexeme(term: str) -> str:
