@@ -42,3 +42,37 @@ def ipcc() -> Path:
     if not IPCC.is_file():
         pytest.skip(f"the IPCC report is not at {IPCC} (shared/corpus, never copied here)")
     return IPCC
+
+
+def demo_copy(folder: Path, name: str, language: str = "fr") -> Path:
+    """A demonstration report as a new file (a comment appended: not 'already indexed')."""
+    path = folder / f"{name}.pdf"
+    source = service.DEMO_DIR / f"demo-report-{language}.pdf"
+    path.write_bytes(source.read_bytes() + f"\n% {name}\n".encode())
+    return path
+
+
+def references_at_the_end(monkeypatch: pytest.MonkeyPatch, count: int = 3) -> None:
+    """Documents added from now on end with `count` passages of a 'References' section."""
+    from frugalkit.library.passages import cut
+
+    def with_references(document):  # type: ignore[no-untyped-def]
+        passages = cut(document)
+        for passage in passages[-count:]:
+            passage.section = "References"
+        return passages
+
+    monkeypatch.setattr(service, "cut", with_references)
+
+
+# A process that adds the file it is given to the library of its environment's store.
+ADDER = """
+import sys
+from pathlib import Path
+from frugalkit.library import service
+from frugalkit.settings import Settings
+settings = Settings.from_env()
+index = service.open_index(settings)
+service.add_file(settings, index, Path(sys.argv[1]))
+index.close()
+"""

@@ -14,6 +14,7 @@ from frugalkit.library.index import Index
 from frugalkit.library.passages import cut, qualifiers_in
 from frugalkit.library.pdf import read_pdf
 from frugalkit.settings import Settings
+from tests.library.conftest import ADDER, demo_copy, references_at_the_end
 
 DEMO = service.DEMO_DIR / "demo-report-en.pdf"
 
@@ -180,27 +181,11 @@ def test_an_html_report_keeps_statement_ids_and_never_its_scripts(
     assert "Hot extremes virtually certain" in texts
 
 
-ADDER = """
-import sys
-from pathlib import Path
-from frugalkit.library import service
-from frugalkit.settings import Settings
-settings = Settings.from_env()
-index = service.open_index(settings)
-service.add_file(settings, index, Path(sys.argv[1]))
-index.close()
-"""
-
-
 def test_two_processes_adding_at_once_both_land(settings: Settings, tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    files = []
-    for name in ("one", "two", "three"):
-        path = tmp_path / f"{name}.pdf"
-        path.write_bytes(DEMO.read_bytes() + f"\n% {name}\n".encode())
-        files.append(path)
+    files = [demo_copy(tmp_path, name, "en") for name in ("one", "two", "three")]
     procs = [subprocess.Popen([sys.executable, "-c", ADDER, str(f)]) for f in files]
     assert [p.wait(timeout=120) for p in procs] == [0, 0, 0]
     index = service.open_index(settings)
@@ -277,18 +262,8 @@ def test_indexing_says_how_far_it_is_within_a_document(
 def test_a_reference_list_is_searched_by_words_but_never_embedded_nor_quoted(
     settings: Settings, library: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real_cut = cut
-
-    def with_references(document):  # type: ignore[no-untyped-def]
-        passages = real_cut(document)
-        for passage in passages[-3:]:
-            passage.section = "References"
-        return passages
-
-    monkeypatch.setattr(service, "cut", with_references)
-    other = tmp_path / "other.pdf"
-    other.write_bytes(DEMO.read_bytes() + b"\n% with references\n")
-    document, _ = service.add_file(settings, library, other)
+    references_at_the_end(monkeypatch)
+    document, _ = service.add_file(settings, library, demo_copy(tmp_path, "with-references", "en"))
     rows = library.db.execute(
         "SELECT section, embedding IS NULL FROM passages WHERE document_id = ?", (document["id"],)
     ).fetchall()

@@ -9,21 +9,11 @@ from pathlib import Path
 from frugalkit.library import service
 from frugalkit.library.jobs import threads_each
 from frugalkit.settings import Settings
-
-DEMO = service.DEMO_DIR / "demo-report-fr.pdf"
-
-
-def _copies(folder: Path, *names: str) -> list[Path]:
-    paths = []
-    for name in names:
-        path = folder / f"{name}.pdf"
-        path.write_bytes(DEMO.read_bytes() + f"\n% {name}\n".encode())
-        paths.append(path)
-    return paths
+from tests.library.conftest import demo_copy
 
 
 def test_documents_added_by_two_workers_all_land(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    files = _copies(tmp_path, "one", "two", "three")
+    files = [demo_copy(tmp_path, name) for name in ("one", "two", "three")]
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.7\n this is not a whole PDF")
     result = cli("--json", "library", "add", *map(str, [*files, broken]), "--workers", "2")
@@ -39,7 +29,7 @@ def test_documents_added_by_two_workers_all_land(cli, tmp_path: Path) -> None:  
 
 
 def test_queued_documents_wait_for_a_worker(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    (file,) = _copies(tmp_path, "queued")
+    file = demo_copy(tmp_path, "queued")
     result = cli("--json", "library", "add", str(file), "--queue-only")
     assert result.exit_code == 0
     with service.open_index(Settings.from_env()) as index:

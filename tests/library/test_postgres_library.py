@@ -18,6 +18,7 @@ from frugalkit.library.pg_index import PgIndex
 from frugalkit.library.records import Filters
 from frugalkit.settings import Settings
 from tests.conftest import fresh_database
+from tests.library.conftest import ADDER, demo_copy
 
 pytestmark = pytest.mark.postgres
 DEMO = service.DEMO_DIR / "demo-report-fr.pdf"
@@ -157,24 +158,8 @@ def test_full_text_operators_in_a_question_are_words(
     assert len(index.documents()) == 2
 
 
-ADDER = """
-import sys
-from pathlib import Path
-from frugalkit.library import service
-from frugalkit.settings import Settings
-settings = Settings.from_env()
-index = service.open_index(settings)
-service.add_file(settings, index, Path(sys.argv[1]))
-index.close()
-"""
-
-
 def test_two_servers_adding_at_once_both_land(postgres_url: str, tmp_path: Path) -> None:
-    files = []
-    for name in ("one", "two"):
-        path = tmp_path / f"{name}.pdf"
-        path.write_bytes(DEMO.read_bytes() + f"\n% {name}\n".encode())
-        files.append(path)
+    files = [demo_copy(tmp_path, name) for name in ("one", "two")]
     env = {"FRUGALKIT_DATABASE_URL": postgres_url, "FRUGALKIT_LANG": "en", "PATH": "/usr/bin"}
     procs = [
         subprocess.Popen(

@@ -15,6 +15,7 @@ from frugalkit.library.index import Index
 from frugalkit.library.records import Filters
 from frugalkit.library.retrieve import dense_model
 from frugalkit.settings import Settings
+from tests.library.conftest import demo_copy, references_at_the_end
 
 QUESTIONS = [
     "How much water did evaporative cooling consume in 2024?",
@@ -73,9 +74,7 @@ def test_the_graph_follows_additions_and_removals(
 ) -> None:
     _nearest(library, QUESTIONS[0])
     meta = json.loads(next(library.cache_dir.glob("vectors-*.json")).read_text())
-    other = tmp_path / "other.pdf"
-    other.write_bytes((service.DEMO_DIR / "demo-report-en.pdf").read_bytes() + b"\n% copy\n")
-    document, _ = service.add_file(settings, library, other)
+    document, _ = service.add_file(settings, library, demo_copy(tmp_path, "other", "en"))
     found = library.passages([pid for pid, _ in _nearest(library, QUESTIONS[0])])
     assert document["id"] in {p["document_id"] for p in found.values()}
     grown = json.loads(next(library.cache_dir.glob("vectors-*.json")).read_text())
@@ -121,16 +120,10 @@ def test_ids_given_again_after_a_removal_are_not_taken_for_the_old_passages(
     id, other passages. The graph must hold the new passages' vectors, not the old ones."""
     import numpy as np
 
-    def copy(name: str, language: str) -> Path:
-        path = tmp_path / f"{name}.pdf"
-        source = service.DEMO_DIR / f"demo-report-{language}.pdf"
-        path.write_bytes(source.read_bytes() + f"\n% {name}\n".encode())
-        return path
-
-    first, _ = service.add_file(settings, library, copy("first", "en"))
+    first, _ = service.add_file(settings, library, demo_copy(tmp_path, "first", "en"))
     _nearest(library, QUESTIONS[0])
     library.remove(first["id"])
-    service.add_file(settings, library, copy("second", "fr"))
+    service.add_file(settings, library, demo_copy(tmp_path, "second", "fr"))
     _nearest(library, QUESTIONS[0])
     held = vectors._held[library.identity]
     assert held.graph is not None
@@ -147,18 +140,8 @@ def test_the_saved_graph_is_trusted_beside_passages_never_embedded(
 ) -> None:
     """A reference list is not embedded: the graph holds fewer vectors than the index has
     passages, and another process must still use the saved graph, not build it again."""
-    from frugalkit.library.passages import cut
-
-    def with_references(document):  # type: ignore[no-untyped-def]
-        passages = cut(document)
-        for passage in passages[-3:]:
-            passage.section = "References"
-        return passages
-
-    monkeypatch.setattr(service, "cut", with_references)
-    other = tmp_path / "other.pdf"
-    other.write_bytes((service.DEMO_DIR / "demo-report-en.pdf").read_bytes() + b"\n% refs\n")
-    service.add_file(settings, library, other)
+    references_at_the_end(monkeypatch)
+    service.add_file(settings, library, demo_copy(tmp_path, "refs", "en"))
     before = _nearest(library, QUESTIONS[0])
     meta = json.loads(next(library.cache_dir.glob("vectors-*.json")).read_text())
     assert meta["vectors"] == meta["count"] - 3
