@@ -37,6 +37,7 @@ from frugalkit.store import parse_url
 
 LOCK_KEY = 7_424_511  # pg_advisory_xact_lock key of library writes (any number of our own)
 CONNECT_TIMEOUT_S = 5
+_checked: dict[Path, tuple[int, int]] = {}  # local copies found intact: (size, mtime_ns)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS library_documents (
   id TEXT PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL, year INTEGER,
@@ -158,7 +159,7 @@ class PgIndex(Queries):
         """The stored file, copied once from the database to this machine's cache; a copy
         whose digest is not the document's id is written again."""
         path = self._local(document)
-        if path.is_file() and hashlib.sha256(path.read_bytes()).hexdigest() == document["id"]:
+        if path.is_file() and self._intact(path, document["id"]):
             return path
         row = self.db.execute(
             "SELECT content FROM library_files WHERE document_id = %s", (document["id"],)
@@ -170,6 +171,18 @@ class PgIndex(Queries):
         scratch.write_bytes(bytes(row["content"]))
         scratch.replace(path)
         return path
+
+    @staticmethod
+    def _intact(path: Path, digest: str) -> bool:
+        """The copy's digest is the document's id; hashed again only when its size or time
+        changed (every page image of a cited figure asks, and a report may be 200 MB)."""
+        seen = path.stat()
+        if _checked.get(path) == (seen.st_size, seen.st_mtime_ns):
+            return True
+        if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+        _checked[path] = (seen.st_size, seen.st_mtime_ns)
+        return True
 
     def stamp(self) -> str:
         row = self.db.execute(

@@ -26,8 +26,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-# Our choices, checked in benchmarks/library_eval.py (ANN recall against the exact scan,
-# and milliseconds per search at 1k, 10k and 60k passages, printed side by side).
+# Our choices, checked in benchmarks/library_speed.py (the graph's recall against the exact
+# scan, and milliseconds per search at 1k, 10k and 60k passages, printed side by side).
 EXACT_UP_TO = 2_000  # passages: an exact scan of 2k x 384 floats is well under 1 ms
 CONNECTIVITY = 16  # HNSW edges per node (usearch's default)
 EXPANSION_ADD = 128  # candidates while building (usearch's default)
