@@ -24,6 +24,7 @@ MODULES = [
     "frugalkit.datacenter.shown",
     "frugalkit.library.answer",
     "frugalkit.library.claims",
+    "frugalkit.library.passages",
     "frugalkit.web.templating",
     "frugalkit.observatory.regions",
 ]
