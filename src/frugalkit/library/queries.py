@@ -64,9 +64,30 @@ class Queries:
             found[int(passage["id"])] = passage_as_dict(passage)
         return found
 
+    def kinds(self, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """(language, report type) of each passage: what ranking needs, without its text."""
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            f"SELECT p.id, d.language, d.report_type FROM {self.PASSAGES} p JOIN "
+            f"{self.DOCUMENTS} d ON d.id = p.document_id WHERE p.id IN ({self._marks(len(ids))})",
+            ids,
+        )
+        return {int(r["id"]): (r["language"], r["report_type"]) for r in rows}
+
     def texts(self) -> Iterator[str]:
         for row in self.db.execute(f"SELECT text FROM {self.PASSAGES}"):
             yield row["text"]
+
+    def lexical_rows(self, after: int = 0) -> list[tuple[int, str]]:
+        """(passage id, its text, section and caption) of the passages after id `after`,
+        in id order: what full-text search reads (`lexical.py`)."""
+        rows = self.db.execute(
+            f"SELECT id, text, section, caption FROM {self.PASSAGES} WHERE id > {self.MARK} "
+            "ORDER BY id",
+            (after,),
+        )
+        return [(int(r["id"]), f"{r['text']} {r['section']} {r['caption']}") for r in rows]
 
     def passage_ids(self, filters: Filters) -> list[int]:
         where, values = filters.sql(self.MARK)

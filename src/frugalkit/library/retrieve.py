@@ -37,6 +37,10 @@ WORD = re.compile(r"\w+", re.UNICODE)
 
 
 def folded(text: str) -> str:
+    """Case and accents folded: 'Émissions' -> 'emissions' (ASCII text needs only the case,
+    the common case in a library's passages)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -137,18 +141,19 @@ def search(
         lexical = bm25(index, question, filters)
         semantic = _dense(index, embedding.result(), filters)
     similarity = dict(semantic)
-    found = index.passages(sorted(set(lexical) | set(similarity)))
+    kinds = index.kinds(sorted(set(lexical) | set(similarity)))  # the texts of the best only
     scores: dict[int, float] = {}
     for ranked in (lexical, [pid for pid, _ in semantic]):
         rank_in: dict[str, int] = {}
         for pid in ranked:
-            lang = found[pid]["language"]
+            lang = kinds[pid][0]
             rank = rank_in.get(lang, 0)
             rank_in[lang] = rank + 1
             weight = 1.0 if lang == asked_in else OTHER_LANGUAGE
             scores[pid] = scores.get(pid, 0.0) + weight / (RRF_K + rank)
     for pid in scores:
-        if "summary" in found[pid]["report_type"].lower():
+        if "summary" in kinds[pid][1].lower():
             scores[pid] += SUMMARY_BONUS
     best = sorted(scores, key=lambda pid: -scores[pid])[:k]
+    found = index.passages(best)
     return [{**found[pid], "score": scores[pid], "similarity": similarity.get(pid)} for pid in best]

@@ -15,16 +15,14 @@ half-way leaves the previous graph in force.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
+
+from frugalkit.library import cached
 
 # Our choices, checked in benchmarks/library_speed.py (the graph's recall against the exact
 # scan, and milliseconds per search at 1k, 10k and 60k passages, printed side by side).
@@ -147,19 +145,17 @@ def _update(source: Source, held: _Vectors | None, stamp: str) -> _Vectors:
     return built
 
 
-def _files(source: Source) -> Path:
-    key = hashlib.sha256(source.identity.encode()).hexdigest()[:16]
-    return source.cache_dir / f"vectors-{key}.json"
-
-
 def _from_disk(source: Source) -> _Vectors | None:
     """The graph saved by this or another process, or None when there is none to trust."""
+    found = cached.saved(cached.pointer(source.cache_dir, "vectors", source.identity))
+    if found is None:
+        return None
+    meta, path = found
     try:
-        meta = json.loads(_files(source).read_text())
         from usearch.index import Index as Graph
 
         _stamp_counts(meta["stamp"])  # a stamp of another version's form is not trusted
-        graph = Graph.restore(str(source.cache_dir / meta["file"]), view=False)
+        graph = Graph.restore(str(path), view=False)
         if graph is None or len(graph) != meta["vectors"]:
             return None
         nothing = np.empty(0, dtype=np.int64)
@@ -169,29 +165,11 @@ def _from_disk(source: Source) -> _Vectors | None:
 
 
 def _save(source: Source, held: _Vectors) -> None:
-    """Write the graph to a new file, then point the JSON at it (atomic replace)."""
-    assert held.graph is not None
-    source.cache_dir.mkdir(parents=True, exist_ok=True)
-    meta_path = _files(source)
-    name = f"{meta_path.stem}-{uuid.uuid4().hex[:8]}.usearch"
-    try:
-        previous = json.loads(meta_path.read_text()).get("file")
-    except (OSError, ValueError):
-        previous = None
-    held.graph.save(str(source.cache_dir / name))
-    meta = {
-        "stamp": held.stamp,
-        "count": held.count,
-        "top_id": held.top_id,
-        "vectors": len(held.graph),
-        "file": name,
-    }
-    scratch = meta_path.with_suffix(f".{uuid.uuid4().hex[:8]}.tmp")
-    scratch.write_text(json.dumps(meta))
-    os.replace(scratch, meta_path)
-    if previous and previous != name:
-        with contextlib.suppress(OSError):
-            (source.cache_dir / previous).unlink()
+    graph = held.graph
+    assert graph is not None
+    meta = {"stamp": held.stamp, "count": held.count, "top_id": held.top_id, "vectors": len(graph)}
+    where = cached.pointer(source.cache_dir, "vectors", source.identity)
+    cached.save(where, ".usearch", lambda path: graph.save(str(path)), meta)
 
 
 def forget() -> None:
