@@ -136,3 +136,24 @@ def test_a_question_in_the_search_engine_syntax_is_only_words(
     answer = _ask(library, question.replace("\x00", ""))
     assert answer["status"] in ("answered", "not_in_sources")
     assert library.db.execute("SELECT count(*) FROM passages").fetchone()[0] > 0
+
+
+def test_across_languages_the_sentence_holding_the_question_s_figures_is_quoted_alone() -> None:
+    """A French question over English sentences, all near by dense similarity (across
+    languages they lie within 0.01): the one that holds the question's years leads, even a
+    hair farther, and only its passage is cited (issue 24: a second passage's sentence cited
+    the wrong statement)."""
+    from frugalkit.library.answer import _across
+
+    question = "De combien 2081-2100 sera-t-elle plus chaude dans le scénario très faible ?"
+    sea = {"id": 1}
+    warming = {"id": 2}
+    crossed = [
+        (0.845, "Sea level rise approaching 2 m by 2100 under a very high scenario.", sea),
+        (0.841, "Over 2081\u20132100 the surface will be 1.0°C to 1.8°C warmer.", warming),
+        (0.838, "It is warmer over land than over the ocean by 2100.", warming),
+        (0.844, "Sea level will keep rising for centuries after 2100.", sea),
+    ]
+    chosen = _across(question, crossed)
+    assert [item[2]["id"] for item in chosen] == [2, 2]
+    assert chosen[0][1].startswith("Over 2081\u20132100")

