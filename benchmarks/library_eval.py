@@ -40,15 +40,18 @@ def edition(language: str, folder: Path, whole: bool) -> Path:
     return source if whole else part(source, language, folder)
 
 
-def part(source: Path, language: str, folder: Path) -> Path:
-    """The pages of `source` that hold statements A.1.1-A.1.7, as a PDF in `folder` (the
-    tests use it too: a copy in a temporary folder, never in the project)."""
+def part(source: Path, language: str, folder: Path, pages: list[int] | None = None) -> Path:
+    """The pages of `source` that hold statements A.1.1-A.1.7 (or the 1-based `pages`), as a
+    PDF in `folder` (the tests use it too: a copy in a temporary folder, never in the
+    project)."""
     import pypdfium2 as pdfium
 
-    target = folder / f"spm-{language}-a1.pdf"
+    pages = pages or PAGES[language]
+    name = "a1" if pages == PAGES[language] else "-".join(map(str, pages))
+    target = folder / f"spm-{language}-{name}.pdf"
     if not target.exists():
         original, part = pdfium.PdfDocument(source), pdfium.PdfDocument.new()
-        part.import_pages(original, [p - 1 for p in PAGES[language]])
+        part.import_pages(original, [p - 1 for p in pages])
         part.save(target)
         part.close()
         original.close()

