@@ -1,6 +1,8 @@
 """End to end on a machine with an NVIDIA GPU: a PyTorch submission on the text task,
 evaluated by frugalkit's runner under its default limits, and its GPU energy compared with
-an independent NVML reading of the same device over the same evaluation.
+an independent NVML reading of the same device over the same evaluation. Then two jobs on
+one GPU at once (issue 25): each measured by its own run, their energies plus the idle part
+stated apart against the device's own counter over the same window (goal: within 5 %).
 
 Needs torch and nvidia-ml-py. Prints one JSON object; exits 2 without a GPU. The worker's
 default limits must not stop CUDA (the runner used to cap address space: "cudaGetDeviceCount
@@ -41,12 +43,12 @@ def predict(quotes):
 '''
 
 
-def nvml_energy_j() -> float:
+def nvml_energy_j(only_first: bool = False) -> float:
     import pynvml
 
     pynvml.nvmlInit()
     total_mj = 0
-    for index in range(pynvml.nvmlDeviceGetCount()):
+    for index in range(1 if only_first else pynvml.nvmlDeviceGetCount()):
         handle = pynvml.nvmlDeviceGetHandleByIndex(index)
         total_mj += pynvml.nvmlDeviceGetTotalEnergyConsumption(handle)
     return total_mj / 1000.0
@@ -78,11 +80,12 @@ def main() -> int:
         print(json.dumps({"status": "failed", "reason": run["reason"]}))
         return 1
     energy = run["payload"]["energy"]
+    # what each phase was charged, plus the GPU's idle part stated apart (not charged)
     load_gpu_wh = next(
-        r["energy"]["gpu_kwh"] * 1000 for r in run["reports"] if r["name"].endswith(":load")
+        _charged_and_idle_wh(r) for r in run["reports"] if r["name"].endswith(":load")
     )
     inference_gpu_wh = sum(
-        r["energy"]["gpu_kwh"] * 1000 for r in run["reports"] if r["name"].endswith(":inference")
+        _charged_and_idle_wh(r) for r in run["reports"] if r["name"].endswith(":inference")
     )
     print(
         json.dumps(
@@ -101,11 +104,62 @@ def main() -> int:
                 "energy_wh_per_1000": run["energy_wh_per_1000"],
                 "peak_rss_mb": run["payload"]["peak_rss_mb"],
                 "wall_s": wall_s,
+                "two_jobs_on_one_gpu": two_jobs(args.size),
             },
             indent=2,
         )
     )
     return 0
+
+
+def _charged_and_idle_wh(report: dict[str, object]) -> float:
+    gpu = next(m for m in report["methods"] if m["component"] == "gpu")  # type: ignore[attr-defined]
+    return (report["energy"]["gpu_kwh"] + (gpu["idle_kwh"] or 0.0)) * 1000  # type: ignore[index]
+
+
+JOB = """
+import sys, time, torch
+size, seconds = int(sys.argv[1]), float(sys.argv[2])
+a = torch.randn(size, size, device="cuda")
+end = time.monotonic() + seconds
+while time.monotonic() < end:
+    a = torch.tanh(a @ a)
+    torch.cuda.synchronize()
+    time.sleep(float(sys.argv[3]))  # a lighter job leaves the GPU idle part of the time
+"""
+
+
+def two_jobs(size: int, seconds: float = 20.0) -> dict[str, object]:
+    """Two processes on GPU 0 at once, a heavy one and a light one, each measured by a run
+    bound to its process; the device's NVML counter read over the same window."""
+    import subprocess
+
+    from frugalkit.measure.tracker import Run
+
+    env = {**os.environ, "CUDA_VISIBLE_DEVICES": "0"}
+    before_j = nvml_energy_j(only_first=True)
+    started = time.monotonic()
+    jobs = [subprocess.Popen([sys.executable, "-c", JOB, str(size), str(seconds), pause],
+                             env=env) for pause in ("0", "0.05")]  # fmt: skip
+    runs = [Run(f"job-{i}", root_pid=job.pid, persist=False).start() for i, job in enumerate(jobs)]
+    for job in jobs:
+        job.wait()
+    reports = [r.stop() for r in runs]
+    device_wh = (nvml_energy_j(only_first=True) - before_j) / 3600
+    charged = [r["energy"]["gpu_kwh"] * 1000 for r in reports]
+    methods = [next(m for m in r["methods"] if m["component"] == "gpu") for r in reports]
+    idle_wh = max((m["idle_kwh"] or 0.0) * 1000 for m in methods)
+    total = sum(charged) + idle_wh
+    return {
+        "wall_s": time.monotonic() - started,
+        "device_wh_nvml": device_wh,
+        "charged_wh": charged,
+        "shares": [m["share"] for m in methods],
+        "idle_wh_stated_apart": idle_wh,
+        "sum_over_device": total / device_wh if device_wh else None,
+        "within_5_percent": bool(device_wh) and abs(total / device_wh - 1) <= 0.05,
+        "methods": [m["note"] for m in methods],
+    }
 
 
 if __name__ == "__main__":

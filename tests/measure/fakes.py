@@ -61,3 +61,33 @@ class FakeNvml:
 
     def nvmlDeviceGetPowerUsage(self, handle: int) -> int:
         return int(self.gpus[handle]["power_mw"])  # type: ignore[call-overload]
+
+    # Per-process activity (measure/meters/gpu_activity.py). A GPU dict with "processes"
+    # (each: pid, sm (%), memory (bytes)) reports them; one without says Not Supported.
+    def nvmlDeviceGetProcessUtilization(self, handle: int, last_seen_us: int) -> list[object]:
+        processes = self._processes(handle)
+        self.clock_us += 1
+        active = [p for p in processes if p.get("sm", 0)]
+        if not active:
+            raise NVMLError("Not Found")
+        return [_Sample(int(p["pid"]), self.clock_us, int(p["sm"])) for p in active]
+
+    def nvmlDeviceGetComputeRunningProcesses(self, handle: int) -> list[object]:
+        return [_Process(int(p["pid"]), p.get("memory")) for p in self._processes(handle)]
+
+    def _processes(self, handle: int) -> list[dict[str, int]]:
+        if "processes" not in self.gpus[handle]:
+            raise NVMLError("Not Supported")
+        return list(self.gpus[handle]["processes"])  # type: ignore[call-overload]
+
+    clock_us = 0
+
+
+class _Sample:
+    def __init__(self, pid: int, time_stamp: int, sm: int) -> None:
+        self.pid, self.timeStamp, self.smUtil, self.memUtil = pid, time_stamp, sm, 0
+
+
+class _Process:
+    def __init__(self, pid: int, memory: int | None) -> None:
+        self.pid, self.usedGpuMemory = pid, memory

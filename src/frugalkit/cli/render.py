@@ -121,8 +121,12 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         )
         if method["share"] is not None:
             how += ", " + _("%(share)s of the device") % {"share": percent(method["share"])}
+        if method.get("idle_kwh") is not None:  # a shared GPU's idle part, charged to nobody
+            idle = quantity(method["idle_kwh"] * 1000, "Wh")
+            how += ", " + _("%(energy)s idle, stated apart") % {"energy": idle}
         value = quantity(energy[f"{component}_kwh"] * 1000, "Wh")
-        prose(console, f"  {component.upper()} {value}: {how}; {method['sampling']}")
+        note = f" ({method['note']})" if method.get("note") else ""
+        prose(console, f"  {component.upper()} {value}: {how}; {method['sampling']}{note}")
     items = ", ".join(
         _("%(count)s x %(profile)s at %(share)s")
         % {"count": i["count"], "profile": i["profile"], "share": percent(i["share"])}

@@ -99,7 +99,10 @@ def build_report(
         "command": command,
         "host": {**host, "zone": zone.code},
         "methods": [
-            {k: c[k] for k in ("component", "kind", "meter", "sampling", "share", "note")}
+            {
+                **{k: c[k] for k in ("component", "kind", "meter", "sampling", "share", "note")},
+                "idle_kwh": c.get("idle_kwh"),
+            }
             for c in components
         ],
         "energy": energy,

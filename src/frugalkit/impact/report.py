@@ -54,6 +54,11 @@ class ComponentMethod(_Strict):
     share: float | None = Field(
         default=None, description="fraction of the device apportioned to the run, if any"
     )
+    idle_kwh: float | None = Field(
+        default=None,
+        ge=0,
+        description="a shared GPU's idle energy in the window: stated apart, charged to nobody",
+    )
     note: str = ""
 
 

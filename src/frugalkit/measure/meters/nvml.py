@@ -11,6 +11,7 @@ from typing import Any
 
 from frugalkit.impact.data import field
 from frugalkit.measure.meters.base import MeterUnavailable, Poller
+from frugalkit.measure.meters.gpu_activity import GpuActivity
 
 
 @dataclass
@@ -76,6 +77,8 @@ class NvmlMeter:
         interval_s = float(field("power", "gpu_power_poll_interval_s"))
         self.poll_interval_s = interval_s
         self._poller = Poller("nvml-power", interval_s, self._poll) if self._polled_j else None
+        activity_s = float(field("power", "gpu_activity_poll_interval_s"))
+        self.activity = GpuActivity(nvml, self.devices, activity_s)
 
     def _device(self, index: int) -> Device:
         nvml = self._nvml
@@ -142,10 +145,16 @@ class NvmlMeter:
         band = field("power", "counter_band", "nvml")
         return float(band["low"]), float(band["high"])
 
+    def activity_totals(self) -> dict[int, dict[str, Any]]:
+        """Each visible GPU's cumulative per-process activity (`gpu_activity.py`)."""
+        return self.activity.totals()
+
     def acquire(self) -> None:
+        self.activity.poller.acquire()
         if self._poller:
             self._poller.acquire()
 
     def release(self) -> None:
+        self.activity.poller.release()
         if self._poller:
             self._poller.release()

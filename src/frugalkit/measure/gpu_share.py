@@ -1,0 +1,68 @@
+"""A shared GPU's energy in a window split between the processes that used it (issue 25).
+
+NVML counts a whole device: two jobs on one GPU each reported all of it. Here a window's
+device energy is cut in two:
+- idle: the device's idle power (the lowest draw read while no compute process ran, see
+  `meters/gpu_activity.py`) times the window, stated apart and charged to nobody;
+- active: the rest, split by each process's share of the SM utilisation samples in the
+  window (% x seconds); where the driver gives no samples, by its share of GPU memory held
+  (byte x seconds).
+The shares of all processes add up to one, so the jobs' energies and the idle part add up to
+the device's counter. The band spans both shares (SM and memory) where both exist: they are
+two readings of "how much of the GPU was this job's", and neither is exact (NVIDIA publishes
+no per-process energy). Where the driver reports neither, the whole device is counted, as
+before, and the note says so. Process ids are NVML's: inside a container with its own PID
+namespace they are the host's, and a job's processes are then not recognised (the note says
+when the run's processes held nothing while others did).
+"""
+
+from __future__ import annotations
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+
+def _window(before: dict[int, float], after: dict[int, float]) -> dict[int, float]:
+    return {pid: max(v - before.get(pid, 0.0), 0.0) for pid, v in after.items()}
+
+
+def _share(used: dict[int, float], mine: set[int]) -> float | None:
+    total = sum(used.values())
+    return None if total <= 0 else sum(v for pid, v in used.items() if pid in mine) / total
+
+
+def split(
+    device_j: float, window_s: float, before: dict[str, Any], after: dict[str, Any], mine: set[int]
+) -> dict[str, Any]:
+    """This run's part of one device's `device_j` joules over `window_s` seconds, from the
+    device's activity totals at the window's edges and the run's process ids `mine`."""
+    sm = _share(_window(before["sm_pct_s"], after["sm_pct_s"]), mine)
+    memory = _share(_window(before["memory_byte_s"], after["memory_byte_s"]), mine)
+    if sm is None and memory is None:
+        if after["sm_supported"] or after["memory_supported"]:
+            return {"j": 0.0, "low_j": 0.0, "high_j": 0.0, "idle_j": device_j, "share": 0.0,
+                    "method": "no process used the GPU in the window: all idle"}  # fmt: skip
+        return {"j": device_j, "low_j": device_j, "high_j": device_j, "idle_j": 0.0,
+                "share": None, "method": "no per-process samples from the driver: the whole "
+                "device counted"}  # fmt: skip
+    idle_w = after["idle_w"]
+    idle_j = min(idle_w * window_s, device_j) if idle_w is not None else 0.0
+    active_j = device_j - idle_j
+    share = sm if sm is not None else memory
+    assert share is not None
+    other = memory if memory is not None else share
+    low, high = min(share, other), max(share, other)
+    how = "SM utilisation samples" if sm is not None else "GPU memory held (no SM samples)"
+    idle = (
+        f"idle {idle_w:.0f} W stated apart" if idle_w is not None
+        else "idle power never observed (the GPU was never free): idle is in the shares"
+    )  # fmt: skip
+    return {
+        "j": active_j * share,
+        "low_j": active_j * low,
+        "high_j": active_j * high,
+        "idle_j": idle_j,
+        "share": share,
+        "method": f"split by the run's share of {how}; {idle}",
+    }
