@@ -131,7 +131,8 @@ def test_idle_never_seen_is_said_and_a_gpu_nobody_used_is_all_idle() -> None:
 
 
 def test_a_driver_without_process_information_keeps_the_whole_device(
-    gpu: FakeNvml, jobs: list  # type: ignore[type-arg]
+    gpu: FakeNvml,
+    jobs: list,  # type: ignore[type-arg]
 ) -> None:
     del gpu.gpus[0]["processes"]  # Not Supported, as on some drivers and vGPUs
     run = Run("job", root_pid=jobs[0].pid, persist=False).start()
