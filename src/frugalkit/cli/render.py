@@ -11,6 +11,7 @@ from frugalkit.cli.tables import NUMERIC, table
 from frugalkit.i18n import gettext as _
 from frugalkit.impact import equivalents
 from frugalkit.impact.display import number, percent, quantity, significant_digits
+from frugalkit.messages import N_
 
 
 def _span(low: str, high: str) -> str:
@@ -111,6 +112,8 @@ def summary(console: Console, report: dict[str, Any]) -> None:
                 "energy": quantity(window["it_kwh"] * 1000, "Wh"),
             },
         )
+    if report.get("prediction"):
+        prose(console, _prediction(report["prediction"]))
     prose(console, _("method"), style="bold")
     for method in report["methods"]:
         component = method["component"]
@@ -154,6 +157,26 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         "water": water["source"],
     }
     prose(console, sources, style="dim")
+
+
+PREDICTED = N_(
+    "Predicted for the whole run after %(done)s of %(total)s %(unit)s: %(energy)s "
+    "(%(low)s to %(high)s), %(ghg)s, %(duration)s in all."
+)
+
+
+def _prediction(f: dict[str, Any]) -> str:
+    """What a run predicted of its whole at its last progress mark (measure/forecast.py)."""
+    return _(PREDICTED) % {
+        "done": f"{f['done']:g}",
+        "total": f"{f['total']:g}",
+        "unit": f["unit"],
+        "energy": quantity(f["facility_kwh"] * 1000, "Wh"),
+        "low": quantity(f["low_kwh"] * 1000, "Wh"),
+        "high": quantity(f["high_kwh"] * 1000, "Wh"),
+        "ghg": quantity(f["ghg_g"], "gCO2e"),
+        "duration": quantity(f["duration_s"], "s"),
+    }
 
 
 def report_table(reports: list[dict[str, Any]]) -> Any:

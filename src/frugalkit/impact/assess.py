@@ -65,6 +65,7 @@ def build_report(
     pue: float,
     wue_l_per_kwh: float,
     host_profile: str | None = None,
+    prediction: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The report of one run. `components`: one dict per metered component with
     component, energy_kwh, low_kwh, high_kwh, kind, meter, sampling, share, note."""
@@ -141,4 +142,5 @@ def build_report(
         },
         "windows": windows,
         "frugalkit_version": __version__,
+        **({"prediction": prediction} if prediction else {}),
     }

@@ -153,6 +153,22 @@ class ProcessRef(_Strict):
     start_ticks: int = Field(ge=0, description="the process's start time, clock ticks after boot")
 
 
+class Prediction(_Strict):
+    """The whole run's cost predicted from its first epochs or steps (measure/forecast.py)."""
+
+    done: float = Field(gt=0)
+    total: float = Field(gt=0)
+    unit: str = Field(min_length=1, max_length=40)
+    it_kwh: float = Field(ge=0, le=MAX_ENERGY_KWH)
+    facility_kwh: float = Field(ge=0, le=MAX_ENERGY_KWH)
+    low_kwh: float = Field(ge=0, le=MAX_ENERGY_KWH)
+    high_kwh: float = Field(ge=0, le=MAX_ENERGY_KWH)
+    ghg_g: float = NonNegative
+    duration_s: float = NonNegative
+    made_after_s: float = NonNegative
+    method: str = Field(max_length=400)
+
+
 class ImpactReport(_Strict):
     """What ran, where, how it was measured, and its impacts."""
 
@@ -182,4 +198,7 @@ class ImpactReport(_Strict):
     frugalkit_version: str
     process: ProcessRef | None = Field(
         default=None, description="set on a 'running' record only: who measures it"
+    )
+    prediction: Prediction | None = Field(
+        default=None, description="the whole run's cost as predicted at its last progress mark"
     )

@@ -92,6 +92,8 @@ class Run:
         self.spool_path: str | None = None
         self._start: Snapshot | None = None
         self._windows: list[dict[str, Any]] = []
+        self._marks: list[tuple[float, float, float, float, float]] = []
+        self._prediction: dict[str, Any] | None = None
         self._meters: list[Any] = []
         self._id = ""
         self._root_pid: Root = os.getpid()
@@ -182,6 +184,7 @@ class Run:
             pue=p["pue"],
             wue_l_per_kwh=p["wue_l_per_kwh"],
             host_profile=p["host_profile"],
+            prediction=self._prediction,
         )
 
     def _persist(self, report: dict[str, Any]) -> None:
@@ -223,6 +226,21 @@ class Run:
                     "it_kwh": sum(parts.values()),
                 }
             )
+
+    def progress(self, done: float, total: float, unit: str = "epoch") -> dict[str, Any]:
+        """`done` of `total` epochs (or steps) are over: the whole run's predicted energy,
+        emissions and time, with a band (measure/forecast.py); the last one is on the report."""
+        from frugalkit.measure import forecast
+
+        if self._start is None:
+            raise InputError(f"run {self.name!r} is not running: report progress inside it")
+        forecast.check(done, total, self._marks)
+        now = snapshot(self._meters, self._root_pid)
+        parts = attribute(self._meters, self._start, now, self._params["scope"])
+        self._marks.append(forecast.mark(done, now.monotonic_s - self._start.monotonic_s, parts))
+        zone, pue = self.zone.intensity_g_per_kwh, self._params["pue"]
+        self._prediction = forecast.predict(self._marks, total, zone, pue, unit)
+        return self._prediction
 
     # -- context manager and decorator -------------------------------------------------
     def __enter__(self) -> Run:
