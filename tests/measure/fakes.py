@@ -91,3 +91,38 @@ class _Sample:
 class _Process:
     def __init__(self, pid: int, memory: int | None) -> None:
         self.pid, self.usedGpuMemory = pid, memory
+
+
+class FakeMigNvml(FakeNvml):
+    """One GPU in MIG mode: instances, each with its compute slices and processes, handles
+    (gpu, slot); no per-process SM samples (as NVML under MIG)."""
+
+    def __init__(self, gpus: list[dict[str, object]], instances: list[dict[str, object]]) -> None:
+        super().__init__(gpus)
+        self.instances = instances  # each: slices, processes (pid, memory)
+
+    def nvmlDeviceGetMigMode(self, handle: int) -> list[int]:
+        return [1, 1]
+
+    def nvmlDeviceGetMaxMigDeviceCount(self, handle: int) -> int:
+        return 7
+
+    def nvmlDeviceGetMigDeviceHandleByIndex(self, handle: object, slot: int) -> tuple[int, int]:
+        if slot >= len(self.instances):
+            raise NVMLError("Not Found")
+        return (int(handle), slot)  # type: ignore[call-overload]
+
+    def nvmlDeviceGetAttributes(self, mig: tuple[int, int]) -> object:
+        class Attributes:
+            multiprocessorCount = int(self.instances[mig[1]]["slices"])  # type: ignore[call-overload]
+
+        return Attributes()
+
+    def nvmlDeviceGetProcessUtilization(self, handle: object, last_seen_us: int) -> list[object]:
+        raise NVMLError("Not Supported")
+
+    def nvmlDeviceGetComputeRunningProcesses(self, handle: object) -> list[object]:
+        if isinstance(handle, tuple):
+            found = self.instances[handle[1]]["processes"]
+            return [_Process(int(p["pid"]), p.get("memory")) for p in found]  # type: ignore[attr-defined]
+        return []

@@ -140,3 +140,42 @@ def test_a_driver_without_process_information_keeps_the_whole_device(
     report = run.stop()
     assert report["energy"]["gpu_kwh"] * 3.6e6 == pytest.approx(360.0)
     assert "whole device" in _gpu(report)["note"]
+
+
+def test_mig_instances_share_the_gpu_by_their_slices_then_memory(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: list,  # type: ignore[type-arg]
+) -> None:
+    """An H200 cut in a 3-slice and a 4-slice instance (of 7): job 0 alone on the 3-slice
+    one, job 1 beside another process on the 4-slice one, holding a quarter of its memory."""
+    from .fakes import FakeMigNvml
+
+    fake = FakeMigNvml(
+        [{"name": "NVIDIA H200", "uuid": "GPU-1", "energy_mj": 0, "power_mw": 60_000}],
+        [{"slices": 3, "processes": []}, {"slices": 4, "processes": []}],
+    )
+    monkeypatch.setitem(sys.modules, "pynvml", fake)
+    driver = tmp_path / "nvidia-version"
+    driver.write_text("NVRM version: fake\n")
+    monkeypatch.setattr(registry, "NVIDIA_DRIVER", str(driver))
+    monkeypatch.delenv("CUDA_VISIBLE_DEVICES", raising=False)
+    registry.reset()
+    try:
+        runs = [
+            Run(f"job-{i}", root_pid=job.pid, persist=False).start() for i, job in enumerate(jobs)
+        ]
+        fake.instances[0]["processes"] = [{"pid": jobs[0].pid, "memory": 10 * GB}]
+        fake.instances[1]["processes"] = [{"pid": jobs[1].pid, "memory": 5 * GB},
+                                          {"pid": 999_999, "memory": 15 * GB}]  # fmt: skip
+        activity = _nvml_meter().activity  # type: ignore[attr-defined]
+        for _ in range(3):
+            time.sleep(0.05)
+            activity.poll()
+        fake.gpus[0]["energy_mj"] = 100_000 * 1000  # far above idle: the split shows
+        first, second = (run.stop() for run in runs)
+    finally:
+        registry.reset()
+    assert _gpu(first)["share"] == pytest.approx(3 / 7, abs=0.02)
+    assert _gpu(second)["share"] == pytest.approx(4 / 7 * 0.25, abs=0.02)
+    assert "MIG" in _gpu(first)["note"]

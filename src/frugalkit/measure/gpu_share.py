@@ -8,12 +8,13 @@ device energy is cut in two:
   window (% x seconds); where the driver gives no samples, by its share of GPU memory held
   (byte x seconds).
 The shares of all processes add up to one, so the jobs' energies and the idle part add up to
-the device's counter. The band spans both shares (SM and memory) where both exist: they are
-two readings of "how much of the GPU was this job's", and neither is exact (NVIDIA publishes
-no per-process energy). Where the driver reports neither, the whole device is counted, as
-before, and the note says so. Process ids are NVML's: inside a container with its own PID
-namespace they are the host's, and a job's processes are then not recognised (the note says
-when the run's processes held nothing while others did).
+the device's counter. A GPU in MIG mode is shared by its instances in use, by their compute
+slices, then within each by memory held. The band spans both shares (SM and memory) where
+both exist: they are two readings of "how much of the GPU was this job's", and neither is
+exact (NVIDIA publishes no per-process energy). Where the driver reports neither, the whole
+device is counted, as before, and the note says so. Process ids are NVML's: inside a
+container with its own PID namespace they are the host's, so a job's processes may not be
+recognised; the note says so when the run's processes held nothing while others did.
 """
 
 from __future__ import annotations
@@ -32,6 +33,26 @@ def _share(used: dict[int, float], mine: set[int]) -> float | None:
     return None if total <= 0 else sum(v for pid, v in used.items() if pid in mine) / total
 
 
+def _mig_share(used: dict[int, float], after: dict[str, Any], mine: set[int]) -> float:
+    """Under MIG: the parent GPU's active energy shared by the instances that held work, in
+    proportion to their compute slices, then within each instance by memory held."""
+    slices: list[int] = after["instance_slices"]
+    instance_of: dict[int, int] = after["instance_of"]
+    held: dict[int, float] = {}
+    for pid, amount in used.items():
+        slot = instance_of.get(pid)
+        if slot is not None and amount > 0:
+            held[slot] = held.get(slot, 0.0) + amount
+    busy_slices = sum(slices[slot] for slot in held)
+    if busy_slices <= 0:
+        return 0.0
+    return sum(
+        slices[slot] / busy_slices * amount / held[slot]
+        for pid, amount in used.items()
+        if pid in mine and (slot := instance_of.get(pid)) in held
+    )
+
+
 def split(
     device_j: float, window_s: float, before: dict[str, Any], after: dict[str, Any], mine: set[int]
 ) -> dict[str, Any]:
@@ -39,6 +60,8 @@ def split(
     device's activity totals at the window's edges and the run's process ids `mine`."""
     sm = _share(_window(before["sm_pct_s"], after["sm_pct_s"]), mine)
     memory = _share(_window(before["memory_byte_s"], after["memory_byte_s"]), mine)
+    if after.get("instance_slices") and memory is not None:
+        memory = _mig_share(_window(before["memory_byte_s"], after["memory_byte_s"]), after, mine)
     if sm is None and memory is None:
         if after["sm_supported"] or after["memory_supported"]:
             return {"j": 0.0, "low_j": 0.0, "high_j": 0.0, "idle_j": device_j, "share": 0.0,
@@ -54,10 +77,16 @@ def split(
     other = memory if memory is not None else share
     low, high = min(share, other), max(share, other)
     how = "SM utilisation samples" if sm is not None else "GPU memory held (no SM samples)"
+    if after.get("instance_slices"):
+        how = ("MIG instances in use, by their compute slices, then of the GPU memory held "
+               "within each (NVML gives no per-process SM samples under MIG)")  # fmt: skip
     idle = (
         f"idle {idle_w:.0f} W stated apart" if idle_w is not None
         else "idle power never observed (the GPU was never free): idle is in the shares"
     )  # fmt: skip
+    if share == 0:
+        how += ("; the run's processes held nothing on this GPU while others did (inside a "
+                "container, NVML's process ids are the host's)")  # fmt: skip
     return {
         "j": active_j * share,
         "low_j": active_j * low,

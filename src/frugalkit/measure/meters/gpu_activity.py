@@ -8,7 +8,9 @@ Polled every `gpu_activity_poll_interval_s` (power.json) while a run holds the m
 - GPU memory per process (nvmlDeviceGetComputeRunningProcesses), as byte x seconds, where a
   driver or GPU gives no utilisation samples (MIG instances, older drivers);
 - the device's idle power: the lowest draw read while no compute process ran on it, so that
-  idle is stated apart and not charged to whoever happens to run.
+  idle is stated apart and not charged to whoever happens to run;
+- on a GPU in MIG mode, each instance's processes and compute slices (its streaming
+  multiprocessors): NVML gives no per-process SM samples and no energy per instance there.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ class GpuActivity:
         self._idle_w: dict[int, float | None] = dict.fromkeys(indices)
         self._sm_supported = dict.fromkeys(indices, True)
         self._memory_supported = dict.fromkeys(indices, True)
+        self._instance_of: dict[int, dict[int, int]] = {i: {} for i in indices}  # MIG slot
         self.poller = Poller("nvml-activity", interval_s, self.poll)
 
     def poll(self) -> None:
@@ -52,6 +55,8 @@ class GpuActivity:
 
     def _sample(self, device: Any, dt_s: float) -> None:
         index, nvml = device.index, self._nvml
+        if device.instances:  # MIG: no per-process SM samples; each instance's processes
+            self._sm_supported[index] = False
         if self._sm_supported[index]:
             try:
                 samples = nvml.nvmlDeviceGetProcessUtilization(device.handle, self._seen_us[index])
@@ -63,7 +68,7 @@ class GpuActivity:
                 used = self._sm_pct_s[index]
                 used[int(sample.pid)] = used.get(int(sample.pid), 0.0) + sample.smUtil * dt_s
         try:
-            processes = nvml.nvmlDeviceGetComputeRunningProcesses(device.handle)
+            processes = self._processes(device)
         except Exception:  # NVMLError_NotSupported
             self._memory_supported[index] = False
             return
@@ -80,6 +85,17 @@ class GpuActivity:
             idle = self._idle_w[index]
             self._idle_w[index] = power_w if idle is None else min(idle, power_w)
 
+    def _processes(self, device: Any) -> list[Any]:
+        """The compute processes of a GPU, or of each of its MIG instances (noting which)."""
+        if not device.instances:
+            return list(self._nvml.nvmlDeviceGetComputeRunningProcesses(device.handle))
+        found = []
+        for slot, (mig, _) in enumerate(device.instances):
+            for process in self._nvml.nvmlDeviceGetComputeRunningProcesses(mig):
+                self._instance_of[device.index][int(process.pid)] = slot
+                found.append(process)
+        return found
+
     def totals(self) -> dict[int, dict[str, Any]]:
         """Cumulative activity per device index, read now (a window's edge)."""
         self.poll()
@@ -91,6 +107,8 @@ class GpuActivity:
                     "idle_w": self._idle_w[device.index],
                     "sm_supported": self._sm_supported[device.index],
                     "memory_supported": self._memory_supported[device.index],
+                    "instance_slices": [slices for _, slices in device.instances],
+                    "instance_of": dict(self._instance_of[device.index]),
                 }
                 for device in self._devices
             }

@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from frugalkit.impact.data import field
+from frugalkit.impact.data import field as data_field
 from frugalkit.measure.meters.base import MeterUnavailable, Poller
 from frugalkit.measure.meters.gpu_activity import GpuActivity
 
@@ -21,6 +21,8 @@ class Device:
     handle: Any
     has_counter: bool
     base_mj: int = 0
+    # MIG instances of this GPU, each (handle, compute slices), where MIG is on
+    instances: list[tuple[Any, int]] = field(default_factory=list)
 
 
 def _visible(nvml: Any, count: int, cuda_visible: str | None) -> list[int]:
@@ -44,6 +46,25 @@ def _visible(nvml: Any, count: int, cuda_visible: str | None) -> list[int]:
             break
         chosen.append(matches[0])
     return list(dict.fromkeys(chosen))
+
+
+def _mig_instances(nvml: Any, handle: Any) -> list[tuple[Any, int]]:
+    """The MIG instances of a GPU in MIG mode, each with its compute slices (streaming
+    multiprocessors); [] when MIG is off or the driver does not know it."""
+    try:
+        if int(nvml.nvmlDeviceGetMigMode(handle)[0]) != 1:  # NVML_DEVICE_MIG_ENABLE
+            return []
+        count = int(nvml.nvmlDeviceGetMaxMigDeviceCount(handle))
+    except Exception:  # NVMLError_NotSupported: no MIG on this GPU
+        return []
+    found = []
+    for slot in range(count):
+        try:
+            mig = nvml.nvmlDeviceGetMigDeviceHandleByIndex(handle, slot)
+            found.append((mig, int(nvml.nvmlDeviceGetAttributes(mig).multiprocessorCount)))
+        except Exception:  # NVMLError_NotFound: an empty slot
+            continue
+    return found
 
 
 class NvmlMeter:
@@ -74,10 +95,10 @@ class NvmlMeter:
         self._polled_j = {d.index: 0.0 for d in self.devices if not d.has_counter}
         self._last_poll = time.monotonic()
         self._last_power_w = {i: self._power_w(i) for i in self._polled_j}
-        interval_s = float(field("power", "gpu_power_poll_interval_s"))
+        interval_s = float(data_field("power", "gpu_power_poll_interval_s"))
         self.poll_interval_s = interval_s
         self._poller = Poller("nvml-power", interval_s, self._poll) if self._polled_j else None
-        activity_s = float(field("power", "gpu_activity_poll_interval_s"))
+        activity_s = float(data_field("power", "gpu_activity_poll_interval_s"))
         self.activity = GpuActivity(nvml, self.devices, activity_s)
 
     def _device(self, index: int) -> Device:
@@ -87,9 +108,11 @@ class NvmlMeter:
         name = name.decode() if isinstance(name, bytes) else str(name)
         try:
             base_mj = int(nvml.nvmlDeviceGetTotalEnergyConsumption(handle))
-            return Device(index, name, handle, has_counter=True, base_mj=base_mj)
+            device = Device(index, name, handle, has_counter=True, base_mj=base_mj)
         except Exception:  # NVMLError_NotSupported on GPUs before Volta
-            return Device(index, name, handle, has_counter=False)
+            device = Device(index, name, handle, has_counter=False)
+        device.instances = _mig_instances(nvml, handle)
+        return device
 
     def memory_by_pid(self) -> dict[int, int]:
         """GPU memory in bytes used by each process, over the visible GPUs (processes
@@ -142,7 +165,7 @@ class NvmlMeter:
         return f"NVML power polled every {self.poll_interval_s:g} s where no energy counter exists"
 
     def band(self, component: str) -> tuple[float, float]:
-        band = field("power", "counter_band", "nvml")
+        band = data_field("power", "counter_band", "nvml")
         return float(band["low"]), float(band["high"])
 
     def activity_totals(self) -> dict[int, dict[str, Any]]:
