@@ -197,20 +197,36 @@ def delete_report(store: Store, report_id: str) -> str:
     return full_id
 
 
-def report_totals(store: Store) -> dict[str, float]:
-    """Count, energy (kWh) and GHG (g) over every stored report. A record over today's
-    energy ceiling (stored before it existed) is counted but left out of the sums, and
-    the sums are exact decimals: PostgreSQL's float SUM raised an overflow on it."""
+def _total(column: Any) -> Any:
+    """A column's exact sum over the records within today's energy ceiling (a record over
+    it, stored before it existed, is counted but left out: PostgreSQL's float SUM raised an
+    overflow on it)."""
     within = ImpactReportRow.energy_kwh <= MAX_ENERGY_KWH
+    return func.coalesce(func.sum(case((within, cast(column, Numeric)))), 0)
 
-    def total(column: Any) -> Any:
-        return func.coalesce(func.sum(case((within, cast(column, Numeric)))), 0)
 
+def report_totals(store: Store) -> dict[str, float]:
+    """Count, energy (kWh) and GHG (g) over every stored report."""
     query = select(
         func.count(ImpactReportRow.id),
-        total(ImpactReportRow.energy_kwh),
-        total(ImpactReportRow.ghg_g),
+        _total(ImpactReportRow.energy_kwh),
+        _total(ImpactReportRow.ghg_g),
     )
     with store.session() as session:
         count, energy_kwh, ghg_g = session.execute(query).one()
     return {"reports": int(count), "energy_kwh": float(energy_kwh), "ghg_g": float(ghg_g)}
+
+
+def report_totals_by_kind(store: Store) -> list[dict[str, Any]]:
+    """The same, for each phase and status (what `/metrics` exports)."""
+    row = ImpactReportRow
+    query = select(
+        row.phase, row.status, func.count(row.id), _total(row.energy_kwh), _total(row.ghg_g)
+    ).group_by(row.phase, row.status)
+    with store.session() as session:
+        found = session.execute(query).all()
+    return [
+        {"phase": phase, "status": status, "reports": int(count),
+         "energy_kwh": float(energy_kwh), "ghg_g": float(ghg_g)}
+        for phase, status, count, energy_kwh, ghg_g in found
+    ]  # fmt: skip

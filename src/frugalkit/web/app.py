@@ -40,6 +40,7 @@ from frugalkit.web import (
     home,
     jobs,
     library,
+    metrics,
     observatory,
     reports,
     views,
@@ -203,6 +204,7 @@ def create_app(
         return {"status": "ok", "version": __version__, "store": store.backend}
 
     app.include_router(auth.build_router())
+    app.include_router(metrics.build_router())  # /metrics, not in the menu
     for module in MODULES:
         app.include_router(module.build_router())
     app.middleware("http")(_security_headers)
