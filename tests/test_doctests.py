@@ -16,6 +16,7 @@ MODULES = [
     "frugalkit.impact.indicators",
     "frugalkit.impact.kpis",
     "frugalkit.impact.zones",
+    "frugalkit.impact.grid_live",
     "frugalkit.measure.meters.estimate",
     "frugalkit.bench.metrics",
     "frugalkit.bench.scoring",

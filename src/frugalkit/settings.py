@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 DB_FILENAME = "frugalkit.db"
 EXECUTORS = ("local", "ray")
+# Where the hour's grid intensity comes from (impact/grid_live.py); "yearly": the data file.
+GRID_PROVIDERS = ("yearly", "gb", "electricitymaps")
 TRUE = ("1", "true", "yes")
 FALSE = ("", "0", "false", "no")
 
@@ -74,6 +76,9 @@ class Settings:
         "database_url",
         "database_url_from_env",
         "executor",
+        "grid_provider",
+        "grid_token",
+        "grid_url",
         "home",
         "job_stale_s",
         "ray_address",
@@ -92,6 +97,9 @@ class Settings:
         job_stale_s: float = 30.0,
         web_private: bool = False,
         country: str = "",
+        grid_provider: str = "yearly",
+        grid_token: str = "",
+        grid_url: str = "",
     ) -> None:
         values = {
             "home": home,
@@ -103,6 +111,9 @@ class Settings:
             "job_stale_s": job_stale_s,
             "web_private": web_private,
             "country": country,
+            "grid_provider": grid_provider,
+            "grid_token": grid_token,
+            "grid_url": grid_url,
         }
         for name, value in values.items():
             object.__setattr__(self, name, value)
@@ -116,6 +127,9 @@ class Settings:
     job_stale_s: float
     web_private: bool
     country: str
+    grid_provider: str
+    grid_token: str
+    grid_url: str
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError("Settings are read once and do not change")
@@ -140,6 +154,9 @@ class Settings:
             job_stale_s=_seconds(env, "FRUGALKIT_JOB_STALE_S", 30.0),
             web_private=_flag(env, "FRUGALKIT_WEB_PRIVATE"),
             country=env.get("FRUGALKIT_COUNTRY", "").strip(),
+            grid_provider=_choice(env, "FRUGALKIT_GRID_PROVIDER", GRID_PROVIDERS),
+            grid_token=env.get("FRUGALKIT_GRID_TOKEN", "").strip(),
+            grid_url=env.get("FRUGALKIT_GRID_URL", "").strip().rstrip("/"),
         )
 
     @property

@@ -40,6 +40,10 @@ def measure(
     facility: str = typer.Option(
         None, help="A registered data centre (datacenter add): its PUE, WUE and grid zone apply."
     ),
+    start_below: float = typer.Option(
+        None, help="Start only once the live grid intensity is below this, gCO2e/kWh."
+    ),
+    max_wait: str = typer.Option("6h", help="With --start-below: the longest wait (30m, 6h)."),
 ) -> None:
     """Run COMMAND, measure its energy, carbon, water and embodied impacts, store the
     report and exit with the command's own exit code.
@@ -57,6 +61,8 @@ def measure(
     if shutil.which(command[0]) is None:
         error_line(f"command not found: {command[0]}")
         raise typer.Exit(COMMAND_NOT_FOUND)
+    if start_below is not None:
+        _wait_for_greener(start_below, max_wait, country)
     run = Run(
         name or Path(command[0]).name,
         phase=phase,
@@ -84,6 +90,32 @@ def measure(
     sync_store(ctx)  # ingest the spooled report
     emit(ctx, report, lambda console: summary(console, report))
     raise typer.Exit(return_code if return_code >= 0 else 128 - return_code)
+
+
+def _wait_for_greener(below_g: float, max_wait: str, country: str | None) -> None:
+    """Hold the command until the grid is below `below_g` (impact/grid_live.py), saying why
+    it starts; refused without a live provider."""
+    from frugalkit.errors import ConfigError
+    from frugalkit.impact.grid_live import seconds, wait_for_greener
+    from frugalkit.impact.zones import resolve_zone
+    from frugalkit.settings import Settings, default_country
+
+    settings = Settings.from_env()
+    if settings.grid_provider == "yearly":
+        raise ConfigError(
+            "--start-below needs a live grid provider: set FRUGALKIT_GRID_PROVIDER to gb or "
+            "electricitymaps"
+        )
+    if not below_g > 0 or below_g == float("inf"):
+        raise InputError(f"--start-below must be a positive gCO2e/kWh (got {below_g})")
+    zone = resolve_zone(country or default_country())
+    started = wait_for_greener(settings, zone, below_g, seconds(max_wait))
+    why = {
+        "below": "the grid is below the threshold",
+        "max wait": "the longest wait is over",
+        "no live figure": f"no live figure ({started.get('reason', '')})",
+    }[started["started"]]
+    error_line(f"starting after {started['waited_s']:.0f} s: {why}")
 
 
 def _hosted_at(

@@ -157,6 +157,8 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         "water": water["source"],
     }
     prose(console, sources, style="dim")
+    if ghg.get("note"):  # a live grid provider was asked and could not answer
+        prose(console, _("grid intensity: %(note)s") % {"note": ghg["note"]})
 
 
 PREDICTED = N_(

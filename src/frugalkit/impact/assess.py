@@ -66,6 +66,7 @@ def build_report(
     wue_l_per_kwh: float,
     host_profile: str | None = None,
     prediction: dict[str, Any] | None = None,
+    grid: tuple[str, str] = ("yearly", ""),
 ) -> dict[str, Any]:
     """The report of one run. `components`: one dict per metered component with
     component, energy_kwh, low_kwh, high_kwh, kind, meter, sampling, share, note."""
@@ -116,6 +117,8 @@ def build_report(
             "zone_name": zone.name,
             "source": zone.intensity_source,
             "year": zone.intensity_year,
+            "resolution": grid[0],
+            "note": grid[1],
         },
         "water": {
             "onsite_l": onsite_l,

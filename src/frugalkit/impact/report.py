@@ -82,6 +82,10 @@ class Ghg(_Strict):
     zone_name: str
     source: str
     year: int
+    resolution: str = Field(
+        default="yearly", description="the intensity's time resolution: yearly, hourly..."
+    )
+    note: str = Field(default="", description="why a live figure was not used, where asked")
 
 
 class Water(_Strict):

@@ -163,6 +163,9 @@ class Run:
         error: str | None,
     ) -> dict[str, Any]:
         p = self._params
+        zone, grid = self.zone, ("yearly", "")
+        if status != "running" and p["intensity_g_per_kwh"] is None:
+            zone, grid = _live_grid(zone, utc(start.wall_s), utc(end.wall_s))
         return build_report(
             report_id=self._id,
             name=self.name,
@@ -180,7 +183,8 @@ class Run:
             host=host.describe(registry.gpus()),
             components=components,
             windows=self._windows,
-            zone=self.zone,
+            zone=zone,
+            grid=grid,
             pue=p["pue"],
             wue_l_per_kwh=p["wue_l_per_kwh"],
             host_profile=p["host_profile"],
@@ -297,6 +301,19 @@ class Run:
     def _at_exit(self) -> None:
         if self._start is not None:
             self.stop("interrupted", error="the process exited before the run was stopped")
+
+
+def _live_grid(zone: Any, start: datetime, end: datetime) -> tuple[Any, tuple[str, str]]:
+    """The hour's grid intensity where a provider is set (impact/grid_live.py)."""
+    from frugalkit.settings import Settings
+
+    settings = Settings.from_env()
+    if settings.grid_provider == "yearly":
+        return zone, ("yearly", "")
+    from frugalkit.impact.grid_live import live_zone
+
+    live, how = live_zone(settings, zone, start, end)
+    return (live, (how, "")) if live is not zone else (zone, ("yearly", how))
 
 
 def utc(epoch_s: float) -> datetime:
