@@ -126,3 +126,33 @@ class FakeMigNvml(FakeNvml):
             found = self.instances[handle[1]]["processes"]
             return [_Process(int(p["pid"]), p.get("memory")) for p in found]  # type: ignore[attr-defined]
         return []
+
+
+class FakeAmdSmi:
+    """The subset of AMD SMI's Python binding that the AMD meter calls: energy accumulators
+    (counts x resolution in µJ), per-process gfx engine time (ns) and VRAM, socket power."""
+
+    def __init__(self, gpus: list[dict[str, object]]) -> None:
+        self.gpus = gpus  # each: name, counts, resolution_uj, power_w, processes
+
+    def amdsmi_init(self) -> None:
+        pass
+
+    def amdsmi_get_processor_handles(self) -> list[int]:
+        return list(range(len(self.gpus)))
+
+    def amdsmi_get_gpu_asic_info(self, handle: int) -> dict[str, object]:
+        return {"market_name": self.gpus[handle]["name"]}
+
+    def amdsmi_get_energy_count(self, handle: int) -> dict[str, object]:
+        gpu = self.gpus[handle]
+        return {"energy_accumulator": gpu["counts"], "counter_resolution": gpu["resolution_uj"],
+                "timestamp": 0}  # fmt: skip
+
+    def amdsmi_get_gpu_process_list(self, handle: int) -> list[dict[str, object]]:
+        return [{"pid": p["pid"], "engine_usage": {"gfx": p["gfx_ns"]},
+                 "memory_usage": {"vram_mem": p["vram"]}}
+                for p in self.gpus[handle]["processes"]]  # type: ignore[attr-defined]  # fmt: skip
+
+    def amdsmi_get_power_info(self, handle: int) -> dict[str, object]:
+        return {"current_socket_power": self.gpus[handle]["power_w"]}

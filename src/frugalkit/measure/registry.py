@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 # Where the NVIDIA kernel driver announces itself on Linux: without it, NVML cannot work
 # and importing pynvml (tens of milliseconds) is skipped.
+AMD_GPU_DRIVER = "/dev/kfd"  # ROCm's kernel driver: an AMD GPU is there to be read
 NVIDIA_DRIVER = "/proc/driver/nvidia/version"
 _lock = threading.Lock()
 _meters: dict[str, list[Meter]] = {}
@@ -30,16 +31,24 @@ def _counters() -> list[Meter]:
         found.append(RaplMeter())
     except MeterUnavailable as exc:
         warn_once("rapl", f"CPU and RAM energy will be estimated: {exc}")
-    if os.path.isdir("/proc") and not os.path.exists(NVIDIA_DRIVER):
-        return found
-    from frugalkit.measure.meters.nvml import NvmlMeter
+    if os.path.exists(NVIDIA_DRIVER) or not os.path.isdir("/proc"):
+        from frugalkit.measure.meters.nvml import NvmlMeter
 
-    try:
-        nvml = NvmlMeter()
-        found.append(nvml)
-        _gpus.extend({"index": d.index, "name": d.name} for d in nvml.devices)
-    except MeterUnavailable:
-        pass  # no GPU is the common case, not worth a word
+        try:
+            nvml = NvmlMeter()
+            found.append(nvml)
+            _gpus.extend({"index": d.index, "name": d.name} for d in nvml.devices)
+        except MeterUnavailable:
+            pass  # no GPU is the common case, not worth a word
+    if os.path.exists(AMD_GPU_DRIVER) and not any(m.name == "nvml" for m in found):
+        from frugalkit.measure.meters.amdsmi_meter import AmdSmiMeter
+
+        try:
+            amd = AmdSmiMeter()
+            found.append(amd)
+            _gpus.extend(amd.devices)
+        except MeterUnavailable as exc:
+            warn_once("amdsmi", f"AMD GPU energy will be estimated: {exc}")
     return found
 
 
