@@ -13,7 +13,7 @@ from frugalkit.errors import InputError
 from frugalkit.i18n import gettext as _
 
 app = typer.Typer(help="List, show, export and delete impact reports.", no_args_is_help=True)
-FORMATS = ("json", "codecarbon", "model-card")
+FORMATS = ("json", "codecarbon", "model-card", "boamps")
 
 
 @app.command("list")
@@ -46,11 +46,13 @@ def show(
 def export(
     ctx: typer.Context,
     report_id: str = typer.Argument(..., help="Id or unique prefix."),
-    format_: str = typer.Option("json", "--format", help="json, codecarbon or model-card."),
+    format_: str = typer.Option("json", "--format", help="json, codecarbon, model-card or boamps."),
     output: Path = typer.Option(None, "--output", "-o", help="Write to this file, not stdout."),
     training_type: str = typer.Option(None, help="model-card: pre-training or fine-tuning."),
 ) -> None:
-    """Export a report as JSON, a CodeCarbon emissions.csv row or a model-card block."""
+    """Export a report as JSON, a CodeCarbon emissions.csv row, a model-card block or BoAmps
+    JSON (Boavizta's format for sharing an AI task's energy)."""
+    from frugalkit.impact.boamps import to_boamps
     from frugalkit.impact.exports import to_codecarbon_csv, to_json, to_model_card
     from frugalkit.store import get_report
 
@@ -62,6 +64,8 @@ def export(
         text = to_json(report)
     elif format_ == "codecarbon":
         text = to_codecarbon_csv([report], header=not (output and output.exists()))
+    elif format_ == "boamps":
+        text = to_boamps(report)
     else:
         text = to_model_card(report, training_type)
     if output is None:

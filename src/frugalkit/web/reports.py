@@ -66,14 +66,15 @@ def build_router() -> APIRouter:
 
     @router.get(
         "/api/reports/{report_id}/export",
-        summary="A report as JSON, a CodeCarbon CSV row or a model-card block",
+        summary="A report as JSON, a CodeCarbon CSV row, a model-card block or BoAmps JSON",
     )
     def export(
         request: Request,
         report_id: str,
         _: Reader,
-        format: Annotated[str, Query(pattern="^(json|codecarbon|model-card)$")] = "json",
+        format: Annotated[str, Query(pattern="^(json|codecarbon|model-card|boamps)$")] = "json",
     ) -> Response:
+        from frugalkit.impact.boamps import to_boamps
         from frugalkit.impact.exports import to_codecarbon_csv, to_json, to_model_card
 
         report = views.report_page(request.app.state.fresh_store(), report_id)["report"]
@@ -81,6 +82,7 @@ def build_router() -> APIRouter:
             "json": (to_json, "application/json", "json"),
             "codecarbon": (lambda r: to_codecarbon_csv([r]), "text/csv", "csv"),
             "model-card": (to_model_card, "application/yaml", "yaml"),
+            "boamps": (to_boamps, "application/json", "json"),
         }[format]
         name = f"frugalkit-{report['id'][:12]}-{format}.{suffix}"
         return Response(
