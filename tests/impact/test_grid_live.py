@@ -157,6 +157,21 @@ def test_any_failure_keeps_the_yearly_value_and_says_why(
     assert ghg["resolution"] == "yearly" and reason in ghg["note"]
 
 
+@pytest.mark.parametrize("value", [float("nan"), -5.0, 1e9])
+def test_a_provider_s_absurd_value_keeps_the_yearly_one_and_the_report_valid(
+    provider: tuple[_Fake, str], monkeypatch: pytest.MonkeyPatch, value: float
+) -> None:
+    from frugalkit.impact.report import ImpactReport
+
+    fake, url = provider
+    _use(monkeypatch, "gb", url)
+    fake.intensity = lambda moment: value
+    with Run("train", country="GB", persist=False) as run:
+        pass
+    assert run.report is not None and "unusable period" in run.report["ghg"]["note"]
+    ImpactReport.model_validate(run.report)  # stored as measured, not lost
+
+
 def test_unreachable_provider_keeps_the_yearly_value(monkeypatch: pytest.MonkeyPatch) -> None:
     _use(monkeypatch, "gb", "http://127.0.0.1:9")  # nothing listens there
     with Run("train", country="GB", persist=False) as run:

@@ -99,18 +99,18 @@ def fetch(settings: Any, zone: Zone, start: datetime, end: datetime) -> list[Per
         first = start.replace(minute=start.minute - start.minute % 30, second=0, microsecond=0)
         last = max(end, first + timedelta(minutes=30))
         span = f"/intensity/{first:%Y-%m-%dT%H:%MZ}/{last:%Y-%m-%dT%H:%MZ}"
-        return _gb(_get(settings, span))
+        return _checked(_gb(_get(settings, span)))
     data = _get(settings, f"/carbon-intensity/history?zone={_alpha2(zone)}")
-    return _hourly(data.get("history") if isinstance(data, dict) else None)
+    return _checked(_hourly(data.get("history") if isinstance(data, dict) else None))
 
 
 def forecast(settings: Any, zone: Zone, now: datetime) -> list[Period]:
     """The provider's coming periods (the next 24 hours)."""
     if settings.grid_provider == "gb":
         _great_britain(zone)
-        return _gb(_get(settings, f"/intensity/{now:%Y-%m-%dT%H:%MZ}/fw24h"))
+        return _checked(_gb(_get(settings, f"/intensity/{now:%Y-%m-%dT%H:%MZ}/fw24h")))
     data = _get(settings, f"/carbon-intensity/forecast?zone={_alpha2(zone)}")
-    return _hourly(data.get("forecast") if isinstance(data, dict) else None)
+    return _checked(_hourly(data.get("forecast") if isinstance(data, dict) else None))
 
 
 def _gb(data: Any) -> list[Period]:
@@ -134,6 +134,20 @@ def _hourly(rows: Any) -> list[Period]:
         ]  # fmt: skip
     except (KeyError, TypeError, ValueError, AttributeError):
         raise GridError("Electricity Maps answered an unexpected format") from None
+
+
+# Our bound, above the highest yearly country value in grid_intensity.json (Turkmenistan,
+# 1,306 gCO2e/kWh in 2022, Our World in Data) with room for a dirty hour.
+MAX_G_PER_KWH = 2000.0
+
+
+def _checked(periods: list[Period]) -> list[Period]:
+    """A provider's values as figures a report can hold, or a GridError: a negative, NaN or
+    absurd intensity would make the report invalid and the run's measurement lost."""
+    for period in periods:
+        if not 0 <= period.g_per_kwh <= MAX_G_PER_KWH or period.end <= period.start:
+            raise GridError(f"the provider gave an unusable period ({period.g_per_kwh} g/kWh)")
+    return periods
 
 
 def weighted(periods: list[Period], start: datetime, end: datetime) -> tuple[float, float]:
