@@ -52,6 +52,18 @@ def test_bad_progress_is_refused(done: float, total: float) -> None:
         run.progress(done, total)
 
 
+def test_a_total_beyond_reason_is_refused_and_the_report_stays_valid() -> None:
+    from frugalkit.impact.report import ImpactReport
+
+    with Run("training", persist=False) as run:
+        sum(i * i for i in range(100_000))
+        run.progress(1, 3)
+        with pytest.raises(InputError, match="world's electricity"):
+            run.progress(2, 1e300)
+    assert run.report is not None and run.report["prediction"]["total"] == 3
+    ImpactReport.model_validate(run.report)
+
+
 def test_progress_must_move_forward_and_happen_inside_the_run() -> None:
     run = Run("training", persist=False)
     with pytest.raises(InputError, match="not running"):

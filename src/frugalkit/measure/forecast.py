@@ -21,6 +21,12 @@ Mark = tuple[float, float, float, float, float]  # done, elapsed s, IT kWh, low,
 MIN_INTERVALS_TO_DROP_WARMUP = 3  # our choice: the first of three or more is left out
 
 
+def _ceiling_kwh() -> float:
+    from frugalkit.impact.report import MAX_ENERGY_KWH
+
+    return float(MAX_ENERGY_KWH)
+
+
 def check(done: float, total: float, marks: list[Any]) -> None:
     """A progress mark that can be predicted from, or an InputError that says why."""
     from frugalkit.errors import InputError
@@ -64,6 +70,11 @@ def predict(
     it_kwh = so_far_kwh + rate_kwh * left
     low_kwh = so_far_low + low_rate * left
     high_kwh = so_far_high + high_rate * left
+    if high_kwh * pue > _ceiling_kwh():
+        from frugalkit.errors import InputError
+
+        raise InputError(f"{total:g} {unit}s would take more energy than the world's "
+                         "electricity of a year: check the total")  # fmt: skip
     how = (
         f"the energy so far plus the mean of {len(used)} interval(s) per {unit} times the "
         f"{unit}s left; band: the lowest and highest interval, each with the meters' band"
