@@ -130,6 +130,17 @@ def test_idle_never_seen_is_said_and_a_gpu_nobody_used_is_all_idle() -> None:
     assert nobody["j"] == 0.0 and nobody["idle_j"] == 1000.0 and "idle" in nobody["method"]
 
 
+def test_inside_a_container_the_host_s_process_ids_keep_the_whole_device() -> None:
+    """NVML names host PIDs; in a container none of them is visible: no split, said so."""
+    before = {"sm_pct_s": {}, "memory_byte_s": {}, "idle_w": 50.0,
+              "sm_supported": True, "memory_supported": True}  # fmt: skip
+    after = {**before, "sm_pct_s": {4_000_001: 900.0}}
+    part = split(1000.0, 10.0, before, after, {12}, visible=lambda pid: False)
+    assert part["j"] == 1000.0 and part["share"] is None and "PID namespace" in part["method"]
+    seen = split(1000.0, 10.0, before, after, {12}, visible=lambda pid: True)
+    assert seen["j"] == 0.0 and "held nothing" in seen["method"]  # another user's, not ours
+
+
 def test_a_driver_without_process_information_keeps_the_whole_device(
     gpu: FakeNvml,
     jobs: list,  # type: ignore[type-arg]

@@ -13,14 +13,17 @@ slices, then within each by memory held. The band spans both shares (SM and memo
 both exist: they are two readings of "how much of the GPU was this job's", and neither is
 exact (NVIDIA publishes no per-process energy). Where the driver reports neither, the whole
 device is counted, as before, and the note says so. Process ids are NVML's: inside a
-container with its own PID namespace they are the host's, so a job's processes may not be
-recognised; the note says so when the run's processes held nothing while others did.
+container with its own PID namespace they are the host's: when none of the GPU's processes is
+visible here, the whole device is counted, as before, and the note says why.
 """
 
 from __future__ import annotations
 
+import os
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 
@@ -53,8 +56,22 @@ def _mig_share(used: dict[int, float], after: dict[str, Any], mine: set[int]) ->
     )
 
 
+def _whole(device_j: float, why: str) -> dict[str, Any]:
+    return {"j": device_j, "low_j": device_j, "high_j": device_j, "idle_j": 0.0, "share": None,
+            "method": f"{why}: the whole device counted"}  # fmt: skip
+
+
+def _visible(pid: int) -> bool:
+    return os.path.exists(f"/proc/{pid}")
+
+
 def split(
-    device_j: float, window_s: float, before: dict[str, Any], after: dict[str, Any], mine: set[int]
+    device_j: float,
+    window_s: float,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    mine: set[int],
+    visible: Callable[[int], bool] = _visible,
 ) -> dict[str, Any]:
     """This run's part of one device's `device_j` joules over `window_s` seconds, from the
     device's activity totals at the window's edges and the run's process ids `mine`."""
@@ -66,9 +83,13 @@ def split(
         if after["sm_supported"] or after["memory_supported"]:
             return {"j": 0.0, "low_j": 0.0, "high_j": 0.0, "idle_j": device_j, "share": 0.0,
                     "method": "no process used the GPU in the window: all idle"}  # fmt: skip
-        return {"j": device_j, "low_j": device_j, "high_j": device_j, "idle_j": 0.0,
-                "share": None, "method": "no per-process samples from the driver: the whole "
-                "device counted"}  # fmt: skip
+        return _whole(device_j, "no per-process samples from the driver")
+    users = set(after["sm_pct_s"]) | set(after["memory_byte_s"])
+    if not mine & users and not any(visible(pid) for pid in users):
+        # inside a container with its own PID namespace NVML names the host's processes:
+        # none is this run's, and none is even visible, so the split cannot be made
+        return _whole(device_j, "the GPU's processes are not visible here (another PID "
+                      "namespace, as in a container)")  # fmt: skip
     idle_w = after["idle_w"]
     idle_j = min(idle_w * window_s, device_j) if idle_w is not None else 0.0
     active_j = device_j - idle_j
@@ -85,8 +106,7 @@ def split(
         else "idle power never observed (the GPU was never free): idle is in the shares"
     )  # fmt: skip
     if share == 0:
-        how += ("; the run's processes held nothing on this GPU while others did (inside a "
-                "container, NVML's process ids are the host's)")  # fmt: skip
+        how += "; the run's processes held nothing on this GPU while others did"
     return {
         "j": active_j * share,
         "low_j": active_j * low,
