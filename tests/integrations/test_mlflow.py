@@ -16,9 +16,16 @@ mlflow = pytest.importorskip("mlflow", reason="needs mlflow-skinny (frugalkit[ml
 from frugalkit.integrations.mlflow_log import metrics_of, tracked  # noqa: E402
 
 
+@pytest.fixture(scope="module")
+def store_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One SQLite tracking store for the module (MLflow creates its tables in 3-4 s)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('mlflow') / 'mlflow.db'}"
+
+
 @pytest.fixture
-def client(tmp_path: Path) -> Iterator[Any]:
-    mlflow.set_tracking_uri(f"sqlite:///{tmp_path / 'mlflow.db'}")
+def client(store_uri: str, request: pytest.FixtureRequest) -> Iterator[Any]:
+    mlflow.set_tracking_uri(store_uri)
+    mlflow.set_experiment(request.node.name[:200])  # each test its own experiment
     yield mlflow.tracking.MlflowClient()
     mlflow.set_tracking_uri("")
 
@@ -45,7 +52,10 @@ def test_a_tracked_training_logs_its_figures_report_and_predictions(client: Any)
 def test_a_failed_block_is_logged_with_its_status_in_a_run_of_its_own(client: Any) -> None:
     with pytest.raises(ZeroDivisionError), tracked("broken", persist=False):
         1 / 0  # noqa: B018
-    runs = client.search_runs(experiment_ids=["0"])
+    experiment = mlflow.get_experiment_by_name(
+        "test_a_failed_block_is_logged_with_its_status_in_a_run_of_its_own"
+    )
+    runs = client.search_runs(experiment_ids=[experiment.experiment_id])
     assert len(runs) == 1 and runs[0].data.tags["mlflow.runName"] == "broken"
     assert runs[0].data.tags["frugalkit.status"] == "failed"
     assert runs[0].data.metrics["frugalkit.duration_s"] >= 0
