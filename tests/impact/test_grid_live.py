@@ -172,6 +172,15 @@ def test_a_provider_s_absurd_value_keeps_the_yearly_one_and_the_report_valid(
     ImpactReport.model_validate(run.report)  # stored as measured, not lost
 
 
+def test_a_bad_provider_setting_keeps_the_yearly_value_and_the_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("FRUGALKIT_GRID_PROVIDER", "carbon-oracle")
+    with Run("train", country="GB", persist=False) as run:
+        pass
+    assert run.report is not None and "FRUGALKIT_GRID_PROVIDER" in run.report["ghg"]["note"]
+
+
 def test_unreachable_provider_keeps_the_yearly_value(monkeypatch: pytest.MonkeyPatch) -> None:
     _use(monkeypatch, "gb", "http://127.0.0.1:9")  # nothing listens there
     with Run("train", country="GB", persist=False) as run:

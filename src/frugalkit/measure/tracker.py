@@ -305,9 +305,13 @@ class Run:
 
 def _live_grid(zone: Any, start: datetime, end: datetime) -> tuple[Any, tuple[str, str]]:
     """The hour's grid intensity where a provider is set (impact/grid_live.py)."""
+    from frugalkit.errors import ConfigError
     from frugalkit.settings import Settings
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ConfigError as exc:  # a bad setting must not cost the run its report
+        return zone, ("yearly", f"yearly value kept: {exc}")
     if settings.grid_provider == "yearly":
         return zone, ("yearly", "")
     from frugalkit.impact.grid_live import live_zone
