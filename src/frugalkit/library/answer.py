@@ -111,7 +111,7 @@ def _nearest(question: str, hits: list[dict[str, Any]], asked_in: str) -> dict[s
     sentence to question), kept when it is within NEAR_BEST_DENSE of the nearest sentence
     in its language (NEAR_BEST_CROSS in another than the question's); {} without the dense
     model."""
-    from frugalkit.library.retrieve import dense_model
+    from frugalkit.library.retrieve import dense_model, sentence_vectors
 
     model = dense_model()
     candidates = [(hit["language"], s) for hit in hits for s in sentences(hit["text"])]
@@ -120,7 +120,7 @@ def _nearest(question: str, hits: list[dict[str, Any]], asked_in: str) -> dict[s
     import numpy as np
 
     query = np.asarray(model.query(question), dtype=np.float32)
-    scores = np.asarray(model.passage([s for _, s in candidates]), dtype=np.float32) @ query
+    scores = sentence_vectors([s for _, s in candidates]) @ query
     best: dict[str, float] = {}
     for (language, _), score in zip(candidates, scores, strict=True):
         best[language] = max(best.get(language, -1.0), float(score))

@@ -130,7 +130,7 @@ def complete(
 def _closest(claim: str, cited: list[dict[str, Any]]) -> tuple[str, float]:
     """The sentence of the cited passages nearest the claim, and how near: by the share of
     the claim's words it holds, or by dense similarity across languages."""
-    from frugalkit.library.retrieve import dense_model, language
+    from frugalkit.library.retrieve import dense_model, language, sentence_vectors
 
     candidates = [s for hit in cited for s in sentences(hit["text"])] or [""]
     model = dense_model()
@@ -140,7 +140,7 @@ def _closest(claim: str, cited: list[dict[str, Any]]) -> tuple[str, float]:
         import numpy as np
 
         query = np.asarray(model.query(claim), dtype=np.float32)
-        vectors = np.asarray(model.passage(candidates), dtype=np.float32)
+        vectors = sentence_vectors(candidates)
         scored = [(float(v @ query), s) for v, s in zip(vectors, candidates, strict=True)]
     near, sentence = max(scored)
     return sentence, near

