@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -13,3 +15,14 @@ def fresh_meters() -> Iterator[None]:
     registry.reset()
     yield
     registry.reset()
+
+
+@pytest.fixture
+def jobs() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Two processes standing for two users' jobs on one GPU."""
+    started = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+               for _ in range(2)]  # fmt: skip
+    yield started
+    for job in started:
+        job.kill()
+        job.wait()

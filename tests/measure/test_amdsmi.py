@@ -4,10 +4,8 @@ time, idle stated apart, the energies adding up to the counter."""
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,16 +30,6 @@ def test_energy_is_counts_times_resolution() -> None:
     fake.gpus[0]["counts"] = 1000 + 10_000_000
     assert meter.read()["gpu-0"] == pytest.approx(10_000_000 * RESOLUTION_UJ / 1e6)
     assert meter.devices == [{"index": 0, "name": "AMD Instinct MI300X"}]
-
-
-@pytest.fixture
-def jobs() -> Iterator[list[subprocess.Popen[bytes]]]:
-    started = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-               for _ in range(2)]  # fmt: skip
-    yield started
-    for job in started:
-        job.kill()
-        job.wait()
 
 
 def test_two_jobs_on_one_amd_gpu_add_up_to_its_counter(

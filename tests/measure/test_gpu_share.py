@@ -5,7 +5,6 @@ idle stated apart; a driver that reports no processes keeps the whole device, sa
 
 from __future__ import annotations
 
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -36,17 +35,6 @@ def gpu(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeNvml]:
     registry.reset()
     yield fake
     registry.reset()
-
-
-@pytest.fixture
-def jobs() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Two processes standing for two users' jobs on the GPU."""
-    started = [subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-               for _ in range(2)]  # fmt: skip
-    yield started
-    for job in started:
-        job.kill()
-        job.wait()
 
 
 def _gpu(report: dict) -> dict:  # type: ignore[type-arg]

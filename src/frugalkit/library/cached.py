@@ -15,6 +15,12 @@ from pathlib import Path
 from typing import Any
 
 
+def stamp_counts(stamp: str) -> tuple[int, int, int]:
+    """(removals, passages, top id) of an index's stamp 'identity:removals:passages:top'."""
+    removals, count, top = stamp.rsplit(":", 3)[-3:]
+    return int(removals), int(count), int(top)
+
+
 def pointer(cache_dir: Path, kind: str, identity: str) -> Path:
     key = hashlib.sha256(identity.encode()).hexdigest()[:16]
     return cache_dir / f"{kind}-{key}.json"

@@ -70,7 +70,7 @@ def ranked(source: Source, terms: list[str], limit: int) -> list[int] | None:
     """Passage ids by FTS5's bm25() over any of `terms`, best first; None below
     LEXICAL_FROM passages (the caller asks FTS5)."""
     stamp = source.stamp()
-    if _counts(stamp)[1] < LEXICAL_FROM:
+    if cached.stamp_counts(stamp)[1] < LEXICAL_FROM:
         return None
     held = _load(source, stamp)
     rows = len(held.ids)
@@ -97,11 +97,6 @@ def ranked(source: Source, terms: list[str], limit: int) -> list[int] | None:
     return [int(i) for i in held.ids[order]]
 
 
-def _counts(stamp: str) -> tuple[int, int, int]:
-    removals, count, top = stamp.rsplit(":", 3)[-3:]
-    return int(removals), int(count), int(top)
-
-
 def _load(source: Source, stamp: str) -> _Terms:
     held = _held.get(source.identity)
     if held is None or held.stamp != stamp:
@@ -113,8 +108,12 @@ def _load(source: Source, stamp: str) -> _Terms:
 def _update(source: Source, held: _Terms | None, stamp: str) -> _Terms:
     if held is not None and held.stamp == stamp:
         return held  # saved by this or another process, nothing changed since
-    removals, _, top_id = _counts(stamp)
-    if held is not None and _counts(held.stamp)[0] == removals and top_id >= held.top_id:
+    removals, _, top_id = cached.stamp_counts(stamp)
+    if (
+        held is not None
+        and cached.stamp_counts(held.stamp)[0] == removals
+        and top_id >= held.top_id
+    ):
         grown = _appended(held, source.lexical_rows(after=held.top_id), stamp, top_id)
     else:
         grown = _appended(_empty(), source.lexical_rows(), stamp, top_id)
@@ -159,7 +158,7 @@ def _from_disk(source: Source) -> _Terms | None:
         return None
     meta, path = found
     try:
-        _counts(meta["stamp"])
+        cached.stamp_counts(meta["stamp"])
         with np.load(path, allow_pickle=False) as saved:
             words = json.loads(bytes(saved["vocabulary"]).decode())
             shape = (len(saved["ids"]), len(words))

@@ -98,12 +98,6 @@ def nearest(source: Source, query: np.ndarray, k: int, filters: Any) -> list[tup
     return _exact(source.embeddings(ids=candidates[:k]), query, k)
 
 
-def _stamp_counts(stamp: str) -> tuple[int, int, int]:
-    """(removals, passages, top id) of an index's stamp."""
-    removals, count, top = stamp.rsplit(":", 3)[-3:]
-    return int(removals), int(count), int(top)
-
-
 def _load(source: Source) -> _Vectors:
     stamp = source.stamp()
     held = _held.get(source.identity)
@@ -114,10 +108,10 @@ def _load(source: Source) -> _Vectors:
 
 
 def _update(source: Source, held: _Vectors | None, stamp: str) -> _Vectors:
-    removals, count, top_id = _stamp_counts(stamp)
+    removals, count, top_id = cached.stamp_counts(stamp)
     if held is not None and held.stamp == stamp:
         return held
-    same_removals = held is not None and _stamp_counts(held.stamp)[0] == removals
+    same_removals = held is not None and cached.stamp_counts(held.stamp)[0] == removals
     if held is not None and held.graph is not None and same_removals and top_id >= held.top_id:
         new = source.embeddings(after=held.top_id)  # nothing removed: add what is new
         if new:
@@ -154,7 +148,7 @@ def _from_disk(source: Source) -> _Vectors | None:
     try:
         from usearch.index import Index as Graph
 
-        _stamp_counts(meta["stamp"])  # a stamp of another version's form is not trusted
+        cached.stamp_counts(meta["stamp"])  # a stamp of another version's form is not trusted
         graph = Graph.restore(str(path), view=False)
         if graph is None or len(graph) != meta["vectors"]:
             return None
