@@ -26,13 +26,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
-from scipy import sparse
 
 from frugalkit.library import cached
 from frugalkit.library.retrieve import folded
+
+if TYPE_CHECKING:  # scipy is imported when a large library is first searched, not before
+    from scipy import sparse
 
 LEXICAL_FROM = 5_000  # passages; our choice: FTS5 took 2 ms at 1k and 12 ms at 10k
 K1, B = 1.2, 0.75  # FTS5's bm25() constants (ext/fts5/fts5_aux.c)
@@ -122,11 +124,15 @@ def _update(source: Source, held: _Terms | None, stamp: str) -> _Terms:
 
 
 def _empty() -> _Terms:
+    from scipy import sparse
+
     nothing = sparse.csc_matrix((0, 0), dtype=np.float32)
     return _Terms("", 0, np.empty(0, np.int64), np.empty(0, np.float64), {}, nothing)
 
 
 def _appended(held: _Terms, rows: list[tuple[int, str]], stamp: str, top_id: int) -> _Terms:
+    from scipy import sparse
+
     vocabulary = dict(held.vocabulary)
     indptr, indices, data, lengths = [0], [], [], []
     for _, text in rows:
@@ -157,6 +163,8 @@ def _from_disk(source: Source) -> _Terms | None:
     if found is None:
         return None
     meta, path = found
+    from scipy import sparse
+
     try:
         cached.stamp_counts(meta["stamp"])
         with np.load(path, allow_pickle=False) as saved:
