@@ -22,6 +22,7 @@ from frugalkit.cli import (
     observatory,
     reports,
     serve,
+    serve_meter,
     tokens,
 )
 from frugalkit.cli.output import error_line, state
@@ -49,6 +50,7 @@ app.command("measure", context_settings={"allow_extra_args": True, "ignore_unkno
     measure.measure
 )
 app.command("serve")(serve.serve)
+app.command("serve-meter")(serve_meter.serve_meter)
 app.command("demo")(demo.demo)
 
 

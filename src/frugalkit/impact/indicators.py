@@ -17,6 +17,7 @@ from frugalkit.errors import InputError
 
 SECONDS_PER_YEAR = 365.0 * 24 * 3600
 J_PER_KWH = 3.6e6
+WH_PER_KWH = 1000
 
 
 def check_parameters(*, pue: float, wue_l_per_kwh: float, units: float) -> None:

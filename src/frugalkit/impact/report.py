@@ -173,6 +173,54 @@ class Prediction(_Strict):
     method: str = Field(max_length=400)
 
 
+class Quantiles(_Strict):
+    """A distribution over the window's requests."""
+
+    p5: float = NonNegative
+    p50: float = NonNegative
+    p95: float = NonNegative
+    mean: float = NonNegative
+    max: float = NonNegative
+
+
+class LlmEstimate(_Strict):
+    """EcoLogits' estimate for the same requests (impact/llm_estimate.py), summed."""
+
+    available: bool
+    why: str = Field(default="", max_length=300)
+    method: str = Field(default="", max_length=300)
+    energy_wh_low: float = NonNegative
+    energy_wh_high: float = NonNegative
+    ghg_g_low: float = NonNegative
+    ghg_g_high: float = NonNegative
+
+
+class Serving(_Strict):
+    """A served model's requests of one kind in one window, measured by the serving meter
+    (serving/). Energies are facility energies (the run's PUE applied); tokens are counts."""
+
+    upstream: str = Field(max_length=200, description="the server measured, without credentials")
+    kind: str = Field(max_length=20, description="chat, completion, embedding, other or idle")
+    model: str = Field(max_length=100)
+    requests: int = NonNegative
+    failed: int = NonNegative
+    prompt_tokens: int = NonNegative
+    completion_tokens: int = NonNegative
+    tokens_source: dict[str, int] = Field(
+        description="requests per source: usage, counted, estimated"
+    )
+    wh_per_1k_tokens: float | None = Field(default=None, ge=0)
+    j_per_completion_token: float | None = Field(default=None, ge=0)
+    idle_kwh: float = Field(
+        ge=0, le=MAX_ENERGY_KWH, description="the server's idle IT energy, apart"
+    )
+    distributions: dict[str, Quantiles] = Field(
+        description="wh, wh_per_1k_tokens, latency_s, ttft_s, prompt_tokens, completion_tokens"
+    )
+    estimate: LlmEstimate | None = None
+    method: str = Field(max_length=600)
+
+
 class ImpactReport(_Strict):
     """What ran, where, how it was measured, and its impacts."""
 
@@ -205,4 +253,7 @@ class ImpactReport(_Strict):
     )
     prediction: Prediction | None = Field(
         default=None, description="the whole run's cost as predicted at its last progress mark"
+    )
+    serving: Serving | None = Field(
+        default=None, description="a serving meter's requests of one kind in one window"
     )

@@ -205,56 +205,18 @@ def checked_usage(usage: dict[str, Any], text: str) -> dict[str, int]:
 
 def estimate(endpoint: Endpoint, output_tokens: int, latency_s: float) -> dict[str, Any]:
     """The remote model's energy and emissions for this answer, by EcoLogits' method."""
-    try:
-        from ecologits.electricity_mix_repository import electricity_mixes
-        from ecologits.impacts.llm import compute_llm_impacts
-        from ecologits.model_repository import models
-        from ecologits.tracers.utils import PROVIDER_CONFIG_MAP
-    except ImportError:
-        return {"available": False, "why": "install ecologits (pip install 'frugalkit[llm]')"}
-    total: Any = None
-    active: Any = None
-    for provider in PROVIDER_CONFIG_MAP:
-        model = models.find_model(provider=provider, model_name=endpoint.model)
-        if model is not None:
-            parameters = model.architecture.parameters
-            total = getattr(parameters, "total", parameters)
-            active = getattr(parameters, "active", parameters)
-            break
-    if total is None and endpoint.params_b is not None:
-        total = active = endpoint.params_b
-    if total is None:
-        return {
-            "available": False,
-            "why": f"EcoLogits does not know {endpoint.model!r}: set FRUGALKIT_LLM_PARAMS_B",
-        }
-    default = PROVIDER_CONFIG_MAP["huggingface_hub"]
-    config = PROVIDER_CONFIG_MAP.get(endpoint.provider, default)
-    mix = electricity_mixes.find_electricity_mix(zone=config.datacenter_location or "WOR")
-    if mix is None:
-        return {"available": False, "why": f"EcoLogits has no electricity mix for {config}"}
-    impacts = compute_llm_impacts(
-        model_active_parameter_count=active,
-        model_total_parameter_count=total,
-        output_token_count=output_tokens,
-        request_latency=latency_s,
-        if_electricity_mix_adpe=mix.adpe,
-        if_electricity_mix_pe=mix.pe,
-        if_electricity_mix_gwp=mix.gwp,
-        if_electricity_mix_wue=mix.wue,
-        datacenter_pue=config.datacenter_pue,
-        datacenter_wue=config.datacenter_wue,
+    from frugalkit.impact.llm_estimate import estimate as ecologits
+
+    found = ecologits(
+        endpoint.model,
+        output_tokens,
+        latency_s,
+        provider=endpoint.provider,
+        params_b=endpoint.params_b,
     )
-    energy, gwp = impacts.energy.value, impacts.gwp.value
-    return {
-        "available": True,
-        "method": f"estimate: EcoLogits method and data, {active:g} B active parameters, "
-        f"{output_tokens} output tokens, {endpoint.provider} data centres",
-        "energy_wh_low": getattr(energy, "min", energy) * 1000,
-        "energy_wh_high": getattr(energy, "max", energy) * 1000,
-        "ghg_g_low": getattr(gwp, "min", gwp) * 1000,
-        "ghg_g_high": getattr(gwp, "max", gwp) * 1000,
-    }
+    if not found["available"] and "does not know" in found["why"]:
+        found["why"] = f"EcoLogits does not know {endpoint.model!r}: set FRUGALKIT_LLM_PARAMS_B"
+    return found
 
 
 def answer(

@@ -12,10 +12,10 @@ from collections import defaultdict
 from typing import Any
 
 from frugalkit.errors import InputError, NotFoundError
+from frugalkit.impact.indicators import WH_PER_KWH
 from frugalkit.store import Store, get_report, get_run
 from frugalkit.store import observatory as stored
 
-WH_PER_KWH = 1000
 PER_UNITS = 1000
 INFERENCE_PHASES = ("inference", "service", "evaluation")
 
