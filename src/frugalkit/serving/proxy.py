@@ -12,6 +12,7 @@ uncompressed answer, so that its usage can be read. The meter's own routes live 
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import time
 from typing import TYPE_CHECKING, Any
@@ -36,7 +37,33 @@ HOP_BY_HOP = {
     "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
     "transfer-encoding", "upgrade", "host", "content-length", "accept-encoding",
 }  # fmt: skip
+log = logging.getLogger("frugalkit.serving")
 METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD"]
+
+
+class StreamBroken(Exception):
+    """The upstream's answer broke off after it began: the client's is left broken too."""
+
+
+class _PassBreaks:
+    """Outside Starlette: a broken answer is logged in one line and left unfinished, so that
+    uvicorn closes the client's connection (the client sees the break) without a traceback."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await self.app(scope, receive, send)
+        except StreamBroken as exc:
+            log.warning("%s", exc)
+
+
+class _Unfinished(logging.Filter):
+    """uvicorn's own line for an answer left unfinished: said above already."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "without completing response" not in record.getMessage()
 
 
 def _error(status: int, message: str) -> JSONResponse:
@@ -50,7 +77,11 @@ def _forwarded(headers: Any) -> dict[str, str]:
     return {**kept, "accept-encoding": "identity"}
 
 
-def build_app(meter: ServingMeter) -> Starlette:
+def build_app(meter: ServingMeter) -> Any:
+    """The meter's ASGI app: the proxy and /_frugalkit/ routes."""
+    uvicorn_errors = logging.getLogger("uvicorn.error")
+    if not any(isinstance(f, _Unfinished) for f in uvicorn_errors.filters):
+        uvicorn_errors.addFilter(_Unfinished())
     client = httpx.AsyncClient(
         base_url=meter.upstream,
         timeout=httpx.Timeout(meter.timeout_s, connect=min(meter.timeout_s, 10.0)),
@@ -119,16 +150,17 @@ def build_app(meter: ServingMeter) -> Starlette:
         yield
         await client.aclose()
 
-    app = Starlette(
-        routes=[
-            Route("/_frugalkit/requests.json", requests_json),
-            Route("/_frugalkit/metrics", metrics),
-            Route("/_frugalkit/health", health),
-            Route("/{path:path}", proxy, methods=METHODS),
-        ],
-        lifespan=lifespan,
+    return _PassBreaks(
+        Starlette(
+            routes=[
+                Route("/_frugalkit/requests.json", requests_json),
+                Route("/_frugalkit/metrics", metrics),
+                Route("/_frugalkit/health", health),
+                Route("/{path:path}", proxy, methods=METHODS),
+            ],
+            lifespan=lifespan,
+        )
     )
-    return app
 
 
 async def _read_body(request: Request) -> bytes:
@@ -163,12 +195,13 @@ async def _relay(
             elif len(whole) < MAX_PARSED_BYTES:
                 whole += chunk
             yield chunk
-    except httpx.TimeoutException:
-        outcome = "timeout"
-        raise  # the client's answer is cut, as the server's was: never a silent truncation
-    except httpx.HTTPError:
-        outcome = "broken_stream"
-        raise
+    except httpx.HTTPError as exc:  # the client's answer is cut as the server's was: never
+        # a silent truncation
+        outcome = "timeout" if isinstance(exc, httpx.TimeoutException) else "broken_stream"
+        raise StreamBroken(
+            f"{exchange.kind} request {exchange.id}: the upstream's answer broke off "
+            f"({outcome}: {type(exc).__name__}); passed on broken to the client"
+        ) from None
     except BaseException:  # the client went away: the generator is closed or cancelled
         outcome = "client_gone"
         raise
