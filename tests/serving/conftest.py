@@ -52,10 +52,18 @@ class Metered:
     """A serving meter on a thread of this process, and every interval it measured."""
 
     def __init__(self, upstream: str, pid: int | None, **options: Any) -> None:
-        config = Config(upstream=upstream, label="test", zone=resolve_zone("FR", None), pue=1.2,
-                        wue_l_per_kwh=0.0, scope="process", params_b=0.135)  # fmt: skip
-        self.meter = ServingMeter(upstream, config, root_pid=pid, sample_s=0.05, settle_s=0.05,
-                                  window_s=3600, **options)  # fmt: skip
+        config = Config(
+            upstream=upstream,
+            label="test",
+            zone=resolve_zone("FR", None),
+            pue=1.2,
+            wue_l_per_kwh=0.0,
+            scope="process",
+            params_b=0.135,
+        )
+        self.meter = ServingMeter(
+            upstream, config, root_pid=pid, sample_s=0.05, settle_s=0.05, window_s=3600, **options
+        )
         self.intervals: list[Interval] = []
         add = self.meter.ledger.add
 
@@ -66,8 +74,11 @@ class Metered:
         self.meter.ledger.add = keep  # type: ignore[method-assign]
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(uvicorn.Config(build_app(self.meter), host="127.0.0.1",
-                                                    port=self.port, log_level="critical"))  # fmt: skip
+        self.server = uvicorn.Server(
+            uvicorn.Config(
+                build_app(self.meter), host="127.0.0.1", port=self.port, log_level="critical"
+            )
+        )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> Metered:

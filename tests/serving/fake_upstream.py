@@ -39,15 +39,22 @@ async def chat(request: Request) -> Response:
     if not body.get("stream"):
         burn(WORK_S_PER_TOKEN * tokens)
         message = {"role": "assistant", "content": " ".join(["tok"] * tokens)}
-        return JSONResponse({"id": "x", "model": model, "choices": [{"index": 0, "message": message}],
-                             "usage": usage})  # fmt: skip
+        return JSONResponse(
+            {
+                "id": "x",
+                "model": model,
+                "choices": [{"index": 0, "message": message}],
+                "usage": usage,
+            }
+        )
 
     async def stream() -> object:
         for i in range(tokens):
             if model == "break" and i == 3:
                 raise RuntimeError("the server died mid-stream")
             burn(WORK_S_PER_TOKEN)
-            yield f"data: {json.dumps({'choices': [{'index': 0, 'delta': {'content': 'tok '}}]})}\n\n"
+            chunk = {"choices": [{"index": 0, "delta": {"content": "tok "}}]}
+            yield f"data: {json.dumps(chunk)}\n\n"
             await asyncio.sleep(0)
         if model != "nousage":
             yield f"data: {json.dumps({'choices': [], 'usage': usage})}\n\n"
@@ -60,8 +67,9 @@ async def models(request: Request) -> Response:
     return JSONResponse({"object": "list", "data": [{"id": "fake", "object": "model"}]})
 
 
-app = Starlette(routes=[Route("/v1/chat/completions", chat, methods=["POST"]),
-                        Route("/v1/models", models)])  # fmt: skip
+app = Starlette(
+    routes=[Route("/v1/chat/completions", chat, methods=["POST"]), Route("/v1/models", models)]
+)
 
 if __name__ == "__main__":
     uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="critical")

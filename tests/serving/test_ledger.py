@@ -12,15 +12,32 @@ from frugalkit.serving.ledger import Exchange, Interval, Ledger
 def interval(start_s: float, end_s: float, gpu_j: float, cpu_j: float = 0.0) -> Interval:
     joules = {"cpu": cpu_j, "gpu": gpu_j, "ram": 0.0}
     return Interval(
-        start_s, end_s, joules, {k: v * 0.9 for k, v in joules.items()},
+        start_s,
+        end_s,
+        joules,
+        {k: v * 0.9 for k, v in joules.items()},
         {k: v * 1.1 for k, v in joules.items()},
-    )  # fmt: skip
+    )
 
 
-def exchange(name: str, start_s: float, *, prompt: int, completion: int, stream: bool = False,
-             first_s: float | None = None) -> Exchange:  # fmt: skip
-    found = Exchange(id=name, kind="chat", model="m", stream=stream, start_s=start_s,
-                     started_at_s=0.0, first_byte_s=first_s)  # fmt: skip
+def exchange(
+    name: str,
+    start_s: float,
+    *,
+    prompt: int,
+    completion: int,
+    stream: bool = False,
+    first_s: float | None = None,
+) -> Exchange:
+    found = Exchange(
+        id=name,
+        kind="chat",
+        model="m",
+        stream=stream,
+        start_s=start_s,
+        started_at_s=0.0,
+        first_byte_s=first_s,
+    )
     found.prompt_tokens, found.completion_tokens, found.outcome = prompt, completion, "ok"
     return found
 
@@ -108,8 +125,14 @@ def test_requests_and_idle_add_up_to_the_measured_energy_whatever_the_overlaps()
     requests = []
     for n in range(200):
         start = rng.uniform(0, 100)
-        e = exchange(str(n), start, prompt=rng.randint(0, 500), completion=rng.randint(0, 300),
-                     stream=rng.random() < 0.5, first_s=start + rng.uniform(0, 0.5))  # fmt: skip
+        e = exchange(
+            str(n),
+            start,
+            prompt=rng.randint(0, 500),
+            completion=rng.randint(0, 300),
+            stream=rng.random() < 0.5,
+            first_s=start + rng.uniform(0, 0.5),
+        )
         ledger.open(e)
         requests.append((e, start + rng.uniform(0.01, 8)))
     for e, end in requests:

@@ -11,13 +11,17 @@ import pytest
 
 from frugalkit.impact.indicators import J_PER_KWH, WH_PER_KWH
 from frugalkit.impact.report import ImpactReport
-from tests.serving.conftest import Metered
 from tests.net import free_port
+from tests.serving.conftest import Metered
 
 
 def chat(model: str = "smollm2", *, stream: bool = False, tokens: int = 20) -> dict[str, object]:
-    return {"model": model, "stream": stream, "max_tokens": tokens,
-            "messages": [{"role": "user", "content": "Why is the sky blue? " * 8}]}  # fmt: skip
+    return {
+        "model": model,
+        "stream": stream,
+        "max_tokens": tokens,
+        "messages": [{"role": "user", "content": "Why is the sky blue? " * 8}],
+    }
 
 
 def test_answers_and_streams_arrive_as_the_server_sent_them(
@@ -55,10 +59,14 @@ def test_answers_and_streams_arrive_as_the_server_sent_them(
 def test_concurrent_requests_and_idle_add_up_to_the_energy_measured(metered: Metered) -> None:
     async def many() -> list[int]:
         async with httpx.AsyncClient(base_url=metered.url, timeout=20) as client:
-            answers = await asyncio.gather(*[
-                client.post("/v1/chat/completions", json=chat(stream=n % 2 == 0, tokens=10 + 5 * n))
-                for n in range(12)
-            ])  # fmt: skip
+            answers = await asyncio.gather(
+                *[
+                    client.post(
+                        "/v1/chat/completions", json=chat(stream=n % 2 == 0, tokens=10 + 5 * n)
+                    )
+                    for n in range(12)
+                ]
+            )
         return [a.status_code for a in answers]
 
     small = httpx.post(f"{metered.url}/v1/chat/completions", json=chat(tokens=5))
@@ -131,8 +139,9 @@ def test_a_stream_the_server_breaks_reaches_the_client_broken(metered: Metered) 
 
 
 def test_a_client_that_hangs_up_mid_stream_is_recorded(metered: Metered) -> None:
-    with httpx.stream("POST", f"{metered.url}/v1/chat/completions",
-                      json=chat(stream=True, tokens=2000)) as r:  # fmt: skip
+    with httpx.stream(
+        "POST", f"{metered.url}/v1/chat/completions", json=chat(stream=True, tokens=2000)
+    ) as r:
         next(r.iter_raw())
     (row,) = metered.settled(1)
     assert row["outcome"] == "client_gone"

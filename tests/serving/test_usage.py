@@ -59,8 +59,10 @@ def test_a_stream_without_usage_counts_its_chunks_and_estimates_the_prompt() -> 
 def test_counts_that_are_not_counts_are_replaced_by_the_estimate() -> None:
     for bad in ("12", -3, 10**15, True, None, 1.5):
         counts = Counts(asked("/v1/chat/completions", CHAT))
-        answer = {"choices": [{"message": {"content": "y" * 80}}],
-                  "usage": {"prompt_tokens": bad, "completion_tokens": bad}}  # fmt: skip
+        answer = {
+            "choices": [{"message": {"content": "y" * 80}}],
+            "usage": {"prompt_tokens": bad, "completion_tokens": bad},
+        }
         counts.body(json.dumps(answer).encode())
         assert counts.final() == (10, 20, "estimated"), bad
 

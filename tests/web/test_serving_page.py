@@ -11,18 +11,40 @@ from frugalkit.serving.ledger import Exchange
 from frugalkit.serving.windows import Config, record, window_reports
 
 HOSTILE = '<img src=x onerror="alert(1)">'
-METHODS = [{"component": "cpu", "kind": "estimate", "meter": "estimate",
-            "sampling": "CPU time x TDP", "share": 0.5, "note": ""}]  # fmt: skip
+METHODS = [
+    {
+        "component": "cpu",
+        "kind": "estimate",
+        "meter": "estimate",
+        "sampling": "CPU time x TDP",
+        "share": 0.5,
+        "note": "",
+    }
+]
 
 
 def served_reports() -> list[dict[str, object]]:
-    config = Config(upstream="http://127.0.0.1:8080", label=f"llama {HOSTILE}",
-                    zone=resolve_zone("FR", None), pue=1.2, wue_l_per_kwh=0.0,
-                    scope="process", params_b=0.135)  # fmt: skip
+    config = Config(
+        upstream="http://127.0.0.1:8080",
+        label=f"llama {HOSTILE}",
+        zone=resolve_zone("FR", None),
+        pue=1.2,
+        wue_l_per_kwh=0.0,
+        scope="process",
+        params_b=0.135,
+    )
     done = []
     for n in range(4):
-        e = Exchange(id=f"r{n}", kind="chat", model=HOSTILE, stream=n % 2 == 0, start_s=n,
-                     started_at_s=1.8e9 + n, end_s=n + 0.5 + n / 10, first_byte_s=n + 0.1)  # fmt: skip
+        e = Exchange(
+            id=f"r{n}",
+            kind="chat",
+            model=HOSTILE,
+            stream=n % 2 == 0,
+            start_s=n,
+            started_at_s=1.8e9 + n,
+            end_s=n + 0.5 + n / 10,
+            first_byte_s=n + 0.1,
+        )
         e.prompt_tokens, e.completion_tokens, e.outcome, e.status = 30, 20 + n, "ok", 200
         e.joules["cpu"] = e.low_j["cpu"] = e.high_j["cpu"] = 36.0 * (n + 1)
         done.append((e, record(e, config)))
@@ -44,7 +66,9 @@ def test_a_served_window_shows_its_requests_distributions_and_estimate(client: T
     assert "EcoLogits" in text and "not in these figures" in text
     twin = client.get(f"/api/reports/{chat['id']}").json()["report"]
     assert twin["serving"]["requests"] == 4
-    assert twin["serving"]["distributions"]["wh"]["max"] > twin["serving"]["distributions"]["wh"]["p5"]
+    assert (
+        twin["serving"]["distributions"]["wh"]["max"] > twin["serving"]["distributions"]["wh"]["p5"]
+    )
     french = client.get(f"/reports/{chat['id']}?lang=fr").text
     assert "4 requêtes" in french and "Répartition" in french
     idle_page = client.get(f"/reports/{idle['id']}?lang=en").text

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import signal
+from types import FrameType
+
 import typer
 
 from frugalkit.cli.output import state, stderr, sync_store
@@ -86,12 +89,25 @@ def serve_meter(
         _("frugalkit serving meter on %(url)s, forwarding to %(upstream)s, measuring %(what)s")
         % {"url": f"http://{host}:{port}/", "upstream": config.upstream, "what": measured}
     )
+    # uvicorn stops on SIGINT or SIGTERM, then raises the signal again once its own handlers
+    # are gone: with the default ones the process died there, before the last window was
+    # reported. Ending the meter so is its normal end.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, _stopped)
     try:
         run(build_app(meter), host, port)
+    except SystemExit:
+        pass
     finally:
+        for signum in (signal.SIGINT, signal.SIGTERM):  # the last window is being reported
+            signal.signal(signum, signal.SIG_IGN)
         meter.stop()
         sync_store(ctx)
         if state(ctx).json:
             typer.echo(__import__("json").dumps({"reports": meter.reports}))
         else:
             err.print(_("%(n)s reports stored") % {"n": len(meter.reports)})
+
+
+def _stopped(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)

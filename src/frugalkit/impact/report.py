@@ -187,12 +187,12 @@ class LlmEstimate(_Strict):
     """EcoLogits' estimate for the same requests (impact/llm_estimate.py), summed."""
 
     available: bool
-    why: str = Field(default="", max_length=300)
+    why: str = Field(default="", max_length=300, description="why there is none, if so")
     method: str = Field(default="", max_length=300)
-    energy_wh_low: float = NonNegative
-    energy_wh_high: float = NonNegative
-    ghg_g_low: float = NonNegative
-    ghg_g_high: float = NonNegative
+    energy_wh_low: float | None = Field(default=None, ge=0)
+    energy_wh_high: float | None = Field(default=None, ge=0)
+    ghg_g_low: float | None = Field(default=None, ge=0)
+    ghg_g_high: float | None = Field(default=None, ge=0)
 
 
 class Serving(_Strict):
