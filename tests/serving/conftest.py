@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import threading
@@ -10,13 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
 from frugalkit.impact import resolve_zone
 from frugalkit.measure import registry
 from frugalkit.serving.ledger import Interval
 from frugalkit.serving.meter import ServingMeter
-from frugalkit.serving.proxy import build_app
 from frugalkit.serving.windows import Config
 from tests.net import free_port
 
@@ -72,23 +71,23 @@ class Metered:
             add(interval)
 
         self.meter.ledger.add = keep  # type: ignore[method-assign]
-        self.port = free_port()
+        self.port, self.admin_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(
-                build_app(self.meter), host="127.0.0.1", port=self.port, log_level="critical"
-            )
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.admin = f"http://127.0.0.1:{self.admin_port}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        asyncio.run(self.meter.serve())
 
     def __enter__(self) -> Metered:
+        self.meter.listen("127.0.0.1", self.port, self.admin_port)
         self.meter.start()
         self.thread.start()
-        wait_until_up(f"{self.url}/_frugalkit/health")
+        wait_until_up(f"{self.admin}/health")
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.server.should_exit = True
+        self.meter.request_exit()
         self.thread.join(10)
         if self.meter.sampler._thread.is_alive():
             self.meter.stop()

@@ -31,6 +31,11 @@ def frugalkit(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         (["--upstream", "http://127.0.0.1:8080", "--pid", "999999999"], "no such process"),
         (["--upstream", "http://127.0.0.1:8080", "--log", "/proc/nope/x.jsonl"], "--log"),
         (["--upstream", "http://127.0.0.1:8080", "--pue", "0.5"], "pue"),
+        (
+            ["--upstream", "http://127.0.0.1:8080", "--port", "8100", "--admin-port", "8100"],
+            "--admin-port must be another port",
+        ),
+        (["--upstream", "http://127.0.0.1:8080", "--host", "192.0.2.1"], "cannot listen on"),
     ],
 )
 def test_bad_input_is_one_clear_line(home: Path, args: list[str], message: str) -> None:
@@ -42,21 +47,21 @@ def test_bad_input_is_one_clear_line(home: Path, args: list[str], message: str) 
 
 def test_windows_already_reported_survive_a_kill_9(home: Path, upstream: tuple[str, int]) -> None:
     url, _pid = upstream
-    port = free_port()
+    port, admin = free_port(), free_port()
     meter = subprocess.Popen(
         [sys.executable, "-m", "frugalkit", "serve-meter", "--upstream", url, "--port", str(port),
-         "--window", "1", "--sample", "0.1"],
+         "--admin-port", str(admin), "--window", "1", "--sample", "0.1"],
         env={**os.environ, "FRUGALKIT_HOME": str(home)}, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/_frugalkit/health", deadline_s=60)
+        wait_until_up(f"http://127.0.0.1:{admin}/health", deadline_s=60)
         body = {"model": "m", "max_tokens": 10, "messages": [{"role": "user", "content": "hi"}]}
         for _ in range(3):
             assert httpx.post(f"http://127.0.0.1:{port}/v1/chat/completions", json=body).is_success
         settled_at = None  # how many reports there were once the 3 requests were final
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
-            live = httpx.get(f"http://127.0.0.1:{port}/_frugalkit/requests.json").json()
+            live = httpx.get(f"http://127.0.0.1:{admin}/requests.json").json()
             if settled_at is None and len(live["requests"]) == 3:
                 settled_at = len(live["reports"])
             if settled_at is not None and len(live["reports"]) > settled_at:

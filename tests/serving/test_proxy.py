@@ -155,18 +155,56 @@ def test_an_unreachable_server_is_a_502_and_costs_no_tokens(upstream: tuple[str,
         assert row["outcome"] == "unreachable" and row["prompt_tokens"] == 0
 
 
-def test_an_oversized_body_is_refused_before_it_is_held(metered: Metered) -> None:
-    answer = httpx.post(f"{metered.url}/v1/chat/completions", content=b"x" * (33 << 20))
-    assert answer.status_code == 413
+def test_a_huge_body_is_relayed_whole_and_read_only_in_part(
+    metered: Metered, upstream: tuple[str, int]
+) -> None:
+    huge = b'{"model": "big", "messages": [{"role": "user", "content": "' + b"x" * (33 << 20)
+    direct = httpx.post(f"{upstream[0]}/v1/chat/completions", content=huge, timeout=60)
+    through = httpx.post(f"{metered.url}/v1/chat/completions", content=huge, timeout=60)
+    assert through.status_code == direct.status_code  # the server judged it, not the meter
+    (row,) = metered.settled(1)
+    assert row["model"] == "?"  # only its first MiB was read: not JSON there
 
 
 def test_the_live_json_and_metrics_show_the_requests(metered: Metered) -> None:
     httpx.post(f"{metered.url}/v1/chat/completions", json=chat())
     metered.settled(1)
-    live = httpx.get(f"{metered.url}/_frugalkit/requests.json").json()
+    live = httpx.get(f"{metered.admin}/requests.json").json()
     assert live["requests"][0]["kind"] == "chat"
     assert live["distributions"]["chat"]["energy_wh"]["p50"] > 0
-    text = httpx.get(f"{metered.url}/_frugalkit/metrics").text
+    text = httpx.get(f"{metered.admin}/metrics").text
     assert 'frugalkit_serving_requests_total{kind="chat",outcome="ok"} 1.0' in text
     assert 'frugalkit_serving_tokens_total{kind="chat",type="completion"} 20.0' in text
     assert json.dumps(live)  # plain JSON
+
+
+def test_pipelined_requests_on_one_connection_are_told_apart(metered: Metered) -> None:
+    import socket
+
+    def raw(tokens: int) -> bytes:
+        body = json.dumps(chat(tokens=tokens)).encode()
+        head = (f"POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json"
+                f"\r\ncontent-length: {len(body)}\r\n\r\n")  # fmt: skip
+        return head.encode() + body
+
+    with socket.create_connection(("127.0.0.1", metered.port)) as sock:
+        sock.sendall(raw(5) + raw(7))
+        sock.settimeout(10)
+        received = b""
+        while received.count(b'"completion_tokens":') < 2 and (data := sock.recv(65536)):
+            received += data
+    rows = metered.settled(2)
+    assert [r["completion_tokens"] for r in rows] == [5, 7]
+    assert all(r["tokens_source"] == "usage" for r in rows)
+
+
+def test_bytes_that_are_not_http_are_relayed_and_the_meter_keeps_serving(metered: Metered) -> None:
+    import socket
+
+    with socket.create_connection(("127.0.0.1", metered.port)) as sock:
+        sock.sendall(b"\x16\x03\x01 not HTTP at all\r\n\r\n")
+        sock.settimeout(10)
+        answer = sock.recv(65536)
+    assert answer.startswith(b"HTTP/1.1 400")  # the server's own answer, relayed
+    assert httpx.post(f"{metered.url}/v1/chat/completions", json=chat()).status_code == 200
+    assert metered.settled(1)[0]["outcome"] == "ok"

@@ -74,7 +74,7 @@ def test_a_real_model_served_is_metered_per_request_and_per_token(
     from openai import OpenAI
 
     upstream, server_pid = smollm2
-    port = free_port()
+    port, admin = free_port(), free_port()
     log = home.parent / "requests.jsonl"
     meter = subprocess.Popen(
         [
@@ -86,6 +86,8 @@ def test_a_real_model_served_is_metered_per_request_and_per_token(
             upstream,
             "--port",
             str(port),
+            "--admin-port",
+            str(admin),
             "--params-b",
             "0.135",
             "--country",
@@ -102,7 +104,7 @@ def test_a_real_model_served_is_metered_per_request_and_per_token(
         env={**os.environ, "FRUGALKIT_HOME": str(home)},
     )
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/_frugalkit/health", deadline_s=60)
+        wait_until_up(f"http://127.0.0.1:{admin}/health", deadline_s=60)
         direct = OpenAI(base_url=f"{upstream}/v1", api_key="none")
         metered = OpenAI(base_url=f"http://127.0.0.1:{port}/v1", api_key="none")
         ask = {

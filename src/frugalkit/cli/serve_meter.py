@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 from types import FrameType
+from typing import Any
 
 import typer
 
@@ -17,7 +19,10 @@ def serve_meter(
         ..., help="The OpenAI-compatible server, e.g. http://127.0.0.1:8080."
     ),
     host: str = typer.Option("127.0.0.1", help="Interface the meter listens on."),
-    port: int = typer.Option(8100, min=1, max=65535, help="TCP port of the meter."),
+    port: int = typer.Option(8100, min=1, max=65535, help="TCP port clients call instead."),
+    admin_port: int = typer.Option(
+        None, min=1, max=65535, help="Port of /requests.json, /metrics, /health (default: PORT+1)."
+    ),
     pid: int = typer.Option(
         None, help="The server's process (default: the one listening on the upstream's port)."
     ),
@@ -38,8 +43,8 @@ def serve_meter(
     log: str = typer.Option(None, help="Append each request's record to this JSON-lines file."),
 ) -> None:
     """Forward requests to UPSTREAM, measure its process tree and GPUs, and give each
-    request its energy by its tokens and time. Live: /_frugalkit/requests.json and
-    /_frugalkit/metrics; a report per window and request kind goes to the store.
+    request its energy by its tokens and time. Live on the admin port: /requests.json and
+    /metrics; a report per window and request kind goes to the store.
 
     Example: frugalkit serve-meter --upstream http://127.0.0.1:8080 --params-b 0.135
     """
@@ -47,12 +52,13 @@ def serve_meter(
     from frugalkit.impact import check_parameters, resolve_zone
     from frugalkit.serving import discover
     from frugalkit.serving.meter import ServingMeter, check_upstream, shown
-    from frugalkit.serving.proxy import build_app
     from frugalkit.serving.windows import Config
     from frugalkit.settings import default_country
-    from frugalkit.web.server import run
 
     upstream = check_upstream(upstream)
+    admin_port = port + 1 if admin_port is None else admin_port
+    if admin_port == port or admin_port > 65535:
+        raise InputError("--admin-port must be another port than --port, at most 65535")
     check_parameters(pue=pue, wue_l_per_kwh=wue, units=1)
     if label is not None and not 0 < len(label.strip()) <= 150:
         raise InputError("--label must have 1 to 150 characters")
@@ -76,9 +82,16 @@ def serve_meter(
     )
     sync_store(ctx)  # fail on a bad store before serving, not after
     meter = ServingMeter(
-        upstream, config, root_pid=root, timeout_s=timeout, sample_s=sample, window_s=window,
+        upstream,
+        config,
+        root_pid=root,
+        timeout_s=timeout,
+        sample_s=sample,
+        window_s=window,
         log_path=log,
-    ).start()  # fmt: skip
+    )
+    meter.listen(host, port, admin_port)
+    meter.start()  # fmt: skip
     err = stderr()
     measured = (
         _("process %(pid)s and its children") % {"pid": root}
@@ -89,13 +102,14 @@ def serve_meter(
         _("frugalkit serving meter on %(url)s, forwarding to %(upstream)s, measuring %(what)s")
         % {"url": f"http://{host}:{port}/", "upstream": config.upstream, "what": measured}
     )
+    err.print(_("its figures: %(url)s") % {"url": f"http://{host}:{admin_port}/requests.json"})
     # uvicorn stops on SIGINT or SIGTERM, then raises the signal again once its own handlers
     # are gone: with the default ones the process died there, before the last window was
     # reported. Ending the meter so is its normal end.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stopped)
     try:
-        run(build_app(meter), host, port)
+        _run(meter.serve())
     except SystemExit:
         pass
     finally:
@@ -107,6 +121,16 @@ def serve_meter(
             typer.echo(__import__("json").dumps({"reports": meter.reports}))
         else:
             err.print(_("%(n)s reports stored") % {"n": len(meter.reports)})
+
+
+def _run(main: Any) -> None:
+    """With uvloop where uvicorn[standard] brought it: the relay's hop is shorter."""
+    try:
+        import uvloop
+    except ImportError:
+        asyncio.run(main)
+    else:
+        uvloop.run(main)
 
 
 def _stopped(_signum: int, _frame: FrameType | None) -> None:

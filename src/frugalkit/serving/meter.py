@@ -1,7 +1,7 @@
 """The serving meter: a proxy, a sampler and a reporter around one ledger.
 
 Every `settle_s` the reporter takes the requests the ledger has made final: each becomes a
-record (kept in memory for /_frugalkit/requests.json, appended to the JSON-lines log if
+record (kept in memory for the admin port's /requests.json, appended to the JSON-lines log if
 one is given, counted in the Prometheus metrics). Every `window_s`, the window's records
 become ImpactReports (serving/windows.py), spooled like every run's report so that
 `frugalkit reports`, the web app and its /metrics find them.
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import socket
 import threading
 import time
 from collections import deque
@@ -24,7 +25,7 @@ from frugalkit.serving.sampler import Sampler
 from frugalkit.serving.windows import Config, quantiles, record, window_reports
 
 log = logging.getLogger("frugalkit.serving")
-KEPT_RECORDS = 1000  # the last requests /_frugalkit/requests.json shows
+KEPT_RECORDS = 1000  # the last requests /requests.json shows
 
 
 def shown(url: str) -> str:
@@ -77,6 +78,8 @@ class ServingMeter:
         self._thread = threading.Thread(target=self._loop, name="frugalkit-reporter", daemon=True)
         self._lock = threading.Lock()
         self._metrics = _Metrics()
+        self._admin: Any = None
+        self._sockets: list[socket.socket] = []
 
     def start(self) -> ServingMeter:
         self.sampler.start()
@@ -123,8 +126,49 @@ class ServingMeter:
             log.info("%s: %s", report["name"], report["energy"]["facility_kwh"])
         return reports
 
+    def listen(self, host: str, port: int, admin_port: int) -> None:
+        """Bind both ports now, so that a port in use is one clear error before anything
+        starts."""
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        self._sockets = []
+        try:
+            for number in (port, admin_port):
+                bound = socket.socket(family)
+                self._sockets.append(bound)
+                bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                bound.bind((host, number))
+                bound.listen(1024)
+        except OSError as exc:
+            for bound in self._sockets:
+                bound.close()
+            raise InputError(
+                f"cannot listen on {host} port {number}: {exc.strerror or exc}"
+            ) from None
+
+    async def serve(self) -> None:
+        """Relay clients on the first port listen() bound and answer the meter's own routes
+        on the second, until SIGINT, SIGTERM or request_exit()."""
+        import uvicorn
+
+        from frugalkit.serving import admin, relay
+
+        relay_socket, admin_socket = self._sockets
+        relayed = await relay.serve(self, relay_socket)
+        config = uvicorn.Config(admin.build_app(self), log_level="warning", lifespan="off")
+        self._admin = uvicorn.Server(config)
+        try:
+            await self._admin.serve(sockets=[admin_socket])
+        finally:
+            relayed.close()
+            await relayed.wait_closed()
+
+    def request_exit(self) -> None:
+        """Stop serve() (from any thread)."""
+        if self._admin is not None:
+            self._admin.should_exit = True
+
     def summary(self) -> dict[str, Any]:
-        """What /_frugalkit/requests.json shows: the last requests and their distributions."""
+        """What /requests.json shows: the last requests and their distributions."""
         with self._lock:
             rows = list(self.records)
         by_kind: dict[str, list[dict[str, Any]]] = {}
