@@ -15,10 +15,11 @@ MLflow run, one is started for the report (and ended with it).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from typing import Any
 
+from frugalkit.integrations.figures import figures, method_tags, predicted, prefixed
+from frugalkit.integrations.logged import tracked_into
 from frugalkit.measure.tracker import Run
 
 PREFIX = "frugalkit."
@@ -26,19 +27,7 @@ PREFIX = "frugalkit."
 
 def metrics_of(report: dict[str, Any]) -> dict[str, float]:
     """The report's figures under MLflow metric names, each with its unit."""
-    energy, ghg, water = report["energy"], report["ghg"], report["water"]
-    return {
-        f"{PREFIX}energy_kwh": energy["facility_kwh"],
-        f"{PREFIX}energy_low_kwh": energy["low_kwh"],
-        f"{PREFIX}energy_high_kwh": energy["high_kwh"],
-        f"{PREFIX}cpu_kwh": energy["cpu_kwh"],
-        f"{PREFIX}gpu_kwh": energy["gpu_kwh"],
-        f"{PREFIX}ram_kwh": energy["ram_kwh"],
-        f"{PREFIX}ghg_g": ghg["location_based_g"],
-        f"{PREFIX}water_l": water["total_l"],
-        f"{PREFIX}embodied_gwp_g": report["embodied"]["gwp_g"],
-        f"{PREFIX}duration_s": report["duration_s"],
-    }
+    return prefixed(PREFIX, figures(report))
 
 
 def log_report(report: dict[str, Any]) -> None:
@@ -51,40 +40,20 @@ def log_report(report: dict[str, Any]) -> None:
     try:
         mlflow.log_metrics(metrics_of(report))
         mlflow.log_dict(report, f"frugalkit/report-{report['id']}.json")
-        mlflow.set_tags({
-            f"{PREFIX}report_id": report["id"],
-            f"{PREFIX}status": report["status"],
-            f"{PREFIX}method": ", ".join(sorted({m["kind"] for m in report["methods"]})),
-            f"{PREFIX}grid": f"{report['ghg']['zone']} {report['ghg']['resolution']}",
-        })  # fmt: skip
+        mlflow.set_tags({f"{PREFIX}{k}": v for k, v in method_tags(report).items()})
     finally:
         if started:
             mlflow.end_run()
 
 
-class _Logged(Run):
-    """A Run whose progress marks also go to MLflow, as metrics at that step."""
+def _log_prediction(prediction: dict[str, Any], done: float) -> None:
+    import mlflow
 
-    def progress(self, done: float, total: float, unit: str = "epoch") -> dict[str, Any]:
-        import mlflow
-
-        prediction = super().progress(done, total, unit)
-        predicted = {
-            f"{PREFIX}predicted_energy_kwh": prediction["facility_kwh"],
-            f"{PREFIX}predicted_ghg_g": prediction["ghg_g"],
-        }
-        mlflow.log_metrics(predicted, step=int(done))
-        return prediction
+    mlflow.log_metrics(prefixed(PREFIX, predicted(prediction)), step=int(done))
 
 
-@contextmanager
-def tracked(name: str, **options: Any) -> Iterator[Run]:
+def tracked(name: str, **options: Any) -> AbstractContextManager[Run]:
     """Measure the block as a frugalkit run and log its report to MLflow at the end, however
-    the block ends (a failed run is logged with its status)."""
-    run = _Logged(name, **options)
-    try:
-        with run:
-            yield run
-    finally:
-        if run.report is not None:
-            log_report(run.report)
+    the block ends (a failed run is logged with its status); progress marks are logged as
+    they come."""
+    return tracked_into(log_report, _log_prediction, name, **options)
