@@ -16,6 +16,7 @@ from frugalkit.impact import resolve_zone
 from frugalkit.measure import registry
 from frugalkit.serving.ledger import Interval
 from frugalkit.serving.meter import ServingMeter
+from frugalkit.serving.server import MeterServer
 from frugalkit.serving.windows import Config
 from tests.net import free_port
 
@@ -77,17 +78,17 @@ class Metered:
         self.thread = threading.Thread(target=self._serve, daemon=True)
 
     def _serve(self) -> None:
-        asyncio.run(self.meter.serve())
+        asyncio.run(self.server.serve())
 
     def __enter__(self) -> Metered:
-        self.meter.listen("127.0.0.1", self.port, self.admin_port)
+        self.server = MeterServer(self.meter).listen("127.0.0.1", self.port, self.admin_port)
         self.meter.start()
         self.thread.start()
         wait_until_up(f"{self.admin}/health")
         return self
 
     def __exit__(self, *_: object) -> None:
-        self.meter.request_exit()
+        self.server.request_exit()
         self.thread.join(10)
         if self.meter.sampler._thread.is_alive():
             self.meter.stop()

@@ -52,6 +52,7 @@ def serve_meter(
     from frugalkit.impact import check_parameters, resolve_zone
     from frugalkit.serving import discover
     from frugalkit.serving.meter import ServingMeter, check_upstream, shown
+    from frugalkit.serving.server import MeterServer
     from frugalkit.serving.windows import Config
     from frugalkit.settings import default_country
 
@@ -90,7 +91,7 @@ def serve_meter(
         window_s=window,
         log_path=log,
     )
-    meter.listen(host, port, admin_port)
+    server = MeterServer(meter).listen(host, port, admin_port)
     meter.start()  # fmt: skip
     err = stderr()
     measured = (
@@ -109,7 +110,7 @@ def serve_meter(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, _stopped)
     try:
-        _run(meter.serve())
+        _run(server.serve())
     except SystemExit:
         pass
     finally:

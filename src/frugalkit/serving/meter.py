@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
 from collections import deque
@@ -78,8 +77,6 @@ class ServingMeter:
         self._thread = threading.Thread(target=self._loop, name="frugalkit-reporter", daemon=True)
         self._lock = threading.Lock()
         self._metrics = _Metrics()
-        self._admin: Any = None
-        self._sockets: list[socket.socket] = []
 
     def start(self) -> ServingMeter:
         self.sampler.start()
@@ -125,47 +122,6 @@ class ServingMeter:
             self.reports.append(report["id"])
             log.info("%s: %s", report["name"], report["energy"]["facility_kwh"])
         return reports
-
-    def listen(self, host: str, port: int, admin_port: int) -> None:
-        """Bind both ports now, so that a port in use is one clear error before anything
-        starts."""
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        self._sockets = []
-        try:
-            for number in (port, admin_port):
-                bound = socket.socket(family)
-                self._sockets.append(bound)
-                bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                bound.bind((host, number))
-                bound.listen(1024)
-        except OSError as exc:
-            for bound in self._sockets:
-                bound.close()
-            raise InputError(
-                f"cannot listen on {host} port {number}: {exc.strerror or exc}"
-            ) from None
-
-    async def serve(self) -> None:
-        """Relay clients on the first port listen() bound and answer the meter's own routes
-        on the second, until SIGINT, SIGTERM or request_exit()."""
-        import uvicorn
-
-        from frugalkit.serving import admin, relay
-
-        relay_socket, admin_socket = self._sockets
-        relayed = await relay.serve(self, relay_socket)
-        config = uvicorn.Config(admin.build_app(self), log_level="warning", lifespan="off")
-        self._admin = uvicorn.Server(config)
-        try:
-            await self._admin.serve(sockets=[admin_socket])
-        finally:
-            relayed.close()
-            await relayed.wait_closed()
-
-    def request_exit(self) -> None:
-        """Stop serve() (from any thread)."""
-        if self._admin is not None:
-            self._admin.should_exit = True
 
     def summary(self) -> dict[str, Any]:
         """What /requests.json shows: the last requests and their distributions."""
