@@ -38,6 +38,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/library_eval.py
 	$(BIN)/python benchmarks/library_speed.py
 	$(BIN)/python benchmarks/datacenter.py
+	$(BIN)/python benchmarks/serve_meter.py
+	$(BIN)/python benchmarks/callbacks_overhead.py
 
 serve: $(STAMP)
 	$(BIN)/frugalkit serve

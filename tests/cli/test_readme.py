@@ -6,8 +6,9 @@ Written once here, the only liberties taken:
 - `"$REPORT_ID"`, `"$RUN_ID"`, `"$JOB_ID"`, `"$DOC_ID"` are the newest stored ones (the
   newest queued job, where one is queued) and `"$TOKEN"` the last token a command printed,
   as the README tells its reader to set them;
-- a command that serves (`serve`, `worker`, `serve-submission`) runs until it answers (or, for
-  a worker, for 3 s) and is then stopped with SIGTERM; `curl` lines get a `frugalkit serve`;
+- a command that serves (`serve`, `serve-meter`, `worker`, `serve-submission`) runs until it
+  answers (or, for a worker, for 3 s) and is then stopped with SIGTERM; `curl` lines get a
+  `frugalkit serve`;
 - `--generate` asks a fake OpenAI-compatible model on 127.0.0.1 (as test_generate.py);
 - the cluster block runs on a fresh database of the test's PostgreSQL and a local
   `ray start --head`, named in place of `db-host` and `head-host` (skipped without one);
@@ -238,7 +239,8 @@ def test_every_readme_command_runs_as_written(
     model = QuietServer(("127.0.0.1", _free(8080)), FakeModel)
     threading.Thread(target=model.serve_forever, daemon=True).start()
     FakeModel.reply = "La sensibilité climatique à l'équilibre est estimée à 3 °C [1]."
-    ports = {"8000": _free(8000), "7860": _free(7860), "8080": model.server_port}
+    ports = {"8000": _free(8000), "7860": _free(7860), "8100": _free(8100),
+             "8080": model.server_port}  # fmt: skip
     session = Session(folder, env, ports)
     database = request.getfixturevalue("postgres_url") if os.environ.get(PG_ENV) else None
     try:

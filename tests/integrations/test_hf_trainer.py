@@ -13,16 +13,7 @@ torch = pytest.importorskip(
 transformers = pytest.importorskip("transformers")
 
 from frugalkit.integrations.hf_trainer import FrugalkitCallback  # noqa: E402
-
-
-class Tiny(torch.nn.Module):  # type: ignore[misc]
-    def __init__(self) -> None:
-        super().__init__()
-        self.linear = torch.nn.Linear(8, 2)
-
-    def forward(self, x: Any, labels: Any = None) -> dict[str, Any]:
-        logits = self.linear(x)
-        return {"loss": torch.nn.functional.cross_entropy(logits, labels), "logits": logits}
+from tests.integrations.tiny import Tiny, labelled  # noqa: E402
 
 
 class Seen(transformers.TrainerCallback):  # type: ignore[misc]
@@ -36,9 +27,8 @@ class Seen(transformers.TrainerCallback):  # type: ignore[misc]
 
 
 def test_a_training_is_one_run_and_its_logs_carry_the_predicted_cost(tmp_path: Path) -> None:
-    generator = torch.Generator().manual_seed(0)
-    x = torch.randn(64, 8, generator=generator)
-    data = [{"x": x[i], "labels": int(x[i].sum() > 0)} for i in range(64)]
+    x, y = labelled(64)
+    data = [{"x": x[i], "labels": int(y[i])} for i in range(64)]
     args = transformers.TrainingArguments(
         output_dir=str(tmp_path / "out"), per_device_train_batch_size=8, max_steps=16,
         logging_steps=4, report_to=[], save_strategy="no", use_cpu=True, disable_tqdm=True,

@@ -14,27 +14,12 @@ torch = pytest.importorskip(
 lightning = pytest.importorskip("lightning")
 
 from frugalkit.integrations.lightning_cb import FrugalkitCallback  # noqa: E402
-
-
-class Tiny(lightning.LightningModule):  # type: ignore[misc]
-    def __init__(self, fail_at_epoch: int | None = None) -> None:
-        super().__init__()
-        self.linear = torch.nn.Linear(8, 2)
-        self.fail_at_epoch = fail_at_epoch
-
-    def training_step(self, batch: Any, _index: int) -> Any:
-        if self.current_epoch == self.fail_at_epoch:
-            raise RuntimeError("the loss went to NaN")
-        x, y = batch
-        return torch.nn.functional.cross_entropy(self.linear(x), y)
-
-    def configure_optimizers(self) -> Any:
-        return torch.optim.SGD(self.parameters(), lr=0.1)
+from tests.integrations.tiny import TinyLightning as Tiny  # noqa: E402
+from tests.integrations.tiny import labelled  # noqa: E402
 
 
 def loader() -> Any:
-    x = torch.randn(32, 8, generator=torch.Generator().manual_seed(0))
-    y = (x.sum(dim=1) > 0).long()
+    x, y = labelled(32)
     return torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=8)
 
 

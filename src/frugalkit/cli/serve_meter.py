@@ -20,6 +20,9 @@ def serve_meter(
     ),
     host: str = typer.Option("127.0.0.1", help="Interface the meter listens on."),
     port: int = typer.Option(8100, min=1, max=65535, help="TCP port clients call instead."),
+    admin_host: str = typer.Option(
+        "127.0.0.1", help="Interface of the admin routes (kept on loopback by default)."
+    ),
     admin_port: int = typer.Option(
         None, min=1, max=65535, help="Port of /requests.json, /metrics, /health (default: PORT+1)."
     ),
@@ -58,7 +61,7 @@ def serve_meter(
 
     upstream = check_upstream(upstream)
     admin_port = port + 1 if admin_port is None else admin_port
-    if admin_port == port or admin_port > 65535:
+    if (admin_port == port and admin_host == host) or admin_port > 65535:
         raise InputError("--admin-port must be another port than --port, at most 65535")
     check_parameters(pue=pue, wue_l_per_kwh=wue, units=1)
     if label is not None and not 0 < len(label.strip()) <= 150:
@@ -91,7 +94,7 @@ def serve_meter(
         window_s=window,
         log_path=log,
     )
-    server = MeterServer(meter).listen(host, port, admin_port)
+    server = MeterServer(meter).listen(host, port, admin_port, admin_host)
     meter.start()  # fmt: skip
     err = stderr()
     measured = (
@@ -103,7 +106,9 @@ def serve_meter(
         _("frugalkit serving meter on %(url)s, forwarding to %(upstream)s, measuring %(what)s")
         % {"url": f"http://{host}:{port}/", "upstream": config.upstream, "what": measured}
     )
-    err.print(_("its figures: %(url)s") % {"url": f"http://{host}:{admin_port}/requests.json"})
+    err.print(
+        _("its figures: %(url)s") % {"url": f"http://{admin_host}:{admin_port}/requests.json"}
+    )
     # uvicorn stops on SIGINT or SIGTERM, then raises the signal again once its own handlers
     # are gone: with the default ones the process died there, before the last window was
     # reported. Ending the meter so is its normal end.

@@ -17,17 +17,19 @@ class MeterServer:
         self._sockets: list[socket.socket] = []
         self._admin: Any = None
 
-    def listen(self, host: str, port: int, admin_port: int) -> MeterServer:
+    def listen(
+        self, host: str, port: int, admin_port: int, admin_host: str = "127.0.0.1"
+    ) -> MeterServer:
         """Bind both ports now, so that a port in use is one clear error before anything
-        starts."""
-        family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        number = port
+        starts. The admin routes stay on loopback unless `admin_host` says otherwise: a
+        relay opened to a network does not open the requests' records with it."""
+        number, where = port, host
         try:
-            for number in (port, admin_port):
-                bound = socket.socket(family)
+            for where, number in ((host, port), (admin_host, admin_port)):
+                bound = socket.socket(socket.AF_INET6 if ":" in where else socket.AF_INET)
                 self._sockets.append(bound)
                 bound.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-                bound.bind((host, number))
+                bound.bind((where, number))
                 bound.listen(1024)
         except OSError as exc:
             for bound in self._sockets:
