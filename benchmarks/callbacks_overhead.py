@@ -53,7 +53,7 @@ def hf_step_ms(steps: int, with_callback: bool) -> float:
 def lightning_step_ms(steps: int, with_callback: bool) -> float:
     x, y = labelled(512)
     loader = torch.utils.data.DataLoader(torch.utils.data.TensorDataset(x, y), batch_size=8)
-    epochs = steps // len(loader)
+    epochs = max(1, steps // len(loader))
     callbacks = [LightningCallback("bench")] if with_callback else []
     with tempfile.TemporaryDirectory() as root:
         trainer = lightning.Trainer(
@@ -66,11 +66,26 @@ def lightning_step_ms(steps: int, with_callback: bool) -> float:
         return (time.perf_counter() - start) / (epochs * len(loader)) * 1000
 
 
+def mark_us(marks: int = 2000) -> float:
+    """One progress mark (a reading of the meters and the forecast): what each log event of
+    the Trainer and each epoch end of Lightning costs, whatever the noise of a step."""
+    from frugalkit.measure import track
+
+    with track("marks", persist=False) as run:
+        start = time.perf_counter()
+        for done in range(1, marks + 1):
+            run.progress(done, marks + 1, "step")
+        return (time.perf_counter() - start) / marks * 1e6
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
+    per_mark = mark_us()
+    print(f"one progress mark: {per_mark:.0f} µs, so {per_mark / LOG_EVERY:.1f} µs a step when "
+          f"logging every {LOG_EVERY} steps")  # fmt: skip
     for name, step_ms in (("Hugging Face Trainer", hf_step_ms), ("Lightning", lightning_step_ms)):
         step_ms(50, True)  # warm imports and caches
         without, with_cb = [], []
