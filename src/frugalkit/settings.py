@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 DB_FILENAME = "frugalkit.db"
 EXECUTORS = ("local", "ray")
 # Where the hour's grid intensity comes from (impact/grid_live.py); "yearly": the data file.
-GRID_PROVIDERS = ("yearly", "gb", "electricitymaps")
+GRID_PROVIDERS = ("yearly", "gb", "electricitymaps", "entsoe")
 TRUE = ("1", "true", "yes")
 FALSE = ("", "0", "false", "no")
 

@@ -103,8 +103,8 @@ def _wait_for_greener(below_g: float, max_wait: str, country: str | None) -> Non
     settings = Settings.from_env()
     if settings.grid_provider == "yearly":
         raise ConfigError(
-            "--start-below needs a live grid provider: set FRUGALKIT_GRID_PROVIDER to gb or "
-            "electricitymaps"
+            "--start-below needs a live grid provider with a forecast: set "
+            "FRUGALKIT_GRID_PROVIDER to gb or electricitymaps"
         )
     if not below_g > 0 or below_g == float("inf"):
         raise InputError(f"--start-below must be a positive gCO2e/kWh (got {below_g})")
