@@ -78,4 +78,6 @@ def test_windows_already_reported_survive_a_kill_9(home: Path, upstream: tuple[s
     assert sum(r["serving"]["requests"] for r in chat) == 3
     # model 'm' is unknown to EcoLogits and no size was given: said, and the report stored
     assert "does not know 'm'" in chat[0]["serving"]["estimate"]["why"]
+    shown = frugalkit(home, "reports", "show", chat[0]["id"])
+    assert f"chat requests to {url}, 0 failed" in " ".join(shown.stdout.split())
     assert {r["id"] for r in served} <= set(live["reports"])

@@ -114,6 +114,8 @@ def summary(console: Console, report: dict[str, Any]) -> None:
         )
     if report.get("prediction"):
         prose(console, _prediction(report["prediction"]))
+    if report.get("serving") and report["serving"]["kind"] != "idle":
+        prose(console, _serving(report["serving"]))
     prose(console, _("method"), style="bold")
     for method in report["methods"]:
         component = method["component"]
@@ -179,6 +181,29 @@ def _prediction(f: dict[str, Any]) -> str:
         "ghg": quantity(f["ghg_g"], "gCO2e"),
         "duration": quantity(f["duration_s"], "s"),
     }
+
+
+def _serving(s: dict[str, Any]) -> str:
+    """A serving meter's window (serving/windows.py), in one sentence."""
+    text = _(
+        "%(requests)s %(kind)s requests to %(upstream)s, %(failed)s failed: %(prompt)s prompt "
+        "and %(completion)s completion tokens, %(per_1k)s per 1,000 tokens."
+    ) % {
+        "requests": s["requests"],
+        "kind": _(s["kind"]),
+        "upstream": s["upstream"],
+        "failed": s["failed"],
+        "prompt": s["prompt_tokens"],
+        "completion": s["completion_tokens"],
+        "per_1k": quantity(s["wh_per_1k_tokens"], "Wh") if s["wh_per_1k_tokens"] else "-",
+    }
+    estimate = s.get("estimate") or {}
+    if estimate.get("available"):
+        text += " " + _("EcoLogits' estimate for the same answers: %(low)s to %(high)s.") % {
+            "low": quantity(estimate["energy_wh_low"], "Wh"),
+            "high": quantity(estimate["energy_wh_high"], "Wh"),
+        }
+    return text
 
 
 def report_table(reports: list[dict[str, Any]]) -> Any:
