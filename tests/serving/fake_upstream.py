@@ -1,7 +1,8 @@
 """A stand-in OpenAI-compatible server for the serving meter's tests: run as
 `python fake_upstream.py PORT`. Each answer burns CPU per token, so that the meter has
 energy to split. The model name picks a behaviour: 'error' (500), 'slow' (no answer for
-30 s), 'break' (the stream dies after 3 chunks), 'nousage' (a stream with no usage)."""
+30 s), 'break' (the stream dies after 3 chunks), 'nousage' (a stream with no usage),
+'lingering' (the stream's end comes 2 s after its [DONE])."""
 
 from __future__ import annotations
 
@@ -59,6 +60,8 @@ async def chat(request: Request) -> Response:
         if model != "nousage":
             yield f"data: {json.dumps({'choices': [], 'usage': usage})}\n\n"
         yield "data: [DONE]\n\n"
+        if model == "lingering":  # the body's last chunk comes late, after [DONE]
+            await asyncio.sleep(2)
 
     return StreamingResponse(stream(), media_type="text/event-stream")  # type: ignore[arg-type]
 

@@ -208,3 +208,15 @@ def test_bytes_that_are_not_http_are_relayed_and_the_meter_keeps_serving(metered
     assert answer.startswith(b"HTTP/1.1 400")  # the server's own answer, relayed
     assert httpx.post(f"{metered.url}/v1/chat/completions", json=chat()).status_code == 200
     assert metered.settled(1)[0]["outcome"] == "ok"
+
+
+def test_a_client_that_leaves_after_done_had_its_whole_answer(metered: Metered) -> None:
+    with httpx.stream("POST", f"{metered.url}/v1/chat/completions",
+                      json=chat("lingering", stream=True)) as r:  # fmt: skip
+        seen = b""
+        for chunk in r.iter_raw():
+            seen += chunk
+            if b"[DONE]" in seen:
+                break  # as the OpenAI client does
+    (row,) = metered.settled(1)
+    assert (row["outcome"], row["status"], row["completion_tokens"]) == ("ok", 200, 20)

@@ -28,7 +28,7 @@ from frugalkit.measure.tracker import Run
 PREFIX = "frugalkit_"
 
 
-class FrugalkitCallback(TrainerCallback):
+class FrugalkitCallback(TrainerCallback):  # type: ignore[misc]  # Any: see pyproject
     def __init__(self, name: str = "hf-trainer", **run_options: Any) -> None:
         self.name = name
         self.options = {"phase": "training", **run_options}

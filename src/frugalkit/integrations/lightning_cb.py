@@ -24,7 +24,7 @@ from frugalkit.measure.tracker import Run
 PREFIX = "frugalkit/"
 
 
-class FrugalkitCallback(Callback):
+class FrugalkitCallback(Callback):  # type: ignore[misc]  # Any: see pyproject
     def __init__(self, name: str = "lightning-fit", **run_options: Any) -> None:
         self.name = name
         self.options = {"phase": "training", **run_options}

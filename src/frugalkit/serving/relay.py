@@ -83,6 +83,10 @@ class _Pending:
             return
         if not self.streamed:
             counts.body(bytes(self.answer))
+        if outcome in ("client_gone", "broken_stream") and counts.finished:
+            # the stream had said it was over: a client that closes after [DONE], before the
+            # body's last chunk, had its whole answer (the OpenAI client does)
+            outcome, status = "ok", status or 200
         exchange.status, exchange.outcome = status, outcome
         if outcome != "unreachable":  # a request the server never saw is given no tokens
             found = counts.final()

@@ -111,6 +111,7 @@ class Counts:
         self.completion: int | None = None
         self.chunks = 0  # streamed chunks that carried text
         self.answer_chars = 0
+        self.finished = False  # the stream said it was over ([DONE], Ollama's "done": true)
         self._pending = b""
 
     def body(self, raw: bytes) -> None:
@@ -131,6 +132,8 @@ class Counts:
             line = line.strip()
             if line.startswith(b"data:"):
                 line = line[5:].strip()
+            if line == b"[DONE]":
+                self.finished = True
             if not line.startswith(b"{"):
                 continue  # [DONE], comments, event names
             try:
@@ -139,6 +142,7 @@ class Counts:
                 continue
             chars = _answer_chars(data)
             self.chunks += 1 if chars else 0
+            self.finished = self.finished or (isinstance(data, dict) and data.get("done") is True)
             self._take(data, chars)
 
     def _take(self, data: Any, chars: int | None = None) -> None:
