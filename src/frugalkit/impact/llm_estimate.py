@@ -11,6 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 SELF_HOSTED = "self-hosted"
+# Where a server gives no token count: "one token generally corresponds to ~4 characters of
+# text for common English text" (OpenAI, "What are tokens and how to count them?", help
+# centre). A rough rule, and the records that use it say "estimated".
+CHARS_PER_TOKEN = 4
 
 
 def _parameters(model: str, params_b: float | None) -> tuple[Any, Any] | None:
@@ -74,10 +78,11 @@ def estimate(
     )
     energy, gwp = impacts.energy.value, impacts.gwp.value
     where = f"{mix.zone} mix" if provider == SELF_HOSTED else f"{provider} data centres"
+    basis = f"estimate: EcoLogits method and data, {active:g} B active parameters"
     return {
         "available": True,
-        "method": f"estimate: EcoLogits method and data, {active:g} B active parameters, "
-        f"{output_tokens} output tokens, {where}",
+        "method": f"{basis}, {output_tokens} output tokens, {where}",
+        "basis": f"{basis}, {where}",  # the same for every answer of this model and place
         "energy_wh_low": getattr(energy, "min", energy) * 1000,
         "energy_wh_high": getattr(energy, "max", energy) * 1000,
         "ghg_g_low": getattr(gwp, "min", gwp) * 1000,

@@ -17,6 +17,7 @@ from typing import Any
 
 from frugalkit.errors import ConfigError, InputError
 from frugalkit.i18n import gettext
+from frugalkit.impact.llm_estimate import CHARS_PER_TOKEN
 from frugalkit.library.answer import MIN_CROSS_SIMILARITY, SENTENCES, coverage, sentences
 from frugalkit.library.claims import disagreement
 
@@ -194,7 +195,7 @@ def checked_usage(usage: dict[str, Any], text: str) -> dict[str, int]:
     prompt_tokens = whole(usage.get("prompt_tokens"), 1_000_000)
     found: dict[str, int] = {}
     if completion is None:
-        found["completion_tokens"] = min(max(1, len(text) // 4), MAX_ANSWER_TOKENS)
+        found["completion_tokens"] = min(max(1, len(text) // CHARS_PER_TOKEN), MAX_ANSWER_TOKENS)
         found["completion_tokens_estimated"] = 1
     else:
         found["completion_tokens"] = completion

@@ -130,10 +130,13 @@ class Ledger:
         with self._lock:
             while self._intervals and self._split(self._intervals[0]):
                 self._split_until_s = self._intervals.pop(0).end_s
-            final = [
-                e for e in self._closed if e.end_s is not None and e.end_s <= self._split_until_s
-            ]
-            self._closed = [e for e in self._closed if e not in final]
+            final: list[Exchange] = []
+            waiting: list[Exchange] = []
+            for e in self._closed:  # closed requests have an end
+                (
+                    final if e.end_s is not None and e.end_s <= self._split_until_s else waiting
+                ).append(e)
+            self._closed = waiting
         return sorted(final, key=lambda e: e.start_s)
 
     def _split(self, interval: Interval) -> bool:

@@ -57,8 +57,9 @@ def error_response(status: int, reason: str, message: str) -> bytes:
 class _Pending:
     """One request on the connection, from its first byte to the end of its answer."""
 
-    def __init__(self, meter: ServingMeter, method: bytes) -> None:
-        self.method = method
+    def __init__(self, meter: ServingMeter) -> None:
+        self.start_s, self.started_at_s = time.monotonic(), time.time()
+        self.method = b""  # known once the headers are read
         self.path = ""
         self.body = bytearray()
         self.exchange: Exchange | None = None
@@ -94,9 +95,6 @@ class _Pending:
         self.meter.ledger.close(exchange, time.monotonic())
         self.exchange = None
 
-    start_s = 0.0
-    started_at_s = 0.0
-
 
 class Connection:
     """One client connection and its upstream connection."""
@@ -118,8 +116,7 @@ class Connection:
 
     # -- the request side's parser callbacks
     def on_message_begin(self) -> None:
-        self.reading = _Pending(self.meter, b"")
-        self.reading.start_s, self.reading.started_at_s = time.monotonic(), time.time()
+        self.reading = _Pending(self.meter)
 
     def on_url(self, url: bytes) -> None:
         if self.reading is not None:

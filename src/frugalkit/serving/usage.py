@@ -13,9 +13,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from frugalkit.impact.llm_estimate import CHARS_PER_TOKEN
+
 MAX_TOKENS = 10_000_000  # a count above this is not a count: the estimate is used instead
 MAX_LINE_BYTES = 1 << 20  # a stream line longer than this is skipped, not held
-CHARS_PER_TOKEN = 4  # rough rule for English text, used only where no count is given
 KINDS = {
     "/v1/chat/completions": "chat",
     "/v1/completions": "completion",

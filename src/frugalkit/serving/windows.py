@@ -95,9 +95,8 @@ def _summed_estimate(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
         return {"available": False, "why": missing[0]["why"][:300]}
     keys = ("energy_wh_low", "energy_wh_high", "ghg_g_low", "ghg_g_high")
     summed = {key: sum(e[key] for e in found) for key in keys}
-    method = found[0]["method"].split(", ")
-    method = ", ".join(part for part in method if "output tokens" not in part)
-    return {"available": True, "method": f"{method}, summed over {len(found)} answers", **summed}
+    basis = found[0]["basis"]
+    return {"available": True, "method": f"{basis}, summed over {len(found)} answers", **summed}
 
 
 Parts = tuple[dict[str, float], dict[str, float], dict[str, float]]  # joules, low_j, high_j
@@ -123,7 +122,7 @@ def _components(parts: Parts, methods: list[dict[str, Any]]) -> list[dict[str, A
             continue
         found.append(
             {
-                **{k: kinds[component][k] for k in ("kind", "meter", "sampling", "note")},
+                **{k: kinds[component][k] for k in ("kind", "meter", "note")},
                 "component": component,
                 "share": None,
                 "energy_kwh": joules.get(component, 0.0) / J_PER_KWH,
